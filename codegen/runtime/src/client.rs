@@ -1,0 +1,305 @@
+//! Turns a [`Request`] into an HTTP call against the configured base URL, and the response into a typed value or an [`Error`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use reqwest::Url;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, Error};
+use super::request::Request;
+
+/// Names whichever crate holds this copy of the runtime.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// Shown in place of the API key wherever a value is formatted with `Debug`.
+const REDACTED: &str = "<redacted>";
+
+/// An authenticated API client.
+///
+/// Cloning is cheap and clones share one connection pool, so build one client and pass clones around.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// The base URL without a trailing `/`, so that appending a path that starts with `/` never doubles it.
+    base_url: String,
+    organization: Option<String>,
+    project: Option<String>,
+    /// Sent with every request; built once in [`ClientBuilder::build`] so that an invalid value fails there and not on the first call.
+    headers: HeaderMap,
+}
+
+impl Client {
+    /// Sends `request` and decodes a success response body as JSON into `T`.
+    ///
+    /// Every generated operation goes through this method, and it is also the escape hatch for endpoints the SDK does not cover:
+    /// build a [`Request`] by hand and pick any `T` that implements `Deserialize`, `serde_json::Value` included.
+    /// A non-success status becomes [`Error::Api`]; a body that does not decode becomes [`Error::Decode`].
+    pub async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        let response = self.execute(request).await?;
+        let status = response.status();
+        let request_id = request_id(response.headers());
+        let body = response.bytes().await?;
+        serde_json::from_slice(&body)
+            .map_err(|error| Error::decode(status, request_id, &error, &body))
+    }
+
+    /// Sends `request` and ignores a success response body, for endpoints that answer with no content.
+    pub async fn send_empty(&self, request: Request) -> Result<(), Error> {
+        let response = self.execute(request).await?;
+        // Reading the body to the end lets the connection go back to the pool.
+        response.bytes().await?;
+        Ok(())
+    }
+
+    /// The base URL requests are sent to, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends `request` and turns a non-success response into [`Error::Api`].
+    ///
+    /// This is the one place a request leaves the client, so retries and timeouts belong here.
+    async fn execute(&self, request: Request) -> Result<reqwest::Response, Error> {
+        let url = self.url(&request)?;
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method().clone(), url)
+            .headers(self.inner.headers.clone());
+        if let Some(body) = request.body() {
+            builder = builder
+                .header(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )
+                .body(body.to_vec());
+        }
+        let response = builder.send().await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let request_id = request_id(response.headers());
+        let body = response.bytes().await?;
+        Err(Error::Api(Box::new(ApiError::from_response(
+            status, request_id, &body,
+        ))))
+    }
+
+    /// Joins the base URL, the request path and the query.
+    ///
+    /// The base URL and path are joined as text and parsed once, rather than with `Url::join`, which would replace the base URL's last segment (`/v1`).
+    /// Parsing leaves `%XX` escapes alone and only resolves literal `.` and `..` segments, which `Request::path_segment` never produces.
+    fn url(&self, request: &Request) -> Result<Url, Error> {
+        let path = request.path();
+        let separator = if path.starts_with('/') { "" } else { "/" };
+        let mut url =
+            Url::parse(&format!("{}{separator}{path}", self.inner.base_url)).map_err(|error| {
+                Error::InvalidArgument {
+                    name: "path",
+                    reason: format!("`{path}` does not form a valid URL: {error}"),
+                }
+            })?;
+        if !request.query_pairs().is_empty() {
+            // Only touched when there are pairs, because `query_pairs_mut` leaves a bare `?` behind otherwise.
+            url.query_pairs_mut().extend_pairs(request.query_pairs());
+        }
+        Ok(url)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &REDACTED)
+            .field("organization", &self.inner.organization)
+            .field("project", &self.inner.project)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`].
+///
+/// Settings apply in call order, so a setter called after [`ClientBuilder::env`] overrides the environment.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    api_key: Option<String>,
+    organization: Option<String>,
+    project: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// Starts a builder that sends requests to `default_base_url` unless told otherwise.
+    #[must_use]
+    pub fn new(default_base_url: &str) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.to_owned(),
+            api_key: None,
+            organization: None,
+            project: None,
+            http_client: None,
+        }
+    }
+
+    /// Reads `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` from the process environment.
+    #[must_use]
+    pub fn env(self) -> Self {
+        self.env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::env`], but looks variables up with `lookup`, which makes the environment easy to fake in tests.
+    ///
+    /// A variable that is missing or empty leaves the current setting alone.
+    #[must_use]
+    pub fn env_with(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
+        if let Some(api_key) = read("OPENAI_API_KEY") {
+            self.api_key = Some(api_key);
+        }
+        if let Some(base_url) = read("OPENAI_BASE_URL") {
+            self.base_url = base_url;
+        }
+        if let Some(organization) = read("OPENAI_ORG_ID") {
+            self.organization = Some(organization);
+        }
+        if let Some(project) = read("OPENAI_PROJECT_ID") {
+            self.project = Some(project);
+        }
+        self
+    }
+
+    /// Sets the API key sent as `Authorization: Bearer <key>`.
+    #[must_use]
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets the base URL, such as `https://api.openai.com/v1`; a trailing `/` is ignored.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Sets the organization ID sent as `OpenAI-Organization`.
+    #[must_use]
+    pub fn organization(mut self, organization: impl Into<String>) -> Self {
+        self.organization = Some(organization.into());
+        self
+    }
+
+    /// Sets the project ID sent as `OpenAI-Project`.
+    #[must_use]
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.project = Some(project.into());
+        self
+    }
+
+    /// Uses `http_client` instead of a default `reqwest::Client`, for proxies, custom TLS roots or timeouts.
+    #[must_use]
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] when there is no API key, when the base URL is not an absolute `http` or `https` URL, or when a setting cannot be sent as a header.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = self.api_key.filter(|key| !key.is_empty()).ok_or_else(|| {
+            Error::Config(
+                "missing API key: set `OPENAI_API_KEY` or call `ClientBuilder::api_key`".to_owned(),
+            )
+        })?;
+        let base_url = parse_base_url(&self.base_url)?;
+
+        let mut headers = HeaderMap::new();
+        // The key never appears in the message, because error messages end up in logs.
+        let mut authorization =
+            HeaderValue::try_from(format!("Bearer {api_key}")).map_err(|_| {
+                Error::Config(
+                    "invalid API key: it contains characters not allowed in an HTTP header"
+                        .to_owned(),
+                )
+            })?;
+        authorization.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, authorization);
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        for (name, value, setting) in [
+            ("openai-organization", &self.organization, "organization"),
+            ("openai-project", &self.project, "project"),
+        ] {
+            if let Some(value) = value {
+                let value = HeaderValue::try_from(value.as_str()).map_err(|_| {
+                    Error::Config(format!("invalid {setting} ID `{}`: it contains characters not allowed in an HTTP header", value.escape_debug()))
+                })?;
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
+
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder().build().map_err(|error| {
+                Error::Config(format!("could not build the HTTP client: {error}"))
+            })?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                organization: self.organization,
+                project: self.project,
+                headers,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field("organization", &self.organization)
+            .field("project", &self.project)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks that `base_url` is an absolute `http` or `https` URL that a path can be appended to, and returns it without a trailing `/`.
+fn parse_base_url(base_url: &str) -> Result<String, Error> {
+    let invalid =
+        |reason: String| Error::Config(format!("invalid base URL `{base_url}`: {reason}"));
+    let url = Url::parse(base_url).map_err(|error| invalid(error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!(
+            "the scheme must be `http` or `https`, not `{}`",
+            url.scheme()
+        )));
+    }
+    // Request paths are appended as text, so a query or fragment here would swallow them.
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment".to_owned()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The `x-request-id` response header, which OpenAI support asks for when a call goes wrong.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")?
+        .to_str()
+        .ok()
+        .map(str::to_owned)
+}

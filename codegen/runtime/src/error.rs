@@ -1,0 +1,197 @@
+//! Turns every way a call can fail (bad arguments, configuration, transport, an API error response, an undecodable body) into one [`Error`].
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// How many characters of a response body an error message quotes.
+const SNIPPET_CHARS: usize = 200;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a non-success status.
+    ///
+    /// Boxed because it is by far the largest variant and would otherwise make every `Result` carry its size.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The request could not be sent or the response could not be read.
+    #[error("request failed: {0}")]
+    Transport(#[from] reqwest::Error),
+
+    /// The server answered with a success status but the body did not decode into the expected type.
+    #[error(
+        "could not decode the response (status {status}): {message}; the body starts with `{snippet}`"
+    )]
+    Decode {
+        /// The HTTP status code.
+        status: u16,
+        /// The `x-request-id` response header, to quote when reporting the problem.
+        request_id: Option<String>,
+        /// What the JSON decoder objected to.
+        message: String,
+        /// The first 200 or so characters of the body.
+        snippet: String,
+    },
+
+    /// An argument was rejected before any request was sent.
+    #[error("invalid argument `{name}`: {reason}")]
+    InvalidArgument {
+        /// The parameter name, or `body` for the request body.
+        name: &'static str,
+        /// Why the value was rejected.
+        reason: String,
+    },
+
+    /// The client could not be built from its configuration.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The API error, if the server answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` response header, if a response arrived and carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(error) => error.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status code, if a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(error) => Some(error.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport(error) => error.status().map(|status| status.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// Builds [`Error::Decode`] for a success body that `serde_json` rejected.
+    pub(super) fn decode(
+        status: StatusCode,
+        request_id: Option<String>,
+        error: &serde_json::Error,
+        body: &[u8],
+    ) -> Self {
+        Error::Decode {
+            status: status.as_u16(),
+            request_id,
+            message: error.to_string(),
+            snippet: snippet(body),
+        }
+    }
+}
+
+/// An error response from the API.
+///
+/// The fields come from the `{"error": {"message", "type", "param", "code"}}` envelope when the body has one.
+/// Proxies and load balancers answer with HTML or nothing at all, so a body without the envelope still yields an `ApiError`, with a piece of the body (or the status's reason phrase) as the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The human-readable message.
+    pub message: String,
+    /// The error type, such as `invalid_request_error`.
+    pub r#type: Option<String>,
+    /// The request parameter the error is about.
+    pub param: Option<String>,
+    /// A machine-readable error code; numeric codes are kept as their decimal text.
+    pub code: Option<String>,
+    /// The `x-request-id` response header, to quote when reporting the problem.
+    pub request_id: Option<String>,
+}
+
+impl ApiError {
+    /// Reads an error response body, accepting anything rather than failing a second time.
+    pub(super) fn from_response(
+        status: StatusCode,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Self {
+        let fallback = || {
+            let snippet = snippet(body);
+            if snippet.is_empty() {
+                status
+                    .canonical_reason()
+                    .unwrap_or("unknown status")
+                    .to_owned()
+            } else {
+                snippet
+            }
+        };
+        let envelope = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|mut value| value.get_mut("error").map(Value::take));
+        let mut error = ApiError {
+            status: status.as_u16(),
+            message: String::new(),
+            r#type: None,
+            param: None,
+            code: None,
+            request_id,
+        };
+        match envelope {
+            Some(Value::Object(fields)) => {
+                error.message = text(fields.get("message")).unwrap_or_else(fallback);
+                error.r#type = text(fields.get("type"));
+                error.param = text(fields.get("param"));
+                error.code = text(fields.get("code"));
+            }
+            // Some gateways put a bare string where the object should be.
+            Some(Value::String(message)) if !message.is_empty() => error.message = message,
+            _ => error.message = fallback(),
+        }
+        error
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "api error {}: {}", self.status, self.message)?;
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request id {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A string, number or boolean as text; `null`, a missing field, an empty string and anything nested become `None`.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) if !text.is_empty() => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `body`, decoded as lossy UTF-8 and trimmed, with `…` when cut short.
+fn snippet(body: &[u8]) -> String {
+    // Leading whitespace is dropped first so it cannot eat into the budget below.
+    let body = body.trim_ascii_start();
+    // A character takes at most four bytes, so this prefix holds enough whole characters, and a character split at its end falls past the cut.
+    let prefix = &body[..body.len().min(SNIPPET_CHARS * 4)];
+    let text = String::from_utf8_lossy(prefix);
+    let text = text.trim_end();
+    match text.char_indices().nth(SNIPPET_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None if prefix.len() < body.len() => format!("{text}…"),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,180 @@
+//! Builds requests without sending them: path segment encoding, query pairs and JSON bodies.
+
+use std::collections::BTreeMap;
+
+use sdk_runtime::{Error, Method, Query, Request, ToQuery};
+
+#[test]
+fn path_segment_keeps_unreserved_characters() {
+    let segment = Request::path_segment("id", "ftjob-AZaz09_.~").unwrap();
+    assert_eq!(segment, "ftjob-AZaz09_.~");
+}
+
+#[test]
+fn path_segment_encodes_everything_else() {
+    assert_eq!(Request::path_segment("id", "a/../b").unwrap(), "a%2F..%2Fb");
+    assert_eq!(
+        Request::path_segment("id", "ü b?#%&+").unwrap(),
+        "%C3%BC%20b%3F%23%25%26%2B"
+    );
+    // An already-encoded value is encoded again, so the server sees exactly the caller's text.
+    assert_eq!(Request::path_segment("id", "%2e%2e").unwrap(), "%252e%252e");
+    assert_eq!(Request::path_segment("id", "...").unwrap(), "...");
+}
+
+#[test]
+fn path_segment_rejects_empty_and_dot_segments() {
+    for value in ["", ".", ".."] {
+        let error = Request::path_segment("fine_tuning_job_id", value).unwrap_err();
+        match &error {
+            Error::InvalidArgument { name, reason } => {
+                assert_eq!(*name, "fine_tuning_job_id");
+                assert!(!reason.is_empty());
+            }
+            other => panic!("expected `InvalidArgument` for {value:?}, got {other:?}"),
+        }
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid argument `fine_tuning_job_id`: "),
+            "{error}"
+        );
+        assert_eq!(error.status(), None);
+        assert_eq!(error.request_id(), None);
+    }
+}
+
+#[test]
+fn json_serialises_the_body_immediately() {
+    let body = serde_json::json!({"model": "gpt-4o-mini", "n_epochs": 3});
+    let request = Request::new(Method::POST, "/fine_tuning/jobs")
+        .json(&body)
+        .unwrap();
+    assert_eq!(
+        request.body(),
+        Some(&br#"{"model":"gpt-4o-mini","n_epochs":3}"#[..])
+    );
+    assert_eq!(request.method(), &Method::POST);
+    assert_eq!(request.path(), "/fine_tuning/jobs");
+}
+
+#[test]
+fn json_accepts_unsized_bodies() {
+    let request = Request::new(Method::POST, "/x").json("text").unwrap();
+    assert_eq!(request.body(), Some(&b"\"text\""[..]));
+    let request = Request::new(Method::POST, "/x").json(&[1, 2][..]).unwrap();
+    assert_eq!(request.body(), Some(&b"[1,2]"[..]));
+}
+
+#[test]
+fn json_failure_is_an_invalid_body_argument() {
+    // JSON object keys must be strings, so a map keyed by tuples cannot be serialised.
+    let body = BTreeMap::from([((1, 2), "value")]);
+    let error = Request::new(Method::POST, "/x").json(&body).unwrap_err();
+    match &error {
+        Error::InvalidArgument { name, reason } => {
+            assert_eq!(*name, "body");
+            assert!(reason.contains("key must be a string"), "{reason}");
+        }
+        other => panic!("expected `InvalidArgument`, got {other:?}"),
+    }
+}
+
+#[test]
+fn request_without_body_or_query() {
+    let request = Request::new(Method::GET, String::from("/models"));
+    assert_eq!(request.body(), None);
+    assert!(request.query_pairs().is_empty());
+}
+
+struct ListParams {
+    after: Option<String>,
+    limit: Option<i64>,
+    metadata: Option<BTreeMap<String, String>>,
+}
+
+// Written the way the generator writes it.
+impl ToQuery for ListParams {
+    fn to_query(&self, query: &mut Query) {
+        if let Some(value) = &self.after {
+            query.push("after", value);
+        }
+        if let Some(value) = &self.limit {
+            query.push("limit", value);
+        }
+        if let Some(map) = &self.metadata {
+            query.push_deep_object("metadata", map);
+        }
+    }
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect()
+}
+
+#[test]
+fn generated_params_push_pairs_in_order() {
+    let params = ListParams {
+        after: Some("ftjob-1".into()),
+        limit: Some(10),
+        metadata: Some(BTreeMap::from([
+            ("z".into(), "last".into()),
+            ("a".into(), "first".into()),
+        ])),
+    };
+    let request = Request::new(Method::GET, "/fine_tuning/jobs").query(&params);
+    assert_eq!(
+        request.query_pairs(),
+        pairs(&[
+            ("after", "ftjob-1"),
+            ("limit", "10"),
+            ("metadata[a]", "first"),
+            ("metadata[z]", "last")
+        ])
+    );
+}
+
+#[test]
+fn absent_params_push_nothing() {
+    let params = ListParams {
+        after: None,
+        limit: None,
+        metadata: None,
+    };
+    let request = Request::new(Method::GET, "/fine_tuning/jobs").query(&params);
+    assert!(request.query_pairs().is_empty());
+}
+
+#[test]
+fn ad_hoc_pairs_and_repeated_calls_accumulate() {
+    let mut extra = Query::default();
+    extra.push("flag", true);
+    let request = Request::new(Method::GET, "/x")
+        .query(&[("limit", 5)])
+        .query(&vec![("after".to_string(), "a b".to_string())])
+        .query(&[("q", "x")][..])
+        .query(&extra);
+    assert_eq!(
+        request.query_pairs(),
+        pairs(&[
+            ("limit", "5"),
+            ("after", "a b"),
+            ("q", "x"),
+            ("flag", "true")
+        ])
+    );
+    assert_eq!(extra.pairs(), pairs(&[("flag", "true")]));
+}
+
+#[test]
+fn debug_shows_the_body_as_text() {
+    let request = Request::new(Method::POST, "/x")
+        .json(&serde_json::json!({"a": 1}))
+        .unwrap();
+    let debug = format!("{request:?}");
+    assert!(debug.contains(r#"{\"a\":1}"#), "{debug}");
+    assert!(debug.contains("POST"), "{debug}");
+}

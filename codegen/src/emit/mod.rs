@@ -1,0 +1,141 @@
+//! IR -> token streams, and token streams -> formatted files.
+//!
+//! Emitters make no naming decisions; they read final names from the IR. Every std, serde and
+//! runtime item is written as an absolute path, because a spec may name a type `Result`,
+//! `Option`, `String` or `Client`.
+
+mod krate;
+mod resources;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, TypeRef};
+
+pub use krate::{OutputFile, emit_crate, emit_single_file, render};
+
+/// An identifier token, raw (`r#type`) when the name says so.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
+pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else { return TokenStream::new() };
+    let lines = doc_lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Inner `#![doc = "..."]` attributes for module docs.
+pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Turns spec prose into rustdoc lines that cannot become doctests: fenced blocks without a
+/// language become `text` blocks, and leading indentation outside fences is removed so that
+/// no line turns into an indented code block.
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    for raw in text.replace("\r\n", "\n").lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let fence = &trimmed[..3];
+            let info = trimmed[3..].trim();
+            if !in_fence && (info.is_empty() || info == "rust") {
+                out.push(format!(" {fence}text"));
+            } else {
+                out.push(format!(" {trimmed}"));
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        let kept = if in_fence { line } else { trimmed };
+        if kept.is_empty() {
+            out.push(String::new());
+        } else {
+            out.push(format!(" {kept}"));
+        }
+    }
+    if in_fence {
+        out.push(" ```".to_owned());
+    }
+    // No leading or trailing blank lines, and never two blank lines in a row.
+    out.dedup_by(|a, b| a.is_empty() && b.is_empty());
+    while out.first().is_some_and(String::is_empty) {
+        out.remove(0);
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// Where a type reference is written from: inside the `types` module or elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum From {
+    Types,
+    Outside,
+}
+
+/// The Rust type for a reference.
+pub(crate) fn ty(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            match from {
+                From::Types => quote!(#name),
+                From::Outside => quote!(crate::types::#name),
+            }
+        }
+        TypeRef::Vec(inner) => {
+            let inner = self::ty(api, inner, from);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = self::ty(api, inner, from);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = self::ty(api, inner, from);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Box(inner) => {
+            let inner = self::ty(api, inner, from);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_never_become_doctests() {
+        let lines = doc_lines("Intro\n\n    indented code\n```\nlet x = 1;\n```\n```json\n{}\n```\n");
+        assert_eq!(lines, [" Intro", "", " indented code", " ```text", " let x = 1;", " ```", " ```json", " {}", " ```"]);
+    }
+
+    #[test]
+    fn blank_lines_are_collapsed_and_trimmed() {
+        assert_eq!(doc_lines("\n\nA\n\n\n\nB\n\n"), [" A", "", " B"]);
+    }
+
+    #[test]
+    fn raw_identifiers() {
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("name").to_string(), "name");
+    }
+}

@@ -1,0 +1,658 @@
+//! IR types -> the `types` module: structs, enums, open strings, unions, constants, aliases and
+//! query parameter structs.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{From, doc_attrs, ident, ty};
+use crate::ir::*;
+use crate::names;
+
+/// The whole `types` module body.
+pub(crate) fn module(api: &Api) -> TokenStream {
+    let items = api.sorted_types().into_iter().map(|t| type_def(api, t));
+    let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
+    let helper = has_unions.then(decode_helper);
+    quote! {
+        #![doc = " Request and response types, one per schema of the spec (and one per inline schema that needs a name)."]
+        #(#items)*
+        #helper
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let attrs = quote!(#doc #deprecated);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(api, &name, attrs, s),
+        TypeKind::Enum(e) => enum_def(&name, attrs, e),
+        TypeKind::OpenString(o) => open_string_def(&name, attrs, o),
+        TypeKind::Union(u) => union_def(api, &def.name, attrs, u),
+        TypeKind::Const(l) => const_def(&name, attrs, l),
+        TypeKind::Alias(target) => {
+            let target = ty(api, target, From::Types);
+            quote! { #attrs pub type #name = #target; }
+        }
+        TypeKind::Params(p) => params_def(api, &name, attrs, p),
+    }
+}
+
+/// The Rust type of a field: `Option<T>` when it may be absent or null.
+fn field_type(api: &Api, field: &Field) -> TokenStream {
+    let inner = ty(api, &field.ty, From::Types);
+    if field.optional() { quote!(::std::option::Option<#inner>) } else { inner }
+}
+
+fn field_docs(field: &Field) -> TokenStream {
+    let doc = doc_attrs(field.doc.as_deref());
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    quote!(#doc #deprecated)
+}
+
+fn literal_tokens(literal: &Literal) -> TokenStream {
+    match literal {
+        Literal::String(s) => quote!(#s),
+        Literal::Bool(b) => quote!(#b),
+        Literal::Int(i) => quote!(#i),
+    }
+}
+
+fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, s: &Struct) -> TokenStream {
+    let all_optional = s.fields.iter().all(Field::optional);
+    let default = all_optional.then(|| quote!(::std::default::Default,));
+    // Properties with one value are not fields; a hand-written `Serialize` writes them.
+    let derive_serialize = s.consts.is_empty().then(|| quote!(::serde::Serialize,));
+    let fields = s.fields.iter().map(|f| {
+        let docs = field_docs(f);
+        let fname = ident(&f.name);
+        let fty = field_type(api, f);
+        let wire = &f.wire;
+        let rename = (names::unraw(&f.name) != f.wire).then(|| quote!(rename = #wire,));
+        let serde = match (f.required, f.optional()) {
+            (false, _) => quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+            // Required but nullable: absence decodes as `None`, and `None` is written as `null`.
+            (true, true) => quote!(#[serde(#rename default)]),
+            (true, false) if rename.is_some() => quote!(#[serde(#rename)]),
+            (true, false) => quote!(),
+        };
+        quote! { #docs #serde pub #fname: #fty, }
+    });
+    let extra = s.extra.as_ref().map(|(field, value)| {
+        let fname = ident(field);
+        let value = ty(api, value, From::Types);
+        quote! {
+            #[doc = " Properties the spec does not list, kept as sent."]
+            #[serde(flatten)]
+            pub #fname: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let serialize = (!s.consts.is_empty()).then(|| struct_serialize(name, s));
+    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
+    let allow = any_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let consts_doc = (!s.consts.is_empty()).then(|| {
+        let listed: Vec<String> = s
+            .consts
+            .iter()
+            .map(|c| {
+                let value = match &c.value {
+                    Literal::String(v) => format!("\"{v}\""),
+                    Literal::Bool(b) => b.to_string(),
+                    Literal::Int(i) => i.to_string(),
+                };
+                format!("`{}`: `{value}`", c.wire)
+            })
+            .collect();
+        let line = format!(" Always written with {}.", listed.join(", "));
+        quote!(#[doc = ""] #[doc = #line])
+    });
+    quote! {
+        #attrs
+        #consts_doc
+        #[derive(Debug, Clone, PartialEq, #default #derive_serialize ::serde::Deserialize)]
+        #allow
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+        #serialize
+    }
+}
+
+fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let consts = s.consts.iter().map(|c| {
+        let wire = &c.wire;
+        let value = literal_tokens(&c.value);
+        quote!(map.serialize_entry(#wire, &#value)?;)
+    });
+    let fields = s.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let fname = ident(&f.name);
+        if f.required {
+            quote!(map.serialize_entry(#wire, &self.#fname)?;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#fname {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        }
+    });
+    let extra = s.extra.as_ref().map(|(field, _)| {
+        let fname = ident(field);
+        // Keys that are also named properties were decoded into the catch-all only because
+        // they hold the one constant value; writing them twice would repeat the key.
+        let known: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).chain(s.fields.iter().map(|f| f.wire.as_str())).collect();
+        quote! {
+            for (key, value) in &self.#fname {
+                if !matches!(key.as_str(), #(#known)|*) {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+        }
+    });
+    let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                #(#consts)*
+                #(#fields)*
+                #extra
+                map.end()
+            }
+        }
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> TokenStream {
+    let unknown = ident(&e.unknown);
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let doc = format!(" `{}`", v.wire);
+        quote!(#[doc = #doc] #vname,)
+    });
+    let to_str = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#vname => #wire,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#vname,)
+    });
+    let from_str2 = from_str.clone();
+    let default = e.default.map(|i| {
+        let vname = ident(&e.variants[i].name);
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::#vname
+                }
+            }
+        }
+    });
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this SDK does not know yet, kept as sent."]
+            #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#from_str2)*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        #default
+    }
+}
+
+fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, o: &OpenString) -> TokenStream {
+    let consts = o.known.iter().map(|(cname, wire)| {
+        let cname = ident(cname);
+        let doc = format!(" `{wire}`");
+        quote! {
+            #[doc = #doc]
+            pub const #cname: Self = Self(::std::borrow::Cow::Borrowed(#wire));
+        }
+    });
+    let note = (!o.known.is_empty()).then(|| {
+        quote! {
+            #[doc = ""]
+            #[doc = " Any string is accepted; the values the spec names are associated constants."]
+        }
+    });
+    quote! {
+        #attrs
+        #note
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(::std::borrow::Cow<'static, str>);
+
+        impl #name {
+            #(#consts)*
+
+            /// Any value, known to this SDK or not.
+            pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self(::std::borrow::Cow::Owned(::std::convert::Into::into(value)))
+            }
+
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::new(value)
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::new(value)
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    }
+}
+
+fn const_def(name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -> TokenStream {
+    let value = literal_tokens(literal);
+    let (const_ty, serialize) = match literal {
+        Literal::String(s) => (quote!(&'static str), quote!(serializer.serialize_str(#s))),
+        Literal::Bool(b) => (quote!(bool), quote!(serializer.serialize_bool(#b))),
+        Literal::Int(i) => (quote!(i64), quote!(serializer.serialize_i64(#i))),
+    };
+    let expected = match literal {
+        Literal::String(s) => format!("expected the string `{s}`"),
+        Literal::Bool(b) => format!("expected `{b}`"),
+        Literal::Int(i) => format!("expected `{i}`"),
+    };
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #name;
+
+        impl #name {
+            /// The one value this type stands for.
+            pub const VALUE: #const_ty = #value;
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                #serialize
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                if value == #value {
+                    ::std::result::Result::Ok(Self)
+                } else {
+                    ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#expected))
+                }
+            }
+        }
+    }
+}
+
+/// The JSON kinds in the order decoding checks them, with the `serde_json::Value` pattern.
+const KIND_ORDER: [&str; 6] = ["String", "Number", "Bool", "Array", "Object", "Null"];
+
+fn accepts(kinds: &Kinds, kind: &str) -> bool {
+    match kind {
+        "String" => kinds.string,
+        "Number" => kinds.number,
+        "Bool" => kinds.boolean,
+        "Array" => kinds.array,
+        "Object" => kinds.object,
+        _ => kinds.null,
+    }
+}
+
+fn union_def(api: &Api, type_name: &str, attrs: TokenStream, u: &Union) -> TokenStream {
+    let name = ident(type_name);
+    let boxed = |v: &Variant| matches!(&v.body, VariantBody::Type(TypeRef::Box(_)));
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let doc = doc_attrs(v.doc.as_deref());
+        match &v.body {
+            VariantBody::Literal(l) => {
+                let text = match l {
+                    Literal::String(s) => format!(" The value `\"{s}\"`."),
+                    Literal::Bool(b) => format!(" The value `{b}`."),
+                    Literal::Int(i) => format!(" The value `{i}`."),
+                };
+                quote!(#[doc = #text] #vname,)
+            }
+            VariantBody::Type(t) => {
+                let t = ty(api, t, From::Types);
+                quote!(#doc #vname(#t),)
+            }
+        }
+    });
+    let unknown = u.unknown.as_ref().map(|n| {
+        let n = ident(n);
+        let tag = u.tag.as_deref().unwrap_or("type");
+        let doc = format!(" An object whose `{tag}` this SDK does not know yet, kept as sent.");
+        quote!(#[doc = #doc] #n(::serde_json::Value),)
+    });
+
+    // Serialize: each variant writes itself; literals write their value.
+    let ser_arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        match &v.body {
+            VariantBody::Literal(Literal::String(s)) => quote!(Self::#vname => serializer.serialize_str(#s),),
+            VariantBody::Literal(Literal::Bool(b)) => quote!(Self::#vname => serializer.serialize_bool(#b),),
+            VariantBody::Literal(Literal::Int(i)) => quote!(Self::#vname => serializer.serialize_i64(#i),),
+            VariantBody::Type(_) => quote!(Self::#vname(value) => ::serde::Serialize::serialize(value, serializer),),
+        }
+    });
+    let ser_unknown = u.unknown.as_ref().map(|n| {
+        let n = ident(n);
+        quote!(Self::#n(value) => ::serde::Serialize::serialize(value, serializer),)
+    });
+
+    // Deserialize: literals first, then the tag, then candidates by JSON kind in spec order.
+    let construct = |v: &Variant| {
+        let vname = ident(&v.name);
+        if boxed(v) {
+            quote!(|value| Self::#vname(::std::boxed::Box::new(value)))
+        } else {
+            quote!(Self::#vname)
+        }
+    };
+    let literal_checks = u.variants.iter().filter_map(|v| match &v.body {
+        VariantBody::Literal(l) => {
+            let vname = ident(&v.name);
+            let value = literal_tokens(l);
+            Some(quote! {
+                if value == #value {
+                    return ::std::result::Result::Ok(Self::#vname);
+                }
+            })
+        }
+        VariantBody::Type(_) => None,
+    });
+    let tagged = |v: &Variant| !v.tags.is_empty();
+    let tag_dispatch = u.tag.as_ref().map(|tag| {
+        let arms = u.variants.iter().filter(|v| tagged(v)).map(|v| {
+            let tags = &v.tags;
+            let construct = construct(v);
+            quote!(#(#tags)|* => decode_variant(&value).map(#construct),)
+        });
+        let fallback = match &u.unknown {
+            Some(n) => {
+                let n = ident(n);
+                quote!(_ => ::std::result::Result::Ok(Self::#n(value)),)
+            }
+            None => quote!(),
+        };
+        quote! {
+            if let ::std::option::Option::Some(tag) = value.get(#tag).and_then(::serde_json::Value::as_str) {
+                return match tag {
+                    #(#arms)*
+                    #fallback
+                };
+            }
+        }
+    });
+    let kind_arms = KIND_ORDER.iter().filter_map(|kind| {
+        let candidates: Vec<&Variant> = u
+            .variants
+            .iter()
+            .filter(|v| matches!(v.body, VariantBody::Type(_)) && !(tagged(v) && *kind == "Object") && accepts(&v.kinds, kind))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let pattern = format_ident!("{}", kind);
+        let pattern = if *kind == "Null" { quote!(::serde_json::Value::Null) } else { quote!(::serde_json::Value::#pattern(_)) };
+        let body = if let [only] = candidates.as_slice() {
+            let construct = construct(only);
+            quote!(return decode_variant(&value).map(#construct);)
+        } else {
+            let tries = candidates.iter().map(|v| {
+                let construct = construct(v);
+                quote! {
+                    if let ::std::result::Result::Ok(decoded) = decode_variant::<_, D::Error>(&value).map(#construct) {
+                        return ::std::result::Result::Ok(decoded);
+                    }
+                }
+            });
+            quote!(#(#tries)*)
+        };
+        Some(quote!(#pattern => { #body }))
+    });
+    let kind_arms: Vec<TokenStream> = kind_arms.collect();
+    let kind_match = (!kind_arms.is_empty()).then(|| {
+        quote! {
+            match &value {
+                #(#kind_arms)*
+                _ => {}
+            }
+        }
+    });
+    let message = match &u.tag {
+        Some(tag) => format!("no variant of `{type_name}` matches this value (objects are told apart by `{tag}`)"),
+        None => format!("no variant of `{type_name}` matches this value"),
+    };
+
+    // `From` for every variant whose type no other variant shares.
+    let froms = u.variants.iter().filter_map(|v| {
+        let VariantBody::Type(t) = &v.body else { return None };
+        let inner = match t {
+            TypeRef::Box(inner) => inner.as_ref(),
+            other => other,
+        };
+        let shared = u.variants.iter().filter(|w| match &w.body {
+            VariantBody::Type(TypeRef::Box(x)) => x.as_ref() == inner,
+            VariantBody::Type(x) => x == inner,
+            VariantBody::Literal(_) => false,
+        });
+        if shared.count() > 1 || (*inner == TypeRef::Json && u.unknown.is_some()) {
+            return None;
+        }
+        let vname = ident(&v.name);
+        let inner_ty = ty(api, inner, From::Types);
+        let wrap = if boxed(v) { quote!(Self::#vname(::std::boxed::Box::new(value))) } else { quote!(Self::#vname(value)) };
+        Some(quote! {
+            impl ::std::convert::From<#inner_ty> for #name {
+                fn from(value: #inner_ty) -> Self {
+                    #wrap
+                }
+            }
+        })
+    });
+
+    let order: Vec<String> = u.variants.iter().map(|v| format!("`{}`", v.name)).collect();
+    let order_doc = match &u.tag {
+        Some(tag) => format!(
+            " Decoding picks an object's variant by its `{tag}` property; other values go to the first variant, in the order {}, that accepts them.",
+            order.join(", ")
+        ),
+        None => format!(" Decoding tries the variants that accept the value's JSON type in this order: {}.", order.join(", ")),
+    };
+
+    quote! {
+        #attrs
+        #[doc = ""]
+        #[doc = #order_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #unknown
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                match self {
+                    #(#ser_arms)*
+                    #ser_unknown
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#literal_checks)*
+                #tag_dispatch
+                #kind_match
+                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+            }
+        }
+
+        #(#froms)*
+    }
+}
+
+/// The private helper unions decode their variants with.
+fn decode_helper() -> TokenStream {
+    quote! {
+        /// Decodes one union variant from JSON that has already been read.
+        fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
+        where
+            T: ::serde::de::DeserializeOwned,
+            E: ::serde::de::Error,
+        {
+            <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
+        }
+    }
+}
+
+fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Params) -> TokenStream {
+    let all_optional = p.fields.iter().all(|q| q.field.optional());
+    let default = all_optional.then(|| quote!(, ::std::default::Default));
+    let fields = p.fields.iter().map(|q| {
+        let docs = field_docs(&q.field);
+        let fname = ident(&q.field.name);
+        let fty = field_type(api, &q.field);
+        quote!(#docs pub #fname: #fty,)
+    });
+    let pushes = p.fields.iter().map(|q| {
+        let wire = &q.field.wire;
+        let fname = ident(&q.field.name);
+        let push = |value: TokenStream| match q.style {
+            QueryStyle::Scalar => quote!(query.push(#wire, #value);),
+            QueryStyle::Exploded => quote! {
+                for item in #value {
+                    query.push(#wire, item);
+                }
+            },
+            QueryStyle::Joined => quote! {
+                query.push(
+                    #wire,
+                    #value.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
+                );
+            },
+            QueryStyle::DeepObject => quote!(query.push_deep_object(#wire, #value);),
+        };
+        if q.field.optional() {
+            let body = push(quote!(value));
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#fname {
+                    #body
+                }
+            }
+        } else {
+            push(quote!(&self.#fname))
+        }
+    });
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, PartialEq #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl crate::runtime::ToQuery for #name {
+            fn to_query(&self, query: &mut crate::runtime::Query) {
+                #(#pushes)*
+            }
+        }
+    }
+}

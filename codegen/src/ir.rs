@@ -1,0 +1,348 @@
+//! The intermediate representation: what the SDK will contain, with every `$ref` resolved and
+//! every Rust name decided. Emitters read only this, never the spec.
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Cargo package name of the generated crate, e.g. `openai-fine-tuning`.
+    pub crate_name: String,
+    /// Package version for Cargo.toml.
+    pub crate_version: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`, verbatim.
+    pub spec_version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first `servers` URL, the default base URL of the client.
+    pub base_url: String,
+    /// Every named type. Ids index this vector; output order is by name (see [`Api::sorted_types`]).
+    pub types: Vec<TypeDef>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+    /// The resource tree that groups operations, rooted at the client.
+    pub root: Resource,
+}
+
+impl Api {
+    /// The type behind an id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Types in output order: sorted by Rust name.
+    pub fn sorted_types(&self) -> Vec<&TypeDef> {
+        let mut types: Vec<&TypeDef> = self.types.iter().collect();
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+        types
+    }
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Final Rust name.
+    pub name: String,
+    /// Where it came from in the spec, for messages.
+    pub pointer: String,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A closed set of strings that keeps unknown values.
+    Enum(StringEnum),
+    /// Any string, with the known values as constants.
+    OpenString(OpenString),
+    /// `oneOf`/`anyOf` of different shapes.
+    Union(Union),
+    /// A single literal value.
+    Const(Literal),
+    /// `pub type Name = Target;`
+    Alias(TypeRef),
+    /// The query parameters of one operation.
+    Params(Params),
+}
+
+/// A reference to a type, as it appears in a field, variant or signature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `serde_json::Value`: any JSON.
+    Json,
+    /// A named type.
+    Named(TypeId),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// An ordered map with string keys.
+    Map(Box<TypeRef>),
+    /// `Option<T>`, for nullable items inside arrays and maps.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, to break a cycle of by-value references.
+    Box(Box<TypeRef>),
+}
+
+/// A literal written on the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    /// A string literal.
+    String(String),
+    /// A boolean literal.
+    Bool(bool),
+    /// An integer literal.
+    Int(i64),
+}
+
+/// An object.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Properties with one possible value: not fields; written on output, ignored on input.
+    pub consts: Vec<ConstField>,
+    /// `additionalProperties`: the Rust name of the catch-all map field and its value type.
+    pub extra: Option<(String, TypeRef)>,
+}
+
+/// One struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust identifier (may be `r#type`).
+    pub name: String,
+    /// JSON property name.
+    pub wire: String,
+    /// Value type, without the `Option` that `optional` adds.
+    pub ty: TypeRef,
+    /// In the spec's `required` list.
+    pub required: bool,
+    /// Accepts `null`.
+    pub nullable: bool,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// Whether the Rust type is `Option<ty>`: when it may be absent or null.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A property that always holds one value.
+#[derive(Debug, Clone)]
+pub struct ConstField {
+    /// JSON property name.
+    pub wire: String,
+    /// The value written on output.
+    pub value: Literal,
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    /// Known values in spec order.
+    pub variants: Vec<EnumVariant>,
+    /// Rust name of the catch-all variant that keeps unknown values.
+    pub unknown: String,
+    /// Index into `variants` of the spec's default, if it is one of them.
+    pub default: Option<usize>,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Rust identifier.
+    pub name: String,
+    /// Wire value.
+    pub wire: String,
+}
+
+/// An open string type with known values.
+#[derive(Debug, Clone)]
+pub struct OpenString {
+    /// Known values as `(CONSTANT_NAME, wire value)`, in spec order.
+    pub known: Vec<(String, String)>,
+}
+
+/// A `oneOf`/`anyOf` union.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Variants in spec order; decoding tries them in this order within a JSON kind.
+    pub variants: Vec<Variant>,
+    /// When object variants are told apart by a property: its name.
+    pub tag: Option<String>,
+    /// Rust name of the variant that keeps objects with an unknown tag, when `tag` is set.
+    pub unknown: Option<String>,
+}
+
+/// One union variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust identifier.
+    pub name: String,
+    /// What the variant holds.
+    pub body: VariantBody,
+    /// Values of the tag property that select this variant (empty when untagged).
+    pub tags: Vec<String>,
+    /// The JSON kinds this variant can decode from.
+    pub kinds: Kinds,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+}
+
+/// The payload of a union variant.
+#[derive(Debug, Clone)]
+pub enum VariantBody {
+    /// A unit variant that stands for one literal.
+    Literal(Literal),
+    /// A tuple variant holding a value.
+    Type(TypeRef),
+}
+
+/// A set of JSON value kinds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kinds {
+    /// JSON strings.
+    pub string: bool,
+    /// JSON numbers.
+    pub number: bool,
+    /// `true`/`false`.
+    pub boolean: bool,
+    /// JSON arrays.
+    pub array: bool,
+    /// JSON objects.
+    pub object: bool,
+    /// `null`.
+    pub null: bool,
+}
+
+impl Kinds {
+    /// Every kind.
+    pub const ANY: Kinds = Kinds { string: true, number: true, boolean: true, array: true, object: true, null: true };
+
+    /// The union of two sets.
+    pub fn or(self, other: Kinds) -> Kinds {
+        Kinds {
+            string: self.string || other.string,
+            number: self.number || other.number,
+            boolean: self.boolean || other.boolean,
+            array: self.array || other.array,
+            object: self.object || other.object,
+            null: self.null || other.null,
+        }
+    }
+}
+
+/// The query parameters of one operation, as a struct that implements `ToQuery`.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Parameters in spec order.
+    pub fields: Vec<QueryParam>,
+}
+
+/// One query parameter.
+#[derive(Debug, Clone)]
+pub struct QueryParam {
+    /// The struct field (its `required` means the parameter is required).
+    pub field: Field,
+    /// How the value becomes query pairs.
+    pub style: QueryStyle,
+}
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=value`.
+    Scalar,
+    /// `name=a&name=b`.
+    Exploded,
+    /// `name=a,b`.
+    Joined,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// Rust method name on its resource.
+    pub method_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template as written, e.g. `/fine_tuning/jobs/{fine_tuning_job_id}`.
+    pub path: String,
+    /// The template split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Path parameters in template order.
+    pub path_params: Vec<PathParam>,
+    /// The query parameters struct and the argument name it is passed as.
+    pub query: Option<(TypeId, String, bool)>,
+    /// The JSON request body: type, argument name, required.
+    pub body: Option<(TypeRef, String, bool)>,
+    /// The success response type; `None` when the response has no body.
+    pub response: Option<TypeRef>,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text.
+    Literal(String),
+    /// The path parameter at this index of [`Operation::path_params`].
+    Param(usize),
+}
+
+/// A path parameter.
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    /// Rust argument name.
+    pub name: String,
+    /// Name in the template.
+    pub wire: String,
+    /// Rustdoc text for the argument.
+    pub doc: Option<String>,
+}
+
+/// A node of the resource tree: `client.fine_tuning().jobs()`.
+#[derive(Debug, Clone, Default)]
+pub struct Resource {
+    /// Accessor method name on the parent (empty for the root).
+    pub accessor: String,
+    /// Rust struct name (empty for the root, which is the client itself).
+    pub struct_name: String,
+    /// Rustdoc text.
+    pub doc: Option<String>,
+    /// Sub-resources, in order of first appearance in the spec.
+    pub children: Vec<Resource>,
+    /// Indexes into [`Api::operations`], in spec order.
+    pub operations: Vec<usize>,
+}

@@ -1,0 +1,67 @@
+//! The generator as a library: load an OpenAPI YAML document, lower it to an IR with every
+//! reference resolved and every Rust name decided, and emit the files of a typed SDK crate.
+//! Nothing here writes to disk; `xtask` does.
+//!
+//! ```no_run
+//! let text = std::fs::read_to_string("spec/openai-fine-tuning.yaml").unwrap();
+//! let generated = codegen::generate("spec/openai-fine-tuning.yaml", &text).unwrap();
+//! for file in &generated.files {
+//!     println!("{} ({} bytes)", file.path, file.contents.len());
+//! }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod load;
+mod lower;
+pub mod names;
+mod operations;
+mod schema;
+
+pub use diag::{Diagnostic, Errors, Severity};
+pub use emit::OutputFile;
+
+/// The result of a successful run.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The lowered API, for summaries and tests.
+    pub api: ir::Api,
+    /// Files of the crate, paths relative to its root.
+    pub files: Vec<OutputFile>,
+    /// Things in the spec that were ignored, each with its pointer.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses YAML text into a document; `file` names it in diagnostics.
+pub fn load(file: &str, text: &str) -> Result<load::Document, Errors> {
+    load::parse(file, text).map_err(|d| Errors(vec![d]))
+}
+
+/// Lowers a document to the IR, or returns every error found.
+pub fn lower(doc: &load::Document) -> Result<(ir::Api, Vec<Diagnostic>), Errors> {
+    lower::lower(doc)
+}
+
+/// Loads, lowers and emits a whole crate. `file` is how headers and messages name the spec.
+pub fn generate(file: &str, text: &str) -> Result<Generated, Errors> {
+    let doc = load(file, text)?;
+    let (api, warnings) = lower(&doc)?;
+    let files = emit::emit_crate(&api, file).map_err(|message| internal(file, message))?;
+    Ok(Generated { api, files, warnings })
+}
+
+/// Loads, lowers and emits the crate as one file (see [`emit::emit_single_file`]).
+pub fn generate_single_file(file: &str, text: &str, runtime_path: &str, binary: bool) -> Result<String, Errors> {
+    let doc = load(file, text)?;
+    let (api, _) = lower(&doc)?;
+    emit::emit_single_file(&api, file, runtime_path, binary).map_err(|message| internal(file, message))
+}
+
+/// A failure of the generator itself rather than of the spec.
+fn internal(file: &str, message: String) -> Errors {
+    Errors(vec![Diagnostic { severity: Severity::Error, file: file.to_owned(), pointer: String::new(), location: None, message }])
+}

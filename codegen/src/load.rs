@@ -1,0 +1,390 @@
+//! YAML text -> a document tree of our own that remembers each node's line and column.
+//!
+//! This is the only module that knows about YAML. It reads parser events from `saphyr-parser`
+//! and resolves plain scalars with the YAML 1.2 core schema itself, so that integers beyond
+//! 64 bits (the published OpenAI spec has `-9223372036854776000`) load instead of failing, and
+//! so that every node keeps the position the rest of the generator quotes in its errors.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use crate::diag::{Diagnostic, Severity};
+
+/// A loaded spec: the name it was loaded under and its root node.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file name used in diagnostics, as the caller gave it.
+    pub file: String,
+    /// The root of the tree.
+    pub root: Node,
+}
+
+/// One node of the tree with its 1-based line and column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What the node holds.
+    pub value: Value,
+    /// 1-based line of the node's first character.
+    pub line: u32,
+    /// 1-based column of the node's first character.
+    pub column: u32,
+}
+
+/// The value of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or an empty plain scalar.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer; `i128` holds every integer the published specs contain.
+    Int(i128),
+    /// A floating-point number, or an integer too large even for `i128`.
+    Float(f64),
+    /// A string, quoted or plain.
+    String(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping with string keys, in document order.
+    Map(IndexMap<String, Node>),
+}
+
+impl Node {
+    /// The entry `key` of a mapping node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    /// The mapping entries, if this is a mapping.
+    pub fn as_map(&self) -> Option<&IndexMap<String, Node>> {
+        match &self.value {
+            Value::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The flag, if this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The position as `(line, column)`.
+    pub fn location(&self) -> (u32, u32) {
+        (self.line, self.column)
+    }
+
+    /// A short name for the kind of value, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Seq(_) => "a sequence",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Parses `text` into a [`Document`]; `file` is only used in messages.
+pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
+    let error = |message: String, line: usize, column: usize| Diagnostic {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        pointer: String::new(),
+        location: Some((to_u32(line), to_u32(column + 1))),
+        message,
+    };
+
+    let mut builder = Builder::default();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            error(format!("invalid YAML: {}", e.info()), e.marker().line(), e.marker().col())
+        })?;
+        builder.event(event, span).map_err(|(message, line, column)| error(message, line, column))?;
+    }
+    match builder.documents.len() {
+        1 => Ok(Document { file: file.to_owned(), root: builder.documents.pop().expect("one document") }),
+        0 => Err(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_owned(),
+            pointer: String::new(),
+            location: None,
+            message: "the file holds no YAML document".to_owned(),
+        }),
+        n => Err(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_owned(),
+            pointer: String::new(),
+            location: None,
+            message: format!("the file holds {n} YAML documents; a spec is exactly one"),
+        }),
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A container being filled, with the anchor it will be registered under.
+enum Open {
+    Seq { items: Vec<Node>, anchor: usize, line: usize, column: usize },
+    Map { entries: IndexMap<String, Node>, key: Option<(String, usize, usize)>, anchor: usize, line: usize, column: usize },
+}
+
+type BuildError = (String, usize, usize);
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    documents: Vec<Node>,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), BuildError> {
+        let line = span.start.line();
+        let column = span.start.col();
+        match event {
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {
+                Ok(())
+            }
+            Event::Alias(id) => {
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| ("alias refers to an unknown anchor".to_owned(), line, column))?;
+                self.finish(node, line, column)
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = if let Some(tag) = tag.as_deref() {
+                    // Only `!!str` changes the meaning of a scalar in practice; other tags keep
+                    // the plain resolution below.
+                    if tag.is_yaml_core_schema() && tag.suffix == "str" {
+                        Value::String(text.into_owned())
+                    } else {
+                        resolve_scalar(text.into_owned(), style)
+                    }
+                } else {
+                    resolve_scalar(text.into_owned(), style)
+                };
+                let node = Node { value, line: to_u32(line), column: to_u32(column + 1) };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.finish(node, line, column)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push(Open::Seq { items: Vec::new(), anchor, line, column });
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Open::Map { entries: IndexMap::new(), key: None, anchor, line, column });
+                Ok(())
+            }
+            Event::SequenceEnd => match self.stack.pop() {
+                Some(Open::Seq { items, anchor, line, column }) => {
+                    let node = Node { value: Value::Seq(items), line: to_u32(line), column: to_u32(column + 1) };
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
+                    self.finish(node, line, column)
+                }
+                _ => Err(("unbalanced sequence end".to_owned(), line, column)),
+            },
+            Event::MappingEnd => match self.stack.pop() {
+                Some(Open::Map { entries, key: None, anchor, line, column }) => {
+                    let node = Node { value: Value::Map(entries), line: to_u32(line), column: to_u32(column + 1) };
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
+                    self.finish(node, line, column)
+                }
+                _ => Err(("unbalanced mapping end".to_owned(), line, column)),
+            },
+        }
+    }
+
+    /// Hands a completed node to its parent, or records it as a document.
+    fn finish(&mut self, node: Node, line: usize, column: usize) -> Result<(), BuildError> {
+        match self.stack.last_mut() {
+            None => {
+                self.documents.push(node);
+                Ok(())
+            }
+            Some(Open::Seq { items, .. }) => {
+                items.push(node);
+                Ok(())
+            }
+            Some(Open::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let text = match node.value {
+                        Value::String(s) => s,
+                        Value::Int(i) => i.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".to_owned(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(("mapping keys must be scalars".to_owned(), line, column));
+                        }
+                    };
+                    *key = Some((text, line, column));
+                    Ok(())
+                }
+                Some((text, key_line, key_column)) => {
+                    if entries.contains_key(&text) {
+                        return Err((format!("duplicate key `{text}`"), key_line, key_column));
+                    }
+                    entries.insert(text, node);
+                    Ok(())
+                }
+            },
+        }
+    }
+}
+
+/// Resolves a scalar with the YAML 1.2 core schema: only plain scalars can be non-strings.
+fn resolve_scalar(text: String, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::String(text);
+    }
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(value) = parse_int(&text) {
+        return value;
+    }
+    if is_float(&text) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::String(text)
+}
+
+fn parse_int(text: &str) -> Option<Value> {
+    let (digits, radix) = if let Some(hex) = text.strip_prefix("0x") {
+        (hex, 16)
+    } else if let Some(oct) = text.strip_prefix("0o") {
+        (oct, 8)
+    } else {
+        (text, 10)
+    };
+    let body = if radix == 10 { digits.strip_prefix(['-', '+']).unwrap_or(digits) } else { digits };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    match i128::from_str_radix(digits, radix) {
+        Ok(i) => Some(Value::Int(i)),
+        // Larger than i128: keep it as a float rather than fail.
+        Err(_) => digits.parse::<f64>().ok().map(Value::Float),
+    }
+}
+
+fn is_float(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (whole, fraction) = match mantissa.find('.') {
+        Some(at) => (&mantissa[..at], Some(&mantissa[at + 1..])),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let mantissa_ok = digits(whole) && fraction.is_none_or(digits) && !(whole.is_empty() && fraction.is_none_or(str::is_empty));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Node {
+        parse("t.yaml", text).unwrap().root
+    }
+
+    #[test]
+    fn scalars_follow_the_core_schema() {
+        let root = load("a: 1\nb: '1'\nc: 1.5\nd: true\ne: ~\nf: hello\ng: 1e3\nh: -9223372036854776000\ni: .5\nj: 0x1F\n");
+        let get = |k: &str| root.get(k).unwrap().value.clone();
+        assert_eq!(get("a"), Value::Int(1));
+        assert_eq!(get("b"), Value::String("1".into()));
+        assert_eq!(get("c"), Value::Float(1.5));
+        assert_eq!(get("d"), Value::Bool(true));
+        assert_eq!(get("e"), Value::Null);
+        assert_eq!(get("f"), Value::String("hello".into()));
+        assert_eq!(get("g"), Value::Float(1000.0));
+        assert_eq!(get("h"), Value::Int(-9223372036854776000));
+        assert_eq!(get("i"), Value::Float(0.5));
+        assert_eq!(get("j"), Value::Int(31));
+    }
+
+    #[test]
+    fn huge_integers_degrade_to_floats() {
+        let root = load("a: 1000000000000000000000000000000000000000000\n");
+        assert!(matches!(root.get("a").unwrap().value, Value::Float(f) if f > 1e41));
+    }
+
+    #[test]
+    fn nodes_remember_lines_and_columns() {
+        let root = load("paths:\n  /a:\n    get:\n      operationId: x\n");
+        let get = root.get("paths").unwrap().get("/a").unwrap().get("get").unwrap();
+        assert_eq!(get.location(), (4, 7));
+        assert_eq!(get.get("operationId").unwrap().location(), (4, 20));
+    }
+
+    #[test]
+    fn anchors_and_aliases_are_expanded() {
+        let root = load("a: &x {k: v}\nb: *x\n");
+        assert_eq!(root.get("b").unwrap().get("k").unwrap().as_str(), Some("v"));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file_and_line() {
+        let err = parse("spec/broken.yaml", "a: [1, 2\nb: c\n").unwrap_err();
+        assert!(err.to_string().starts_with("error: spec/broken.yaml:"), "{err}");
+        assert!(err.location.is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let err = parse("d.yaml", "a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.to_string(), "error: d.yaml:2:1: duplicate key `a`");
+    }
+}

@@ -1,0 +1,1463 @@
+//! Spec -> IR: resolves every `$ref`, decides every Rust name, and collects every error with
+//! its JSON pointer before giving up.
+//!
+//! Lowering runs in passes:
+//! 1. every component schema gets a type id, so references never wait on each other;
+//! 2. component schemas, then operations, are lowered; inline schemas that need a named type
+//!    get one with a *wanted* name built from their parent and field;
+//! 3. names are made unique by rule (see [`crate::names::assign_unique`]);
+//! 4. by-value reference cycles are boxed and union variants learn which JSON kinds they take.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, Errors, Pointer, Severity};
+use crate::ir::*;
+use crate::load::{Document, Node, Value};
+use crate::names;
+use crate::schema::{Additional, Schema};
+
+/// How deep `$ref` chains may go before they are called circular.
+const MAX_REF_DEPTH: usize = 64;
+
+/// Lowers a loaded document. On success also returns warnings.
+pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Errors> {
+    let mut cx = Cx::new(doc);
+    let api = cx.run();
+    let (errors, warnings): (Vec<_>, Vec<_>) = cx.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+    match api {
+        Some(api) if errors.is_empty() => Ok((api, warnings)),
+        _ => Err(Errors(errors)),
+    }
+}
+
+/// A named type while lowering: the name it wants, and its kind once known.
+struct Slot {
+    wanted: String,
+    /// The component schema name, for components; inline types have none.
+    component: Option<String>,
+    pointer: Pointer,
+    doc: Option<String>,
+    deprecated: bool,
+    kind: Option<TypeKind>,
+}
+
+/// Where a schema being lowered should put a named type if it needs one.
+#[derive(Clone)]
+struct Hint {
+    /// The wanted name of the type.
+    name: String,
+    /// The slot to fill (a component's own slot); `None` allocates a new inline slot.
+    target: Option<TypeId>,
+}
+
+impl Hint {
+    fn inline(name: String) -> Hint {
+        Hint { name, target: None }
+    }
+
+    fn child(&self, suffix: &str) -> Hint {
+        Hint::inline(format!("{}{}", self.name, names::pascal(suffix)))
+    }
+}
+
+/// The result of lowering one schema.
+#[derive(Clone)]
+struct Lowered {
+    ty: TypeRef,
+    nullable: bool,
+    /// Set when the schema allows exactly one value.
+    literal: Option<Literal>,
+    doc: Option<String>,
+    deprecated: bool,
+}
+
+impl Lowered {
+    fn plain(ty: TypeRef) -> Lowered {
+        Lowered { ty, nullable: false, literal: None, doc: None, deprecated: false }
+    }
+}
+
+/// What a schema is, seen without lowering it: enough to classify union branches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shallow {
+    /// A plain string.
+    String,
+    /// A string restricted to listed values.
+    StringValues,
+    /// Anything else.
+    Other,
+}
+
+pub(crate) struct Cx<'a> {
+    doc: &'a Document,
+    diagnostics: Vec<Diagnostic>,
+    slots: Vec<Slot>,
+    components: IndexMap<&'a str, TypeId>,
+    /// Inline schemas reached through a `$ref` to somewhere other than a component, by pointer.
+    by_pointer: HashMap<Pointer, Lowered>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(doc: &'a Document) -> Self {
+        Cx { doc, diagnostics: Vec::new(), slots: Vec::new(), components: IndexMap::new(), by_pointer: HashMap::new() }
+    }
+
+    fn error(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.report(Severity::Error, at, message.into());
+    }
+
+    fn report(&mut self, severity: Severity, at: &Pointer, message: String) {
+        let location = self.node_at(at).map(Node::location);
+        self.diagnostics.push(Diagnostic {
+            severity,
+            file: self.doc.file.clone(),
+            pointer: at.to_string(),
+            location,
+            message,
+        });
+    }
+
+    /// The node a pointer names, if it exists.
+    fn node_at(&self, at: &Pointer) -> Option<&'a Node> {
+        let mut node = &self.doc.root;
+        for segment in at.segments() {
+            node = match &node.value {
+                Value::Map(map) => map.get(&segment)?,
+                Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    fn run(&mut self) -> Option<Api> {
+        let root = &self.doc.root;
+        let root_ptr = Pointer::root();
+        if root.as_map().is_none() {
+            self.error(&root_ptr, format!("the document must be a mapping, found {}", root.kind()));
+            return None;
+        }
+        match root.get("openapi").and_then(Node::as_str) {
+            Some(v) if v.starts_with("3.1") || v.starts_with("3.0") => {}
+            Some(v) => self.error(&root_ptr.push("openapi"), format!("unsupported OpenAPI version `{v}`; expected 3.0 or 3.1")),
+            None => self.error(&root_ptr, "missing `openapi` version; expected 3.0 or 3.1"),
+        }
+        let info = root.get("info");
+        let title = info.and_then(|i| i.get("title")).and_then(Node::as_str).unwrap_or("API").to_owned();
+        let spec_version = info.and_then(|i| i.get("version")).and_then(Node::as_str).unwrap_or("0.0.0").to_owned();
+        let description = info.and_then(|i| i.get("description")).and_then(Node::as_str).map(str::to_owned);
+        let base_url = root
+            .get("servers")
+            .and_then(Node::as_seq)
+            .and_then(|s| s.first())
+            .and_then(|s| s.get("url"))
+            .and_then(Node::as_str)
+            .unwrap_or("http://localhost")
+            .to_owned();
+
+        // Pass 1: a slot for every component schema.
+        let schemas_ptr = root_ptr.push("components").push("schemas");
+        if let Some(schemas) = root.get("components").and_then(|c| c.get("schemas")) {
+            match schemas.as_map() {
+                Some(map) => {
+                    for (name, _) in map {
+                        let id = TypeId(self.slots.len());
+                        self.slots.push(Slot {
+                            wanted: names::type_name(name),
+                            component: Some(name.clone()),
+                            pointer: schemas_ptr.push(name),
+                            doc: None,
+                            deprecated: false,
+                            kind: None,
+                        });
+                        self.components.insert(name.as_str(), id);
+                    }
+                }
+                None => self.error(&schemas_ptr, "`components.schemas` must be a mapping"),
+            }
+        }
+
+        // Pass 2: lower components, then operations.
+        let components: Vec<(&'a str, TypeId)> = self.components.iter().map(|(k, v)| (*k, *v)).collect();
+        for (name, id) in components {
+            let at = schemas_ptr.push(name);
+            let node = self.node_at(&at).expect("component exists");
+            let hint = Hint { name: self.slots[id.0].wanted.clone(), target: Some(id) };
+            let lowered = self.lower_schema(node, &at, &hint, 0);
+            let slot = &mut self.slots[id.0];
+            if slot.kind.is_none() {
+                // The schema needed no type of its own (a primitive, an array, a map, or a
+                // reference): the component becomes an alias, or a const type for one value.
+                slot.kind = Some(match &lowered.literal {
+                    Some(literal) => TypeKind::Const(literal.clone()),
+                    None => TypeKind::Alias(lowered.ty.clone()),
+                });
+            }
+            if slot.doc.is_none() {
+                slot.doc = lowered.doc.clone();
+            }
+            slot.deprecated |= lowered.deprecated;
+        }
+        let operations = crate::operations::lower_operations(self);
+
+        // Pass 3: final names.
+        let names = self.assign_type_names();
+        let mut types: Vec<TypeDef> = std::mem::take(&mut self.slots)
+            .into_iter()
+            .zip(names)
+            .map(|(slot, name)| TypeDef {
+                name,
+                pointer: slot.pointer.to_string(),
+                doc: slot.doc,
+                deprecated: slot.deprecated,
+                kind: slot.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
+            })
+            .collect();
+
+        // Pass 4: boxes for cycles, JSON kinds for union variants.
+        box_cycles(&mut types);
+        fill_kinds(&mut types);
+
+        let (operations, root_resource) = operations?;
+        Some(Api {
+            crate_name: crate_name(&title),
+            crate_version: crate_version(&spec_version),
+            title,
+            spec_version,
+            description,
+            base_url,
+            types,
+            operations,
+            root: root_resource,
+        })
+    }
+
+    // ----- naming -----
+
+    fn assign_type_names(&self) -> Vec<String> {
+        let mut out = vec![String::new(); self.slots.len()];
+        let components: Vec<usize> = (0..self.slots.len()).filter(|i| self.slots[*i].component.is_some()).collect();
+        let wants: Vec<(String, String)> = components
+            .iter()
+            .map(|i| (self.slots[*i].component.clone().expect("component"), self.slots[*i].wanted.clone()))
+            .collect();
+        let assigned = names::assign_unique(&wants, &HashSet::new(), false);
+        let mut taken = HashSet::new();
+        for (i, name) in components.iter().zip(assigned) {
+            taken.insert(name.clone());
+            out[*i] = name;
+        }
+        // Inline types yield to components; among themselves the rule orders by JSON pointer.
+        let inline: Vec<usize> = (0..self.slots.len()).filter(|i| self.slots[*i].component.is_none()).collect();
+        let wants: Vec<(String, String)> =
+            inline.iter().map(|i| (self.slots[*i].pointer.to_string(), self.slots[*i].wanted.clone())).collect();
+        for (i, name) in inline.iter().zip(names::assign_unique(&wants, &taken, false)) {
+            out[*i] = name;
+        }
+        out
+    }
+
+    /// Allocates (or reuses, for a component) the slot a named type goes into.
+    fn slot_for(&mut self, hint: &Hint, at: &Pointer) -> TypeId {
+        match hint.target {
+            Some(id) if self.slots[id.0].kind.is_none() => id,
+            _ => {
+                let id = TypeId(self.slots.len());
+                self.slots.push(Slot {
+                    wanted: hint.name.clone(),
+                    component: None,
+                    pointer: at.clone(),
+                    doc: None,
+                    deprecated: false,
+                    kind: None,
+                });
+                id
+            }
+        }
+    }
+
+    // ----- references -----
+
+    /// Follows a local `$ref`; reports and returns `None` when it dangles or is not local.
+    fn resolve(&mut self, reference: &str, at: &Pointer) -> Option<(Pointer, &'a Node)> {
+        let Some(target) = Pointer::from_fragment(reference) else {
+            self.error(&at.push("$ref"), format!("unsupported `$ref` `{reference}`: only references inside this document are supported"));
+            return None;
+        };
+        match self.node_at(&target) {
+            Some(node) => Some((target, node)),
+            None => {
+                self.error(&at.push("$ref"), format!("`$ref` `{reference}` points to nothing"));
+                None
+            }
+        }
+    }
+
+    /// The component a pointer names, if it is `/components/schemas/NAME`.
+    fn component_at(&self, target: &Pointer) -> Option<TypeId> {
+        let segments: Vec<String> = target.segments().collect();
+        match segments.as_slice() {
+            [a, b, name] if a == "components" && b == "schemas" => self.components.get(name.as_str()).copied(),
+            _ => None,
+        }
+    }
+
+    /// Follows `$ref`s (quietly) to the schema that holds content.
+    fn deref_quiet(&self, mut node: &'a Node) -> Option<&'a Node> {
+        for _ in 0..MAX_REF_DEPTH {
+            match node.get("$ref").and_then(Node::as_str) {
+                Some(reference) => node = self.node_at(&Pointer::from_fragment(reference)?)?,
+                None => return Some(node),
+            }
+        }
+        None
+    }
+
+    // ----- schemas -----
+
+    fn lower_schema(&mut self, node: &'a Node, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let fallback = Lowered::plain(TypeRef::Json);
+        if depth > MAX_REF_DEPTH {
+            self.error(at, "schema nesting or `$ref` chain is too deep (circular `$ref`?)");
+            return fallback;
+        }
+        let schema = match Schema::read(node, at) {
+            Ok(schema) => schema,
+            Err((ptr, message)) => {
+                self.error(&ptr, message);
+                return fallback;
+            }
+        };
+        let doc = schema.description.map(str::to_owned);
+        let slots_before = self.slots.len();
+        let mut lowered = self.lower_shape(node, &schema, at, hint, depth);
+        lowered.nullable |= schema.says_nullable();
+        if doc.is_some() {
+            lowered.doc = doc;
+        }
+        lowered.deprecated |= schema.deprecated;
+        if let (Some(default), None) = (schema.default, &lowered.literal) {
+            if let Some(text) = literal_text(default) {
+                let note = format!("Defaults to `{text}`.");
+                lowered.doc = Some(match lowered.doc.take() {
+                    Some(d) if !d.contains(&note) => format!("{}\n\n{note}", d.trim_end()),
+                    Some(d) => d,
+                    None => note,
+                });
+            }
+        }
+        // A named type made for this very schema carries its docs.
+        if let TypeRef::Named(id) = lowered.ty {
+            let made_here = id.0 >= slots_before || hint.target == Some(id);
+            let slot = &mut self.slots[id.0];
+            if made_here && slot.pointer == *at && slot.doc.is_none() {
+                slot.doc = lowered.doc.clone();
+                slot.deprecated |= lowered.deprecated;
+            }
+        }
+        lowered
+    }
+
+    fn lower_shape(&mut self, node: &'a Node, schema: &Schema<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        if let Some(reference) = schema.reference {
+            return self.lower_reference(reference, at, hint, depth);
+        }
+        if schema.one_of.is_some() && schema.any_of.is_some() {
+            self.error(at, "a schema with both `oneOf` and `anyOf` is not supported");
+            return Lowered::plain(TypeRef::Json);
+        }
+        if let Some(all_of) = schema.all_of {
+            if schema.alternatives().is_some() {
+                self.error(&at.push("allOf"), "`allOf` next to `oneOf`/`anyOf` is not supported");
+                return Lowered::plain(TypeRef::Json);
+            }
+            if all_of.len() == 1 && schema.properties.is_none() {
+                let mut inner = self.lower_schema(&all_of[0], &at.push("allOf").index(0), hint, depth + 1);
+                // The single member's own docs describe the referenced type, not this use of it.
+                inner.doc = None;
+                return inner;
+            }
+            return self.lower_all_of(node, at, hint, depth);
+        }
+        if let Some((keyword, branches)) = schema.alternatives() {
+            if schema.properties.is_some() {
+                self.error(&at.push(keyword), format!("`{keyword}` next to `properties` is not supported"));
+                return Lowered::plain(TypeRef::Json);
+            }
+            return self.lower_alternatives(keyword, branches, schema, at, hint, depth);
+        }
+        if let Some(values) = schema.enumeration {
+            return self.lower_enum(values, schema, at, hint);
+        }
+        if let Some(value) = schema.constant {
+            return match literal_of(value) {
+                Some(literal) => Lowered { literal: Some(literal.clone()), ..Lowered::plain(literal_type(&literal)) },
+                None => {
+                    self.error(&at.push("const"), "only string, boolean and integer `const` values are supported");
+                    Lowered::plain(TypeRef::Json)
+                }
+            };
+        }
+        let types = schema.non_null_types();
+        match types.as_slice() {
+            [] if schema.properties.is_some() || !matches!(schema.additional, Additional::No) => {
+                self.lower_object(schema, at, hint, depth)
+            }
+            [] if schema.items.is_some() => self.lower_array(schema, at, hint, depth),
+            [] if schema.types.contains(&"null") => {
+                self.error(at, "a schema that only allows `null` is not supported here");
+                Lowered::plain(TypeRef::Json)
+            }
+            [] => Lowered::plain(TypeRef::Json),
+            ["string"] => Lowered::plain(TypeRef::String),
+            ["integer"] => Lowered::plain(TypeRef::Integer),
+            ["number"] => Lowered::plain(TypeRef::Number),
+            ["boolean"] => Lowered::plain(TypeRef::Boolean),
+            ["array"] => self.lower_array(schema, at, hint, depth),
+            ["object"] => self.lower_object(schema, at, hint, depth),
+            several => {
+                // `type: [string, integer]`: a union of primitives.
+                let variants = several
+                    .iter()
+                    .map(|t| {
+                        let (name, ty) = match *t {
+                            "string" => ("String", TypeRef::String),
+                            "integer" => ("Integer", TypeRef::Integer),
+                            "number" => ("Number", TypeRef::Number),
+                            "boolean" => ("Boolean", TypeRef::Boolean),
+                            "array" => ("Array", TypeRef::Vec(Box::new(TypeRef::Json))),
+                            _ => ("Object", TypeRef::Map(Box::new(TypeRef::Json))),
+                        };
+                        Variant { name: name.to_owned(), body: VariantBody::Type(ty), tags: Vec::new(), kinds: Kinds::default(), doc: None }
+                    })
+                    .collect();
+                let id = self.slot_for(hint, at);
+                self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag: None, unknown: None }));
+                Lowered::plain(TypeRef::Named(id))
+            }
+        }
+    }
+
+    fn lower_reference(&mut self, reference: &str, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let Some((target, node)) = self.resolve(reference, at) else {
+            return Lowered::plain(TypeRef::Json);
+        };
+        if let Some(id) = self.component_at(&target) {
+            let (nullable, literal) = self.shallow_facts(node, 0);
+            return Lowered { ty: TypeRef::Named(id), nullable, literal, doc: None, deprecated: false };
+        }
+        // A reference into the middle of the document: lower that node once, named after it.
+        if let Some(done) = self.by_pointer.get(&target) {
+            return done.clone();
+        }
+        let name = target.last().map(|s| names::type_name(&s)).unwrap_or_else(|| hint.name.clone());
+        let lowered = self.lower_schema(node, &target, &Hint::inline(name), depth + 1);
+        self.by_pointer.insert(target, lowered.clone());
+        lowered
+    }
+
+    /// Nullability and single value of a schema, following references, without lowering it.
+    fn shallow_facts(&self, node: &'a Node, depth: usize) -> (bool, Option<Literal>) {
+        if depth > MAX_REF_DEPTH {
+            return (false, None);
+        }
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else {
+            return (false, None);
+        };
+        if let Some(reference) = schema.reference {
+            let target = Pointer::from_fragment(reference).and_then(|p| self.node_at(&p));
+            return match target {
+                Some(target) => {
+                    let (nullable, literal) = self.shallow_facts(target, depth + 1);
+                    (nullable || schema.says_nullable(), literal)
+                }
+                None => (false, None),
+            };
+        }
+        let mut nullable = schema.says_nullable();
+        if let Some(all_of) = schema.all_of.filter(|l| l.len() == 1) {
+            let (inner_nullable, literal) = self.shallow_facts(&all_of[0], depth + 1);
+            return (nullable || inner_nullable, literal);
+        }
+        if let Some((_, branches)) = schema.alternatives() {
+            let mut rest = Vec::new();
+            for branch in branches {
+                let is_null = self
+                    .deref_quiet(branch)
+                    .and_then(|b| Schema::read(b, &Pointer::root()).ok())
+                    .is_some_and(|s| s.is_null_only());
+                if is_null {
+                    nullable = true;
+                } else {
+                    rest.push(branch);
+                }
+            }
+            if let [only] = rest.as_slice() {
+                let (inner_nullable, literal) = self.shallow_facts(only, depth + 1);
+                return (nullable || inner_nullable, literal);
+            }
+            return (nullable, None);
+        }
+        if let Some(values) = schema.enumeration {
+            let non_null: Vec<&Node> = values.iter().filter(|v| v.value != Value::Null).collect();
+            nullable |= non_null.len() < values.len();
+            if let [one] = non_null.as_slice() {
+                return (nullable, literal_of(one));
+            }
+            return (nullable, None);
+        }
+        if let Some(value) = schema.constant {
+            return (nullable, literal_of(value));
+        }
+        (nullable, None)
+    }
+
+    /// Whether a union branch is a string, a set of strings, or something else.
+    fn shallow_kind(&self, node: &'a Node, depth: usize) -> (Shallow, Vec<String>) {
+        let Some(node) = self.deref_quiet(node) else {
+            return (Shallow::Other, Vec::new());
+        };
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else {
+            return (Shallow::Other, Vec::new());
+        };
+        if depth > MAX_REF_DEPTH {
+            return (Shallow::Other, Vec::new());
+        }
+        if let Some((_, branches)) = schema.alternatives() {
+            // A nested union of strings counts as strings too (`anyOf: [string, ChatModel]`).
+            let mut kind = Shallow::StringValues;
+            let mut values = Vec::new();
+            for branch in branches {
+                let (k, v) = self.shallow_kind(branch, depth + 1);
+                let is_null = self
+                    .deref_quiet(branch)
+                    .and_then(|b| Schema::read(b, &Pointer::root()).ok())
+                    .is_some_and(|s| s.is_null_only());
+                match k {
+                    _ if is_null => {}
+                    Shallow::Other => return (Shallow::Other, Vec::new()),
+                    Shallow::String => kind = Shallow::String,
+                    Shallow::StringValues => values.extend(v),
+                }
+            }
+            return (kind, values);
+        }
+        let types = schema.non_null_types();
+        let stringy = types == ["string"] || (types.is_empty() && (schema.enumeration.is_some() || schema.constant.is_some()));
+        if !stringy || schema.properties.is_some() || schema.all_of.is_some() {
+            return (Shallow::Other, Vec::new());
+        }
+        if let Some(values) = schema.enumeration {
+            let strings: Vec<String> = values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+            let nulls = values.iter().filter(|v| v.value == Value::Null).count();
+            if strings.len() + nulls == values.len() {
+                return (Shallow::StringValues, strings);
+            }
+            return (Shallow::Other, Vec::new());
+        }
+        if let Some(value) = schema.constant {
+            return match value.as_str() {
+                Some(s) => (Shallow::StringValues, vec![s.to_owned()]),
+                None => (Shallow::Other, Vec::new()),
+            };
+        }
+        (Shallow::String, Vec::new())
+    }
+
+    fn lower_enum(&mut self, values: &'a [Node], schema: &Schema<'a>, at: &Pointer, hint: &Hint) -> Lowered {
+        let nullable = values.iter().any(|v| v.value == Value::Null);
+        let non_null: Vec<&Node> = values.iter().filter(|v| v.value != Value::Null).collect();
+        if non_null.is_empty() {
+            self.error(&at.push("enum"), "an `enum` of only `null` is not supported");
+            return Lowered::plain(TypeRef::Json);
+        }
+        let mut lowered = if let [one] = non_null.as_slice() {
+            match literal_of(one) {
+                Some(literal) => Lowered { literal: Some(literal.clone()), ..Lowered::plain(literal_type(&literal)) },
+                None => Lowered::plain(TypeRef::Json),
+            }
+        } else if non_null.iter().all(|v| v.as_str().is_some()) {
+            let strings: Vec<String> = non_null.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+            let default = schema.default.and_then(Node::as_str).and_then(|d| strings.iter().position(|s| s == d));
+            let kind = TypeKind::Enum(string_enum(&strings, default));
+            let id = self.slot_for(hint, at);
+            self.slots[id.0].kind = Some(kind);
+            Lowered::plain(TypeRef::Named(id))
+        } else {
+            // Enums of numbers or mixed values keep their base type; the doc lists the values.
+            let ty = match schema.non_null_types().as_slice() {
+                ["integer"] => TypeRef::Integer,
+                ["number"] => TypeRef::Number,
+                ["boolean"] => TypeRef::Boolean,
+                _ => TypeRef::Json,
+            };
+            let listed: Vec<String> = non_null.iter().filter_map(|v| literal_text(v)).map(|t| format!("`{t}`")).collect();
+            Lowered { doc: Some(format!("One of {}.", listed.join(", "))), ..Lowered::plain(ty) }
+        };
+        lowered.nullable |= nullable;
+        lowered
+    }
+
+    fn lower_array(&mut self, schema: &Schema<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let item = match schema.items {
+            Some(items) => {
+                let lowered = self.lower_schema(items, &at.push("items"), &hint.child("Item"), depth + 1);
+                if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+            }
+            None => TypeRef::Json,
+        };
+        Lowered::plain(TypeRef::Vec(Box::new(item)))
+    }
+
+    fn lower_object(&mut self, schema: &Schema<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let properties: Vec<(String, &'a Node, Pointer)> = schema
+            .properties
+            .map(|props| props.iter().map(|(k, v)| (k.clone(), v, at.push("properties").push(k))).collect())
+            .unwrap_or_default();
+        let required: Vec<String> = schema.required.iter().map(|s| (*s).to_owned()).collect();
+        let additional = schema.additional.clone_with_pointer(at);
+        self.lower_object_parts(properties, required, additional, at, hint, depth)
+    }
+
+    fn lower_object_parts(
+        &mut self,
+        properties: Vec<(String, &'a Node, Pointer)>,
+        required: Vec<String>,
+        additional: Option<(Option<&'a Node>, Pointer)>,
+        at: &Pointer,
+        hint: &Hint,
+        depth: usize,
+    ) -> Lowered {
+        let extra_ty = additional.map(|(node, ptr)| match node {
+            None => TypeRef::Json,
+            Some(node) => {
+                let lowered = self.lower_schema(node, &ptr, &hint.child("Value"), depth + 1);
+                if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+            }
+        });
+        if properties.is_empty() {
+            // No properties: a map when extra properties are described, otherwise free-form JSON.
+            return Lowered::plain(match extra_ty {
+                Some(value) => TypeRef::Map(Box::new(value)),
+                None => TypeRef::Json,
+            });
+        }
+        let id = self.slot_for(hint, at);
+        let own_name = hint.name.clone();
+        // Claim the slot before lowering fields, so a self-reference sees a struct in progress.
+        self.slots[id.0].kind = Some(TypeKind::Struct(Struct { fields: Vec::new(), consts: Vec::new(), extra: None }));
+        let mut fields = Vec::new();
+        let mut consts = Vec::new();
+        for (wire, node, ptr) in properties {
+            let field_hint = Hint::inline(format!("{own_name}{}", names::pascal(&wire)));
+            let lowered = self.lower_schema(node, &ptr, &field_hint, depth + 1);
+            if let Some(value) = lowered.literal {
+                consts.push(ConstField { wire, value });
+                continue;
+            }
+            fields.push(Field {
+                name: String::new(),
+                required: required.contains(&wire),
+                wire,
+                ty: lowered.ty,
+                nullable: lowered.nullable,
+                doc: lowered.doc,
+                deprecated: lowered.deprecated,
+            });
+        }
+        for name in &required {
+            let known = fields.iter().any(|f| &f.wire == name) || consts.iter().any(|c| &c.wire == name);
+            if !known {
+                let at_required = at.push("required");
+                self.report(Severity::Warning, &at_required, format!("required property `{name}` is not among the properties; ignored"));
+            }
+        }
+        let wants: Vec<(String, String)> = fields.iter().map(|f| (f.wire.clone(), names::field(&f.wire))).collect();
+        let mut extra_name = None;
+        let mut taken = HashSet::new();
+        if extra_ty.is_some() {
+            // The catch-all map yields its name to a real property of the same name.
+            let wanted = "additional_properties".to_owned();
+            let clash = wants.iter().any(|(_, n)| *n == wanted);
+            let name = if clash { "additional_properties_map".to_owned() } else { wanted };
+            taken.insert(name.clone());
+            extra_name = Some(name);
+        }
+        for (field, name) in fields.iter_mut().zip(names::assign_unique(&wants, &taken, true)) {
+            field.name = name;
+        }
+        let extra = extra_name.zip(extra_ty);
+        self.slots[id.0].kind = Some(TypeKind::Struct(Struct { fields, consts, extra }));
+        Lowered::plain(TypeRef::Named(id))
+    }
+
+    fn lower_all_of(&mut self, node: &'a Node, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let mut properties: Vec<(String, &'a Node, Pointer)> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        let mut doc = None;
+        self.collect_object(node, at, &mut properties, &mut required, &mut additional, &mut doc, depth, true);
+        let mut lowered = self.lower_object_parts(properties, required, additional, at, hint, depth);
+        if lowered.doc.is_none() {
+            lowered.doc = doc;
+        }
+        lowered
+    }
+
+    /// Gathers the properties of an `allOf` and its members (recursively) into one object.
+    #[allow(clippy::too_many_arguments)]
+    fn collect_object(
+        &mut self,
+        node: &'a Node,
+        at: &Pointer,
+        properties: &mut Vec<(String, &'a Node, Pointer)>,
+        required: &mut Vec<String>,
+        additional: &mut Option<(Option<&'a Node>, Pointer)>,
+        doc: &mut Option<String>,
+        depth: usize,
+        outermost: bool,
+    ) {
+        if depth > MAX_REF_DEPTH {
+            self.error(at, "`allOf` nesting is too deep (circular `$ref`?)");
+            return;
+        }
+        let schema = match Schema::read(node, at) {
+            Ok(schema) => schema,
+            Err((ptr, message)) => return self.error(&ptr, message),
+        };
+        if let Some(reference) = schema.reference {
+            if let Some((target, target_node)) = self.resolve(reference, at) {
+                self.collect_object(target_node, &target, properties, required, additional, doc, depth + 1, false);
+            }
+            return;
+        }
+        if !outermost && (schema.alternatives().is_some() || schema.enumeration.is_some()) {
+            self.error(at, "`allOf` members must be objects; this one is a union or an enum");
+            return;
+        }
+        let types = schema.non_null_types();
+        if !(types.is_empty() || types == ["object"]) {
+            self.error(at, format!("`allOf` members must be objects; this one is `{}`", types.join("`, `")));
+            return;
+        }
+        if doc.is_none() {
+            *doc = schema.description.map(str::to_owned);
+        }
+        if let Some(members) = schema.all_of {
+            for (i, member) in members.iter().enumerate() {
+                self.collect_object(member, &at.push("allOf").index(i), properties, required, additional, doc, depth + 1, false);
+            }
+        }
+        if let Some(props) = schema.properties {
+            for (name, value) in props {
+                let ptr = at.push("properties").push(name);
+                // A later member restating a property refines it; keep the first position.
+                match properties.iter_mut().find(|(n, _, _)| n == name) {
+                    Some(slot) => *slot = (name.clone(), value, ptr),
+                    None => properties.push((name.clone(), value, ptr)),
+                }
+            }
+        }
+        for name in &schema.required {
+            if !required.iter().any(|r| r == name) {
+                required.push((*name).to_owned());
+            }
+        }
+        if let Some(extra) = schema.additional.clone_with_pointer(at) {
+            *additional = Some(extra);
+        }
+    }
+
+    fn lower_alternatives(
+        &mut self,
+        keyword: &'static str,
+        branches: &'a [Node],
+        schema: &Schema<'a>,
+        at: &Pointer,
+        hint: &Hint,
+        depth: usize,
+    ) -> Lowered {
+        let list_ptr = at.push(keyword);
+        let mut nullable = false;
+        let mut rest: Vec<(usize, &'a Node)> = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let is_null = self
+                .deref_quiet(branch)
+                .and_then(|b| Schema::read(b, &Pointer::root()).ok())
+                .is_some_and(|s| s.is_null_only());
+            if is_null {
+                nullable = true;
+            } else {
+                rest.push((i, branch));
+            }
+        }
+        if rest.is_empty() {
+            self.error(&list_ptr, format!("`{keyword}` with only `null` branches is not supported"));
+            return Lowered::plain(TypeRef::Json);
+        }
+        if let [(i, only)] = rest.as_slice() {
+            let mut inner = self.lower_schema(only, &list_ptr.index(*i), hint, depth + 1);
+            inner.nullable |= nullable;
+            return inner;
+        }
+
+        // All branches strings: an open string when any branch takes any string, else an enum.
+        let shallow: Vec<(Shallow, Vec<String>)> = rest.iter().map(|(_, b)| self.shallow_kind(b, 0)).collect();
+        if shallow.iter().all(|(k, _)| *k != Shallow::Other) {
+            let mut values: Vec<String> = Vec::new();
+            for (_, vs) in &shallow {
+                for v in vs {
+                    if !values.contains(v) {
+                        values.push(v.clone());
+                    }
+                }
+            }
+            let open = shallow.iter().any(|(k, _)| *k == Shallow::String);
+            let kind = if open || values.is_empty() {
+                TypeKind::OpenString(open_string(&values))
+            } else {
+                let default = schema.default.and_then(Node::as_str).and_then(|d| values.iter().position(|s| s == d));
+                TypeKind::Enum(string_enum(&values, default))
+            };
+            let id = self.slot_for(hint, at);
+            self.slots[id.0].kind = Some(kind);
+            return Lowered { nullable, ..Lowered::plain(TypeRef::Named(id)) };
+        }
+
+        let id = self.slot_for(hint, at);
+        let own_name = hint.name.clone();
+        self.slots[id.0].kind = Some(TypeKind::Union(Union { variants: Vec::new(), tag: None, unknown: None }));
+
+        // Wanted variant names, before lowering, so inline branch types can be named after them.
+        let mut wanted: Vec<String> = rest.iter().map(|(_, b)| self.variant_name(b)).collect();
+        strip_common_prefix(&mut wanted, &rest.iter().map(|(_, b)| b.get("$ref").is_some()).collect::<Vec<_>>());
+        let mut variants = Vec::new();
+        for ((i, branch), name) in rest.iter().zip(&wanted) {
+            let lowered =
+                self.lower_schema(branch, &list_ptr.index(*i), &Hint::inline(format!("{own_name}{name}")), depth + 1);
+            nullable |= lowered.nullable;
+            let body = match lowered.literal {
+                Some(literal) => VariantBody::Literal(literal),
+                None => VariantBody::Type(lowered.ty),
+            };
+            // A `$ref` branch's doc lives on the referenced type.
+            let doc = if branch.get("$ref").is_some() { None } else { lowered.doc };
+            variants.push(Variant { name: name.clone(), body, tags: Vec::new(), kinds: Kinds::default(), doc });
+        }
+
+        let tag = self.find_tag(schema, &rest, &list_ptr, &mut variants);
+        let wants: Vec<(String, String)> =
+            variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
+        let unique = names::assign_unique(&wants, &HashSet::new(), false);
+        for (variant, name) in variants.iter_mut().zip(unique) {
+            variant.name = name;
+        }
+        let unknown = tag.as_ref().map(|_| {
+            let taken: HashSet<String> = variants.iter().map(|v| v.name.clone()).collect();
+            names::assign_unique(&[("unknown".to_owned(), "Unknown".to_owned())], &taken, false).remove(0)
+        });
+        self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag, unknown }));
+        Lowered { nullable, ..Lowered::plain(TypeRef::Named(id)) }
+    }
+
+    /// The wanted name of a union variant, from its reference, value, title or type.
+    fn variant_name(&self, branch: &'a Node) -> String {
+        if let Some(reference) = branch.get("$ref").and_then(Node::as_str) {
+            if let Some(last) = Pointer::from_fragment(reference).and_then(|p| p.last()) {
+                return names::type_name(&last);
+            }
+        }
+        let Ok(schema) = Schema::read(branch, &Pointer::root()) else {
+            return "Value".to_owned();
+        };
+        let (_, literal) = self.shallow_facts(branch, 0);
+        if let Some(literal) = literal {
+            return match literal {
+                Literal::String(s) if !s.is_empty() => names::type_name(&s),
+                Literal::String(_) => "Empty".to_owned(),
+                Literal::Bool(b) => if b { "True" } else { "False" }.to_owned(),
+                Literal::Int(i) => format!("Value{}", i.unsigned_abs()),
+            };
+        }
+        if let Some(title) = schema.title {
+            return names::type_name(title);
+        }
+        let types = schema.non_null_types();
+        match types.as_slice() {
+            ["string"] => "String",
+            ["integer"] => "Integer",
+            ["number"] => "Number",
+            ["boolean"] => "Boolean",
+            ["array"] => "Array",
+            ["object"] => "Object",
+            [] if schema.properties.is_some() => "Object",
+            [] if schema.items.is_some() => "Array",
+            _ => "Value",
+        }
+        .to_owned()
+    }
+
+    /// Finds the property that tells object variants apart, from the discriminator or from a
+    /// property that every object variant fixes to its own single value.
+    fn find_tag(
+        &mut self,
+        schema: &Schema<'a>,
+        branches: &[(usize, &'a Node)],
+        list_ptr: &Pointer,
+        variants: &mut [Variant],
+    ) -> Option<String> {
+        let objects: Vec<usize> = (0..branches.len()).filter(|i| self.is_object_schema(branches[*i].1, 0)).collect();
+        if let Some((property, mapping)) = &schema.discriminator {
+            let property = (*property).to_owned();
+            let mut all_tags: HashSet<String> = HashSet::new();
+            for &i in &objects {
+                let (_, branch) = branches[i];
+                let mut tags: Vec<String> = Vec::new();
+                if let Some(reference) = branch.get("$ref").and_then(Node::as_str) {
+                    tags.extend(mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| (*tag).to_owned()));
+                    if tags.is_empty() {
+                        tags = self.property_values(branch, &property, 0);
+                    }
+                    if tags.is_empty() && mapping.is_empty() {
+                        // The implicit mapping of OpenAPI: the component's own name.
+                        if let Some(last) = Pointer::from_fragment(reference).and_then(|p| p.last()) {
+                            tags.push(last);
+                        }
+                    }
+                } else {
+                    tags = self.property_values(branch, &property, 0);
+                }
+                if tags.is_empty() {
+                    self.error(&list_ptr.index(branches[i].0), format!("cannot tell which `{property}` values select this branch"));
+                }
+                tags.retain(|t| all_tags.insert(t.clone()));
+                variants[i].tags = tags;
+            }
+            return Some(property);
+        }
+        if objects.len() < 2 {
+            return None;
+        }
+        // Candidate properties: fixed to one value in every object branch.
+        let mut candidates: Option<BTreeSet<String>> = None;
+        let mut fixed: Vec<IndexMap<String, String>> = Vec::new();
+        for &i in &objects {
+            let values = self.fixed_properties(branches[i].1, 0);
+            let keys: BTreeSet<String> = values.keys().cloned().collect();
+            candidates = Some(match candidates {
+                None => keys,
+                Some(c) => c.intersection(&keys).cloned().collect(),
+            });
+            fixed.push(values);
+        }
+        let candidates = candidates.unwrap_or_default();
+        let distinct = |p: &String| {
+            let values: HashSet<&String> = fixed.iter().map(|f| &f[p]).collect();
+            values.len() == fixed.len()
+        };
+        let property = if candidates.contains("type") && distinct(&"type".to_owned()) {
+            "type".to_owned()
+        } else {
+            candidates.iter().find(|p| distinct(p))?.clone()
+        };
+        for (k, &i) in objects.iter().enumerate() {
+            variants[i].tags = vec![fixed[k][&property].clone()];
+        }
+        Some(property)
+    }
+
+    fn is_object_schema(&self, node: &'a Node, depth: usize) -> bool {
+        let Some(node) = self.deref_quiet(node) else { return false };
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else { return false };
+        if depth > MAX_REF_DEPTH || schema.alternatives().is_some() {
+            return false;
+        }
+        let types = schema.non_null_types();
+        types == ["object"] || (types.is_empty() && (schema.properties.is_some() || schema.all_of.is_some()))
+    }
+
+    /// Properties of an object schema (through `$ref` and `allOf`) that allow exactly one string.
+    fn fixed_properties(&self, node: &'a Node, depth: usize) -> IndexMap<String, String> {
+        let mut out = IndexMap::new();
+        let Some(node) = self.deref_quiet(node) else { return out };
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else { return out };
+        if depth > MAX_REF_DEPTH {
+            return out;
+        }
+        if let Some(members) = schema.all_of {
+            for member in members {
+                out.extend(self.fixed_properties(member, depth + 1));
+            }
+        }
+        if let Some(props) = schema.properties {
+            for (name, prop) in props {
+                if let (_, Some(Literal::String(value))) = self.shallow_facts(prop, 0) {
+                    out.insert(name.clone(), value);
+                }
+            }
+        }
+        out
+    }
+
+    /// The string values a property may take in an object schema (an enum or a single value).
+    fn property_values(&self, node: &'a Node, property: &str, depth: usize) -> Vec<String> {
+        let Some(node) = self.deref_quiet(node) else { return Vec::new() };
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else { return Vec::new() };
+        if depth > MAX_REF_DEPTH {
+            return Vec::new();
+        }
+        if let Some(prop) = schema.properties.and_then(|p| p.get(property)) {
+            let (kind, values) = self.shallow_kind(prop, 0);
+            if kind == Shallow::StringValues {
+                return values;
+            }
+        }
+        for member in schema.all_of.unwrap_or_default() {
+            let values = self.property_values(member, property, depth + 1);
+            if !values.is_empty() {
+                return values;
+            }
+        }
+        Vec::new()
+    }
+
+    // ----- helpers for operations -----
+
+    /// Lowers a schema that appears outside `components`, named by `name`.
+    pub(crate) fn lower_inline(&mut self, node: &'a Node, at: &Pointer, name: String) -> (TypeRef, bool, Option<String>) {
+        let lowered = self.lower_schema(node, at, &Hint::inline(name), 0);
+        (lowered.ty, lowered.nullable, lowered.doc)
+    }
+
+    /// Resolves a `$ref` in a non-schema position (parameters, request bodies, responses).
+    pub(crate) fn deref_object(&mut self, node: &'a Node, at: &Pointer) -> Option<(Pointer, &'a Node)> {
+        let mut current = (at.clone(), node);
+        for _ in 0..MAX_REF_DEPTH {
+            match current.1.get("$ref").and_then(Node::as_str) {
+                Some(reference) => current = self.resolve(reference, &current.0)?,
+                None => return Some(current),
+            }
+        }
+        self.error(at, "`$ref` chain is too long (circular?)");
+        None
+    }
+
+    pub(crate) fn root(&self) -> &'a Node {
+        &self.doc.root
+    }
+
+    pub(crate) fn add_params_type(&mut self, name: String, at: &Pointer, params: Params, doc: String) -> TypeId {
+        let id = TypeId(self.slots.len());
+        self.slots.push(Slot {
+            wanted: name,
+            component: None,
+            pointer: at.clone(),
+            doc: Some(doc),
+            deprecated: false,
+            kind: Some(TypeKind::Params(params)),
+        });
+        id
+    }
+
+    /// Whether a lowered type is a scalar that can be written as one query value.
+    pub(crate) fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::Named(id) => match &self.slots[id.0].kind {
+                Some(TypeKind::Enum(_) | TypeKind::OpenString(_)) => true,
+                Some(TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    pub(crate) fn error_at(&mut self, at: &Pointer, message: String) {
+        self.error(at, message);
+    }
+}
+
+impl<'a> Additional<'a> {
+    /// The node and pointer of `additionalProperties` when extra properties are allowed.
+    fn clone_with_pointer(&self, at: &Pointer) -> Option<(Option<&'a Node>, Pointer)> {
+        let ptr = at.push("additionalProperties");
+        match self {
+            Additional::No => None,
+            Additional::Any => Some((None, ptr)),
+            Additional::Schema(node) => Some((Some(*node), ptr)),
+        }
+    }
+}
+
+fn string_enum(values: &[String], default: Option<usize>) -> StringEnum {
+    let wants: Vec<(String, String)> = values
+        .iter()
+        .map(|v| (v.clone(), if v.is_empty() { "Empty".to_owned() } else { names::type_name(v) }))
+        .collect();
+    let assigned = names::assign_unique(&wants, &HashSet::new(), false);
+    let taken: HashSet<String> = assigned.iter().cloned().collect();
+    let unknown = names::assign_unique(&[("unknown".to_owned(), "Unknown".to_owned())], &taken, false).remove(0);
+    StringEnum {
+        variants: values.iter().zip(assigned).map(|(wire, name)| EnumVariant { name, wire: wire.clone() }).collect(),
+        unknown,
+        default,
+    }
+}
+
+fn open_string(values: &[String]) -> OpenString {
+    let wants: Vec<(String, String)> = values.iter().map(|v| (v.clone(), names::constant(v))).collect();
+    let assigned = names::assign_unique(&wants, &HashSet::new(), true);
+    OpenString { known: assigned.into_iter().zip(values.iter().cloned()).collect() }
+}
+
+/// Strips the words that every `$ref`-named variant starts with (`GraderStringCheck`,
+/// `GraderPython` become `StringCheck`, `Python`), when at least two variants share them and
+/// every stripped name still starts with a letter.
+fn strip_common_prefix(names: &mut [String], from_ref: &[bool]) {
+    let candidates: Vec<usize> = (0..names.len()).filter(|i| from_ref[*i]).collect();
+    if candidates.len() < 2 {
+        return;
+    }
+    let split: Vec<Vec<&str>> = candidates.iter().map(|i| words(&names[*i])).collect();
+    let mut common = 0;
+    'outer: loop {
+        let Some(word) = split[0].get(common) else { break };
+        for s in &split {
+            if s.get(common) != Some(word) || s.len() <= common + 1 {
+                break 'outer;
+            }
+        }
+        common += 1;
+    }
+    if common == 0 {
+        return;
+    }
+    let stripped: Vec<String> = split.iter().map(|s| s[common..].concat()).collect();
+    if stripped.iter().all(|s| s.starts_with(|c: char| c.is_ascii_alphabetic())) {
+        for (i, name) in candidates.iter().zip(stripped) {
+            names[*i] = name;
+        }
+    }
+}
+
+/// Splits a PascalCase name into words at upper-case letters.
+fn words(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            out.push(&name[start..i]);
+            start = i;
+        }
+    }
+    out.push(&name[start..]);
+    out
+}
+
+fn literal_of(node: &Node) -> Option<Literal> {
+    match &node.value {
+        Value::String(s) => Some(Literal::String(s.clone())),
+        Value::Bool(b) => Some(Literal::Bool(*b)),
+        Value::Int(i) => i64::try_from(*i).ok().map(Literal::Int),
+        _ => None,
+    }
+}
+
+fn literal_type(literal: &Literal) -> TypeRef {
+    match literal {
+        Literal::String(_) => TypeRef::String,
+        Literal::Bool(_) => TypeRef::Boolean,
+        Literal::Int(_) => TypeRef::Integer,
+    }
+}
+
+/// A scalar as text for docs (`auto`, `20`, `true`); `None` for structures and null.
+fn literal_text(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    }
+}
+
+/// `OpenAI Fine-tuning` -> `openai-fine-tuning`.
+fn crate_name(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{out}").trim_end_matches('-').to_owned() } else { out }
+}
+
+/// The spec's version when it is semver-like, else 0.1.0 (the spec version stays in the docs).
+fn crate_version(version: &str) -> String {
+    let parts: Vec<&str> = version.split('.').collect();
+    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+        version.to_owned()
+    } else {
+        "0.1.0".to_owned()
+    }
+}
+
+// ----- post passes -----
+
+/// The named types a type reference holds by value (not behind `Vec`, a map or a `Box`).
+fn by_value(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Option(inner) => by_value(inner, out),
+        _ => {}
+    }
+}
+
+fn edges(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| {
+            if let VariantBody::Type(ty) = &v.body {
+                by_value(ty, &mut out);
+            }
+        }),
+        TypeKind::Alias(ty) => by_value(ty, &mut out),
+        _ => {}
+    }
+    out
+}
+
+/// Boxes every by-value reference that stays inside a strongly connected component, which
+/// breaks each cycle of types that would otherwise have infinite size.
+fn box_cycles(types: &mut [TypeDef]) {
+    let graph: Vec<Vec<TypeId>> = types.iter().map(|t| edges(&t.kind)).collect();
+    let component = tarjan(&graph);
+    let boxed = |ty: &mut TypeRef, from: usize| {
+        fn wrap(ty: &mut TypeRef, from: usize, component: &[usize]) {
+            match ty {
+                TypeRef::Named(id) if component[id.0] == component[from] => {
+                    *ty = TypeRef::Box(Box::new(ty.clone()));
+                }
+                TypeRef::Option(inner) => wrap(inner, from, component),
+                _ => {}
+            }
+        }
+        wrap(ty, from, &component);
+    };
+    for (i, ty) in types.iter_mut().enumerate() {
+        match &mut ty.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| boxed(&mut f.ty, i)),
+            TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| {
+                if let VariantBody::Type(t) = &mut v.body {
+                    boxed(t, i);
+                }
+            }),
+            TypeKind::Alias(t) => boxed(t, i),
+            _ => {}
+        }
+    }
+}
+
+/// Strongly connected components; returns each node's component number. A node alone in its
+/// component without a self-loop gets a number no other node shares, so it is never boxed.
+fn tarjan(graph: &[Vec<TypeId>]) -> Vec<usize> {
+    struct State<'g> {
+        graph: &'g [Vec<TypeId>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        component: Vec<usize>,
+        components: usize,
+    }
+    fn visit(s: &mut State<'_>, v: usize) {
+        // Iterative depth-first search: the published spec is deep enough to worry a recursive one.
+        let mut work: Vec<(usize, usize)> = vec![(v, 0)];
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        while let Some((node, edge)) = work.pop() {
+            if let Some(&TypeId(w)) = s.graph[node].get(edge) {
+                work.push((node, edge + 1));
+                match s.index[w] {
+                    None => {
+                        s.index[w] = Some(s.next);
+                        s.low[w] = s.next;
+                        s.next += 1;
+                        s.stack.push(w);
+                        s.on_stack[w] = true;
+                        work.push((w, 0));
+                    }
+                    Some(iw) if s.on_stack[w] => s.low[node] = s.low[node].min(iw),
+                    _ => {}
+                }
+            } else {
+                if s.low[node] == s.index[node].expect("visited") {
+                    let self_loop = s.graph[node].contains(&TypeId(node));
+                    let mut members = Vec::new();
+                    loop {
+                        let w = s.stack.pop().expect("stack holds the component");
+                        s.on_stack[w] = false;
+                        members.push(w);
+                        if w == node {
+                            break;
+                        }
+                    }
+                    let id = if members.len() > 1 || self_loop { s.components } else { usize::MAX - node };
+                    for w in members {
+                        s.component[w] = id;
+                    }
+                    s.components += 1;
+                }
+                if let Some(&(parent, _)) = work.last() {
+                    s.low[parent] = s.low[parent].min(s.low[node]);
+                }
+            }
+        }
+    }
+    let n = graph.len();
+    let mut s = State {
+        graph,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        component: vec![0; n],
+        components: 0,
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    s.component
+}
+
+/// Computes which JSON kinds each union variant decodes from.
+fn fill_kinds(types: &mut [TypeDef]) {
+    let mut memo: HashMap<usize, Kinds> = HashMap::new();
+    let computed: Vec<Vec<Kinds>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .map(|v| match &v.body {
+                    VariantBody::Literal(l) => literal_kinds(l),
+                    VariantBody::Type(ty) => kinds_of(types, ty, &mut memo, &mut HashSet::new()),
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (ty, kinds) in types.iter_mut().zip(computed) {
+        if let TypeKind::Union(u) = &mut ty.kind {
+            for (v, k) in u.variants.iter_mut().zip(kinds) {
+                v.kinds = k;
+            }
+        }
+    }
+}
+
+fn literal_kinds(literal: &Literal) -> Kinds {
+    match literal {
+        Literal::String(_) => Kinds { string: true, ..Kinds::default() },
+        Literal::Bool(_) => Kinds { boolean: true, ..Kinds::default() },
+        Literal::Int(_) => Kinds { number: true, ..Kinds::default() },
+    }
+}
+
+fn kinds_of(types: &[TypeDef], ty: &TypeRef, memo: &mut HashMap<usize, Kinds>, visiting: &mut HashSet<usize>) -> Kinds {
+    let just = |f: fn(&mut Kinds)| {
+        let mut k = Kinds::default();
+        f(&mut k);
+        k
+    };
+    match ty {
+        TypeRef::String => just(|k| k.string = true),
+        TypeRef::Integer | TypeRef::Number => just(|k| k.number = true),
+        TypeRef::Boolean => just(|k| k.boolean = true),
+        TypeRef::Json => Kinds::ANY,
+        TypeRef::Vec(_) => just(|k| k.array = true),
+        TypeRef::Map(_) => just(|k| k.object = true),
+        TypeRef::Option(inner) => kinds_of(types, inner, memo, visiting).or(just(|k| k.null = true)),
+        TypeRef::Box(inner) => kinds_of(types, inner, memo, visiting),
+        TypeRef::Named(id) => {
+            if let Some(k) = memo.get(&id.0) {
+                return *k;
+            }
+            if !visiting.insert(id.0) {
+                // A union that contains itself by value adds nothing new on this path.
+                return Kinds::default();
+            }
+            let k = match &types[id.0].kind {
+                TypeKind::Struct(_) | TypeKind::Params(_) => just(|k| k.object = true),
+                TypeKind::Enum(_) | TypeKind::OpenString(_) => just(|k| k.string = true),
+                TypeKind::Const(l) => literal_kinds(l),
+                TypeKind::Alias(inner) => kinds_of(types, inner, memo, visiting),
+                TypeKind::Union(u) => u.variants.iter().fold(Kinds::default(), |acc, v| {
+                    acc.or(match &v.body {
+                        VariantBody::Literal(l) => literal_kinds(l),
+                        VariantBody::Type(t) => kinds_of(types, t, memo, visiting),
+                    })
+                }),
+            };
+            visiting.remove(&id.0);
+            memo.insert(id.0, k);
+            k
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(crate_name("OpenAI Fine-tuning"), "openai-fine-tuning");
+        assert_eq!(crate_name("OpenAI API"), "openai-api");
+        assert_eq!(crate_name("  Pets!! "), "pets");
+        assert_eq!(crate_name("3D API"), "api-3d-api");
+    }
+
+    #[test]
+    fn crate_versions() {
+        assert_eq!(crate_version("2.3.0"), "2.3.0");
+        assert_eq!(crate_version("2026-08-21"), "0.1.0");
+    }
+
+    #[test]
+    fn common_prefixes_are_stripped_from_ref_variants() {
+        let mut names: Vec<String> = ["GraderStringCheck", "GraderPython", "Auto"].iter().map(|s| s.to_string()).collect();
+        strip_common_prefix(&mut names, &[true, true, false]);
+        assert_eq!(names, ["StringCheck", "Python", "Auto"]);
+        let mut names: Vec<String> = ["InputText", "InputTextContent"].iter().map(|s| s.to_string()).collect();
+        strip_common_prefix(&mut names, &[true, true]);
+        assert_eq!(names, ["InputText", "InputTextContent"], "a name would become empty");
+    }
+
+    #[test]
+    fn tarjan_marks_only_cycles() {
+        // 0 -> 1 -> 0 is a cycle; 2 -> 0 is not part of it; 3 loops on itself.
+        let graph = vec![vec![TypeId(1)], vec![TypeId(0)], vec![TypeId(0)], vec![TypeId(3)]];
+        let c = tarjan(&graph);
+        assert_eq!(c[0], c[1]);
+        assert_ne!(c[2], c[0]);
+        assert_ne!(c[3], c[0]);
+        let graph = vec![vec![TypeId(3)], vec![], vec![], vec![TypeId(3)]];
+        let c = tarjan(&graph);
+        assert_ne!(c[0], c[3]);
+    }
+}

@@ -1,0 +1,172 @@
+//! Spec names -> Rust identifiers: case conversion, keyword escaping, sanitising and clash rules.
+//!
+//! Every case conversion in the generator goes through this module so that one table of
+//! keywords and one set of rules decide what a name becomes.
+
+use std::collections::{BTreeMap, HashSet};
+
+use heck::{ToPascalCase, ToShoutySnakeCase, ToSnakeCase};
+
+/// Keywords of Rust 2024 that `r#` can escape (strict, reserved and edition keywords).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; these get a trailing underscore instead.
+const UNRAWABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// A snake_case identifier for a field, parameter or method, escaped if it is a keyword.
+pub fn field(name: &str) -> String {
+    escape(sanitize(&name.to_snake_case(), "value"))
+}
+
+/// A PascalCase identifier for a type or enum variant.
+pub fn type_name(name: &str) -> String {
+    escape(sanitize(&pascal(name), "Value"))
+}
+
+/// A SCREAMING_SNAKE_CASE identifier for an associated constant.
+pub fn constant(name: &str) -> String {
+    escape(sanitize(&name.to_shouty_snake_case(), "VALUE"))
+}
+
+/// PascalCase that keeps digits readable: `gpt-4o` becomes `Gpt4o`, `1024x1024` stays `1024x1024`.
+pub fn pascal(name: &str) -> String {
+    name.to_pascal_case()
+}
+
+/// The identifier without a leading `r#`, as serde derives the wire name from it.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Replaces characters that cannot appear in identifiers, and gives a leading digit a `_`
+/// prefix the way prost does; an empty result becomes `fallback`.
+fn sanitize(converted: &str, fallback: &str) -> String {
+    let mut out: String = converted.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if out.chars().all(|c| c == '_') {
+        out = fallback.to_owned();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+fn escape(ident: String) -> String {
+    if UNRAWABLE.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else if RAW_KEYWORDS.contains(&ident.as_str()) {
+        format!("r#{ident}")
+    } else {
+        ident
+    }
+}
+
+/// Gives every wanted name a unique identifier, independent of the order the wants come in.
+///
+/// Each want is `(wire, converted)`. When several wires convert to one identifier, the wire
+/// that is already spelled exactly like the identifier keeps it; the rest, in sorted wire
+/// order, get `2`, `3`, ... (after a `_` for snake_case identifiers) until unique. `taken`
+/// holds identifiers that are not available at all.
+pub fn assign_unique(wants: &[(String, String)], taken: &HashSet<String>, snake: bool) -> Vec<String> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, converted)) in wants.iter().enumerate() {
+        groups.entry(converted.as_str()).or_default().push(i);
+    }
+    let mut used: HashSet<String> = taken.clone();
+    let mut out = vec![String::new(); wants.len()];
+    // Pass 1: an uncontested name, or the exact spelling within a contest, keeps its name.
+    let mut losers = Vec::new();
+    for (converted, members) in &groups {
+        let available = !used.contains(*converted);
+        let mut sorted = members.clone();
+        sorted.sort_by(|a, b| wants[*a].0.cmp(&wants[*b].0));
+        let keeper = if !available {
+            None
+        } else if sorted.len() == 1 {
+            Some(sorted[0])
+        } else {
+            sorted.iter().copied().find(|i| unraw(&wants[*i].1) == wants[*i].0).or(Some(sorted[0]))
+        };
+        for i in sorted {
+            if Some(i) == keeper {
+                out[i] = (*converted).to_owned();
+                used.insert((*converted).to_owned());
+            } else {
+                losers.push(i);
+            }
+        }
+    }
+    // Pass 2: the rest get numbered suffixes, in the order of their wire names.
+    losers.sort_by(|a, b| (&wants[*a].1, &wants[*a].0).cmp(&(&wants[*b].1, &wants[*b].0)));
+    for i in losers {
+        let base = unraw(&wants[i].1);
+        let mut n = 2;
+        loop {
+            let candidate = if snake { format!("{base}_{n}") } else { format!("{base}{n}") };
+            if !used.contains(&candidate) {
+                used.insert(candidate.clone());
+                out[i] = candidate;
+                break;
+            }
+            n += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_escaped() {
+        assert_eq!(field("type"), "r#type");
+        assert_eq!(field("gen"), "r#gen");
+        assert_eq!(field("async"), "r#async");
+        assert_eq!(field("self"), "self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(field("crate"), "crate_");
+        assert_eq!(field("super"), "super_");
+        assert_eq!(unraw("r#type"), "type");
+    }
+
+    #[test]
+    fn case_conversion() {
+        assert_eq!(type_name("pet-list"), "PetList");
+        assert_eq!(type_name("fine_tuning.job"), "FineTuningJob");
+        assert_eq!(field("petId"), "pet_id");
+        assert_eq!(field("petId"), field("pet_id"));
+        assert_eq!(constant("gpt-4o-mini"), "GPT_4O_MINI");
+        assert_eq!(constant("babbage-002"), "BABBAGE_002");
+    }
+
+    #[test]
+    fn non_identifiers_are_sanitized() {
+        assert_eq!(type_name("1024x1024"), "_1024x1024");
+        assert_eq!(field("2fa"), "_2fa");
+        assert_eq!(field("$$"), "value");
+        assert_eq!(type_name(""), "Value");
+        assert_eq!(field("a.b"), "a_b");
+        assert_eq!(field("x-request-id"), "x_request_id");
+        assert_eq!(constant("é"), "VALUE");
+    }
+
+    #[test]
+    fn clashes_are_resolved_by_rule_not_order() {
+        let wants = |list: &[&str]| list.iter().map(|w| ((*w).to_owned(), field(w))).collect::<Vec<_>>();
+        let taken = HashSet::new();
+        let a = assign_unique(&wants(&["petId", "pet_id"]), &taken, true);
+        let b = assign_unique(&wants(&["pet_id", "petId"]), &taken, true);
+        assert_eq!(a, ["pet_id_2", "pet_id"]);
+        assert_eq!(b, ["pet_id", "pet_id_2"]);
+        let taken: HashSet<String> = ["params".to_owned()].into();
+        assert_eq!(assign_unique(&wants(&["params"]), &taken, true), ["params_2"]);
+        let types = [("Foo".to_owned(), "Foo".to_owned()), ("foo".to_owned(), "Foo".to_owned()), ("Foo2".to_owned(), "Foo2".to_owned())];
+        assert_eq!(assign_unique(&types, &HashSet::new(), false), ["Foo", "Foo3", "Foo2"]);
+    }
+}

@@ -1,0 +1,230 @@
+//! A typed view of one JSON Schema node: the keywords lowering reads, checked for shape.
+//!
+//! Unknown keywords (`x-` extensions, `example`, `minLength`, ...) are ignored. Keywords that
+//! would change what a value may be, and that the generator cannot express, are reported.
+
+use indexmap::IndexMap;
+
+use crate::diag::Pointer;
+use crate::load::{Node, Value};
+
+/// Keywords that change the meaning of a schema and are not supported yet.
+const UNSUPPORTED: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "prefixItems",
+    "dependentSchemas",
+    "unevaluatedProperties",
+    "$recursiveRef",
+    "$dynamicRef",
+];
+
+/// What `additionalProperties` says.
+#[derive(Debug, Clone, Copy)]
+pub enum Additional<'a> {
+    /// Not given, or `false`: no extra properties are modelled.
+    No,
+    /// `true` or `{}`: any extra properties, of any JSON value.
+    Any,
+    /// A schema for the values of extra properties.
+    Schema(&'a Node),
+}
+
+/// The keywords of one schema node.
+#[derive(Debug, Clone)]
+pub struct Schema<'a> {
+    /// `$ref`.
+    pub reference: Option<&'a str>,
+    /// `type`, as a list (a single string becomes one entry).
+    pub types: Vec<&'a str>,
+    /// 3.0-style `nullable: true`.
+    pub nullable: bool,
+    /// `description`.
+    pub description: Option<&'a str>,
+    /// `title`.
+    pub title: Option<&'a str>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `enum`.
+    pub enumeration: Option<&'a [Node]>,
+    /// `const`.
+    pub constant: Option<&'a Node>,
+    /// `properties`.
+    pub properties: Option<&'a IndexMap<String, Node>>,
+    /// `required`, duplicates removed, order kept.
+    pub required: Vec<&'a str>,
+    /// `additionalProperties`.
+    pub additional: Additional<'a>,
+    /// `items`.
+    pub items: Option<&'a Node>,
+    /// `oneOf`.
+    pub one_of: Option<&'a [Node]>,
+    /// `anyOf`.
+    pub any_of: Option<&'a [Node]>,
+    /// `allOf`.
+    pub all_of: Option<&'a [Node]>,
+    /// `discriminator.propertyName` and `discriminator.mapping`.
+    pub discriminator: Option<(&'a str, Vec<(&'a str, &'a str)>)>,
+    /// `default`.
+    pub default: Option<&'a Node>,
+    /// `format`.
+    pub format: Option<&'a str>,
+}
+
+/// A problem found while reading a schema: the pointer of the offending keyword and a message.
+pub type Problem = (Pointer, String);
+
+impl<'a> Schema<'a> {
+    /// Reads the keywords of `node`, which lives at `at`.
+    pub fn read(node: &'a Node, at: &Pointer) -> Result<Schema<'a>, Problem> {
+        let map = match &node.value {
+            Value::Map(map) => map,
+            // JSON Schema allows `true` (anything) and `false` (nothing) as schemas.
+            Value::Bool(true) => return Ok(Schema::empty()),
+            _ => return Err((at.clone(), format!("expected a schema object, found {}", node.kind()))),
+        };
+        for keyword in UNSUPPORTED {
+            if map.contains_key(*keyword) {
+                return Err((at.push(keyword), format!("unsupported keyword `{keyword}`")));
+            }
+        }
+        let mut schema = Schema::empty();
+        for (key, value) in map {
+            let here = || at.push(key);
+            match key.as_str() {
+                "$ref" => schema.reference = Some(value.as_str().ok_or_else(|| (here(), "`$ref` must be a string".to_owned()))?),
+                "type" => {
+                    schema.types = match &value.value {
+                        Value::String(s) => vec![s.as_str()],
+                        Value::Seq(items) => items
+                            .iter()
+                            .map(|t| t.as_str().ok_or_else(|| (here(), "`type` entries must be strings".to_owned())))
+                            .collect::<Result<_, _>>()?,
+                        _ => return Err((here(), format!("`type` must be a string or a list, found {}", value.kind()))),
+                    };
+                    for t in &schema.types {
+                        if !matches!(*t, "string" | "integer" | "number" | "boolean" | "object" | "array" | "null") {
+                            return Err((here(), format!("unknown type `{t}`")));
+                        }
+                    }
+                }
+                "nullable" => schema.nullable = value.as_bool().unwrap_or(false),
+                "description" => schema.description = value.as_str(),
+                "title" => schema.title = value.as_str(),
+                "deprecated" => schema.deprecated = value.as_bool().unwrap_or(false),
+                "enum" => {
+                    schema.enumeration =
+                        Some(value.as_seq().ok_or_else(|| (here(), format!("`enum` must be a list, found {}", value.kind())))?)
+                }
+                "const" => schema.constant = Some(value),
+                "properties" => {
+                    schema.properties = Some(
+                        value.as_map().ok_or_else(|| (here(), format!("`properties` must be a mapping, found {}", value.kind())))?,
+                    )
+                }
+                "required" => {
+                    let items =
+                        value.as_seq().ok_or_else(|| (here(), format!("`required` must be a list, found {}", value.kind())))?;
+                    for item in items {
+                        let name = item.as_str().ok_or_else(|| (here(), "`required` entries must be strings".to_owned()))?;
+                        // The published spec repeats some names; a repeat means nothing more.
+                        if !schema.required.contains(&name) {
+                            schema.required.push(name);
+                        }
+                    }
+                }
+                "additionalProperties" => {
+                    schema.additional = match &value.value {
+                        Value::Bool(false) => Additional::No,
+                        Value::Bool(true) => Additional::Any,
+                        Value::Map(map) if map.is_empty() => Additional::Any,
+                        Value::Map(_) => Additional::Schema(value),
+                        _ => {
+                            return Err((here(), format!("`additionalProperties` must be a boolean or a schema, found {}", value.kind())));
+                        }
+                    }
+                }
+                "items" => schema.items = Some(value),
+                "oneOf" | "anyOf" | "allOf" => {
+                    let list = value.as_seq().ok_or_else(|| (here(), format!("`{key}` must be a list, found {}", value.kind())))?;
+                    if list.is_empty() {
+                        return Err((here(), format!("`{key}` must not be empty")));
+                    }
+                    match key.as_str() {
+                        "oneOf" => schema.one_of = Some(list),
+                        "anyOf" => schema.any_of = Some(list),
+                        _ => schema.all_of = Some(list),
+                    }
+                }
+                "discriminator" => {
+                    let property = value
+                        .get("propertyName")
+                        .and_then(Node::as_str)
+                        .ok_or_else(|| (here(), "`discriminator` needs a string `propertyName`".to_owned()))?;
+                    let mut mapping = Vec::new();
+                    if let Some(map) = value.get("mapping").and_then(Node::as_map) {
+                        for (tag, target) in map {
+                            let target = target
+                                .as_str()
+                                .ok_or_else(|| (here().push("mapping").push(tag), "mapping targets must be strings".to_owned()))?;
+                            mapping.push((tag.as_str(), target));
+                        }
+                    }
+                    schema.discriminator = Some((property, mapping));
+                }
+                "default" => schema.default = Some(value),
+                "format" => schema.format = value.as_str(),
+                _ => {}
+            }
+        }
+        Ok(schema)
+    }
+
+    fn empty() -> Schema<'a> {
+        Schema {
+            reference: None,
+            types: Vec::new(),
+            nullable: false,
+            description: None,
+            title: None,
+            deprecated: false,
+            enumeration: None,
+            constant: None,
+            properties: None,
+            required: Vec::new(),
+            additional: Additional::No,
+            items: None,
+            one_of: None,
+            any_of: None,
+            all_of: None,
+            discriminator: None,
+            default: None,
+            format: None,
+        }
+    }
+
+    /// The `oneOf` or `anyOf` list; both at once is reported by the caller.
+    pub fn alternatives(&self) -> Option<(&'static str, &'a [Node])> {
+        self.one_of.map(|l| ("oneOf", l)).or(self.any_of.map(|l| ("anyOf", l)))
+    }
+
+    /// Whether this schema says only `null`: `type: null` or `enum: [null]`.
+    pub fn is_null_only(&self) -> bool {
+        let null_type = self.types == ["null"];
+        let null_enum = self.enumeration.is_some_and(|values| !values.is_empty() && values.iter().all(|v| v.value == Value::Null));
+        (null_type || null_enum) && self.properties.is_none() && self.alternatives().is_none() && self.reference.is_none()
+    }
+
+    /// The types other than `null`.
+    pub fn non_null_types(&self) -> Vec<&'a str> {
+        self.types.iter().copied().filter(|t| *t != "null").collect()
+    }
+
+    /// Whether `type` lists `null` or `nullable: true` is set.
+    pub fn says_nullable(&self) -> bool {
+        self.nullable || self.types.contains(&"null")
+    }
+}

@@ -1,0 +1,145 @@
+//! `cargo xtask codegen`: spec -> generated crate on disk, or a check that it is up to date.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use crate::project_root;
+
+struct Options {
+    check: bool,
+    spec: PathBuf,
+    out: PathBuf,
+}
+
+fn parse(args: &[String]) -> anyhow::Result<Options> {
+    let root = project_root();
+    let mut options = Options { check: false, spec: root.join("spec/openai-fine-tuning.yaml"), out: root.join("generated") };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => options.check = true,
+            "--spec" => options.spec = PathBuf::from(args.next().context("`--spec` needs a path")?),
+            "--out" => options.out = PathBuf::from(args.next().context("`--out` needs a directory")?),
+            other => bail!("unknown argument `{other}` to `codegen`; expected --check, --spec PATH or --out DIR"),
+        }
+    }
+    Ok(options)
+}
+
+/// How headers and messages name the spec: relative to the project when it is inside it,
+/// else by file name, so no output ever holds a path of this machine.
+fn spec_label(spec: &Path) -> String {
+    let root = project_root();
+    let absolute = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let canonical_root = std::fs::canonicalize(&root).unwrap_or(root);
+    match absolute.strip_prefix(&canonical_root) {
+        Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        Err(_) => spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".to_owned()),
+    }
+}
+
+/// Generates; returns `Ok(false)` when the spec has errors or `--check` finds stale files.
+pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
+    let started = Instant::now();
+    let options = parse(args)?;
+    let label = spec_label(&options.spec);
+    let text = std::fs::read_to_string(&options.spec).with_context(|| format!("cannot read {}", options.spec.display()))?;
+    let generated = match codegen::generate(&label, &text) {
+        Ok(generated) => generated,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(false);
+        }
+    };
+    for warning in &generated.warnings {
+        eprintln!("{warning}");
+    }
+
+    // Compare every file with what is on disk.
+    let mut changed = Vec::new();
+    let mut wanted = BTreeSet::new();
+    for file in &generated.files {
+        let path = options.out.join(&file.path);
+        wanted.insert(path.clone());
+        let have = std::fs::read_to_string(&path).ok().map(|s| s.replace("\r\n", "\n"));
+        if have.as_deref() != Some(file.contents.as_str()) {
+            changed.push((path, have, Some(file.contents.as_str())));
+        }
+    }
+    // Earlier output that this run no longer produces.
+    for path in generated_files(&options.out)? {
+        if !wanted.contains(&path) {
+            let have = std::fs::read_to_string(&path).ok();
+            changed.push((path, have, None));
+        }
+    }
+
+    let api = &generated.api;
+    let summary = |verb: &str| {
+        format!(
+            "{verb} {}: {} operations, {} types, {} of {} files changed, in {:.2} s",
+            api.crate_name,
+            api.operations.len(),
+            api.types.len(),
+            changed.len(),
+            generated.files.len(),
+            started.elapsed().as_secs_f64()
+        )
+    };
+
+    if options.check {
+        if changed.is_empty() {
+            eprintln!("{}", summary("checked"));
+            return Ok(true);
+        }
+        for (path, have, want) in &changed {
+            let shown = path.strip_prefix(project_root()).unwrap_or(path).display().to_string();
+            let diff = similar::TextDiff::from_lines(have.as_deref().unwrap_or(""), want.unwrap_or(""));
+            print!("{}", diff.unified_diff().context_radius(3).header(&format!("{shown} (on disk)"), &format!("{shown} (generated)")));
+            eprintln!("stale: {shown}");
+        }
+        eprintln!("{}", summary("stale"));
+        eprintln!("run `cargo xtask codegen` and commit the result");
+        return Ok(false);
+    }
+
+    for (path, _, want) in &changed {
+        match want {
+            Some(contents) => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+                std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            None => std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?,
+        }
+    }
+    eprintln!("{}", summary("generated"));
+    Ok(true)
+}
+
+/// Files under `out` that carry the `@generated` marker in their first line.
+fn generated_files(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![out.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                if text.lines().next().is_some_and(|line| line.contains("@generated")) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}

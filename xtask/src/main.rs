@@ -1,0 +1,82 @@
+//! Project commands, run as `cargo xtask <command>`:
+//!
+//! - `codegen [--check] [--spec PATH] [--out DIR]`: generate the SDK crate from a spec
+//!   (default `spec/openai-fine-tuning.yaml` into `generated/`), or check that it is fresh.
+//! - `test`: every test the project has, the freshness check included.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+mod codegen_cmd;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen_cmd::run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(true)
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [--spec PATH] [--out DIR]
+        generate the SDK crate from a spec; defaults: spec/openai-fine-tuning.yaml into generated/;
+        --check writes nothing and fails with a diff when the output is stale
+  test  run every test: the freshness check, the workspace tests and clippy
+";
+
+/// The workspace root: the parent of this crate's manifest directory, never the working directory.
+pub(crate) fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(project_root());
+    command
+}
+
+fn step(name: &str, command: &mut Command) -> anyhow::Result<bool> {
+    eprintln!("==> {name}");
+    let status = command.status()?;
+    if !status.success() {
+        eprintln!("==> {name} failed ({status})");
+    }
+    Ok(status.success())
+}
+
+/// Runs every test: stale output first (it is the cheapest), then the suite, then clippy.
+fn test(args: &[String]) -> anyhow::Result<bool> {
+    if let Some(extra) = args.first() {
+        anyhow::bail!("`test` takes no arguments, found `{extra}`");
+    }
+    eprintln!("==> cargo xtask codegen --check");
+    if !codegen_cmd::run(&["--check".to_owned()])? {
+        return Ok(false);
+    }
+    let ok = step("cargo test --workspace", cargo().args(["test", "--workspace", "--all-targets"]))?
+        && step("cargo test --workspace --doc", cargo().args(["test", "--workspace", "--doc"]))?
+        && step(
+            "cargo clippy --workspace --all-targets -- -D warnings",
+            cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        )?;
+    if ok {
+        eprintln!("==> all tests passed");
+    }
+    Ok(ok)
+}
