@@ -285,10 +285,8 @@ fn resolve_scalar(text: String, style: ScalarStyle) -> Value {
     if let Some(value) = parse_int(&text) {
         return value;
     }
-    if is_float(&text) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if let (true, Ok(f)) = (is_float(&text), text.parse::<f64>()) {
+        return Value::Float(f);
     }
     Value::String(text)
 }

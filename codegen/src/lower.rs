@@ -142,6 +142,9 @@ impl<'a> Cx<'a> {
         match root.get("openapi").and_then(Node::as_str) {
             Some(v) if v.starts_with("3.1") || v.starts_with("3.0") => {}
             Some(v) => self.error(&root_ptr.push("openapi"), format!("unsupported OpenAPI version `{v}`; expected 3.0 or 3.1")),
+            None if root.get("swagger").is_some() => {
+                self.error(&root_ptr.push("swagger"), "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported")
+            }
             None => self.error(&root_ptr, "missing `openapi` version; expected 3.0 or 3.1"),
         }
         let info = root.get("info");
@@ -200,7 +203,8 @@ impl<'a> Cx<'a> {
             }
             slot.deprecated |= lowered.deprecated;
         }
-        let operations = crate::operations::lower_operations(self);
+        let mut operations = crate::operations::lower_operations(self);
+        self.dedup_inline(&mut operations);
 
         // Pass 3: final names.
         let names = self.assign_type_names();
@@ -232,6 +236,112 @@ impl<'a> Cx<'a> {
             operations,
             root: root_resource,
         })
+    }
+
+    // ----- identical inline shapes -----
+
+    /// Merges inline types that have the same shape (docs aside) into one, repeatedly, so
+    /// that structs holding identical inline unions become identical too. The kept type is
+    /// the one with the smallest JSON pointer; it is named by the words all the merged wanted
+    /// names end with (`RunGraderRequestGrader`, `ValidateGraderRequestGrader` -> `Grader`),
+    /// or keeps its own wanted name when they share no such ending.
+    fn dedup_inline(&mut self, operations: &mut Option<(Vec<Operation>, Resource)>) {
+        let n = self.slots.len();
+        let mut repr: Vec<usize> = (0..n).collect();
+        let mergeable = |slot: &Slot| slot.component.is_none() && !matches!(slot.kind, Some(TypeKind::Params(_)) | None);
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        loop {
+            let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+            for i in 0..n {
+                if repr[i] == i && mergeable(&self.slots[i]) {
+                    let key = shape_key(self.slots[i].kind.as_ref().expect("mergeable slots have a kind"), &repr);
+                    groups.entry(key).or_default().push(i);
+                }
+            }
+            let mut changed = false;
+            for (_, mut group) in groups {
+                if group.len() < 2 {
+                    continue;
+                }
+                group.sort_by(|a, b| self.slots[*a].pointer.cmp(&self.slots[*b].pointer));
+                let keep = group[0];
+                for &other in &group[1..] {
+                    repr[other] = keep;
+                    let moved = members.remove(&other).unwrap_or_else(|| vec![other]);
+                    members.entry(keep).or_insert_with(|| vec![keep]).extend(moved);
+                }
+                changed = true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        if members.is_empty() {
+            return;
+        }
+        let component_names: HashSet<String> =
+            self.slots.iter().filter(|s| s.component.is_some()).map(|s| s.wanted.clone()).collect();
+        let mut renames = Vec::new();
+        for (keep, group) in &members {
+            // Docs written for one use rarely fit the others; differing ones are dropped.
+            let first = &self.slots[group[0]].doc;
+            if group.iter().any(|i| &self.slots[*i].doc != first) {
+                self.slots[*keep].doc = None;
+            }
+            let wanted: Vec<&str> = group.iter().map(|i| self.slots[*i].wanted.as_str()).collect();
+            let suffix = common_suffix(&wanted);
+            if !suffix.is_empty() && !matches!(suffix.as_str(), "Item" | "Value") && !component_names.contains(&suffix) {
+                renames.push((*keep, suffix));
+            }
+        }
+        for (keep, name) in renames {
+            self.slots[keep].wanted = name;
+        }
+
+        // Drop the merged slots and renumber every reference.
+        let resolve = |mut i: usize| {
+            while repr[i] != i {
+                i = repr[i];
+            }
+            i
+        };
+        let mut new_id = vec![0; n];
+        let mut next = 0;
+        for (i, slot) in new_id.iter_mut().enumerate() {
+            if resolve(i) == i {
+                *slot = next;
+                next += 1;
+            }
+        }
+        for i in 0..n {
+            new_id[i] = new_id[resolve(i)];
+        }
+        let map = |id: TypeId| TypeId(new_id[id.0]);
+        let old = std::mem::take(&mut self.slots);
+        for (i, mut slot) in old.into_iter().enumerate() {
+            if resolve(i) == i {
+                if let Some(kind) = &mut slot.kind {
+                    map_kind(kind, &map);
+                }
+                self.slots.push(slot);
+            }
+        }
+        for id in self.components.values_mut() {
+            *id = map(*id);
+        }
+        if let Some((ops, _)) = operations {
+            for op in ops {
+                if let Some((id, _, _)) = &mut op.query {
+                    *id = map(*id);
+                }
+                if let Some((ty, _, _)) = &mut op.body {
+                    map_ref(ty, &map);
+                }
+                if let Some(ty) = &mut op.response {
+                    map_ref(ty, &map);
+                }
+            }
+        }
     }
 
     // ----- naming -----
@@ -338,22 +448,23 @@ impl<'a> Cx<'a> {
             lowered.doc = doc;
         }
         lowered.deprecated |= schema.deprecated;
-        if let (Some(default), None) = (schema.default, &lowered.literal) {
-            if let Some(text) = literal_text(default) {
-                let note = format!("Defaults to `{text}`.");
-                lowered.doc = Some(match lowered.doc.take() {
-                    Some(d) if !d.contains(&note) => format!("{}\n\n{note}", d.trim_end()),
-                    Some(d) => d,
-                    None => note,
-                });
-            }
+        if let (Some(text), None) = (schema.default.and_then(literal_text), &lowered.literal) {
+            let note = format!("Defaults to `{text}`.");
+            lowered.doc = Some(match lowered.doc.take() {
+                Some(d) if !d.contains(&note) => format!("{}\n\n{note}", d.trim_end()),
+                Some(d) => d,
+                None => note,
+            });
         }
         // A named type made for this very schema carries its docs.
         if let TypeRef::Named(id) = lowered.ty {
-            let made_here = id.0 >= slots_before || hint.target == Some(id);
+            let component = hint.target == Some(id);
             let slot = &mut self.slots[id.0];
-            if made_here && slot.pointer == *at && slot.doc.is_none() {
+            if (component || id.0 >= slots_before) && slot.pointer == *at && slot.doc.is_none() {
                 slot.doc = lowered.doc.clone();
+            }
+            // A deprecated property marks its field; only a deprecated component marks a type.
+            if component {
                 slot.deprecated |= lowered.deprecated;
             }
         }
@@ -446,7 +557,16 @@ impl<'a> Cx<'a> {
         };
         if let Some(id) = self.component_at(&target) {
             let (nullable, literal) = self.shallow_facts(node, 0);
-            return Lowered { ty: TypeRef::Named(id), nullable, literal, doc: None, deprecated: false };
+            // Without a description of its own, a use of a component borrows the first
+            // paragraph of the component's description.
+            let doc = self
+                .deref_quiet(node)
+                .and_then(|n| n.get("description"))
+                .and_then(Node::as_str)
+                .and_then(|d| d.split("\n\n").next())
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty());
+            return Lowered { ty: TypeRef::Named(id), nullable, literal, doc, deprecated: false };
         }
         // A reference into the middle of the document: lower that node once, named after it.
         if let Some(done) = self.by_pointer.get(&target) {
@@ -854,6 +974,17 @@ impl<'a> Cx<'a> {
         for (variant, name) in variants.iter_mut().zip(unique) {
             variant.name = name;
         }
+        // A union of literals and primitives is named after what it holds, `AutoOrInteger`:
+        // its shape is its meaning, and identical ones elsewhere then share the name.
+        let simple = variants.iter().all(|v| {
+            matches!(
+                &v.body,
+                VariantBody::Literal(_) | VariantBody::Type(TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean)
+            )
+        });
+        if simple && hint.target.is_none() {
+            self.slots[id.0].wanted = variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join("Or");
+        }
         let unknown = tag.as_ref().map(|_| {
             let taken: HashSet<String> = variants.iter().map(|v| v.name.clone()).collect();
             names::assign_unique(&[("unknown".to_owned(), "Unknown".to_owned())], &taken, false).remove(0)
@@ -864,10 +995,9 @@ impl<'a> Cx<'a> {
 
     /// The wanted name of a union variant, from its reference, value, title or type.
     fn variant_name(&self, branch: &'a Node) -> String {
-        if let Some(reference) = branch.get("$ref").and_then(Node::as_str) {
-            if let Some(last) = Pointer::from_fragment(reference).and_then(|p| p.last()) {
-                return names::type_name(&last);
-            }
+        let reference = branch.get("$ref").and_then(Node::as_str);
+        if let Some(last) = reference.and_then(Pointer::from_fragment).and_then(|p| p.last()) {
+            return names::type_name(&last);
         }
         let Ok(schema) = Schema::read(branch, &Pointer::root()) else {
             return "Value".to_owned();
@@ -1122,12 +1252,10 @@ fn strip_common_prefix(names: &mut [String], from_ref: &[bool]) {
     }
     let split: Vec<Vec<&str>> = candidates.iter().map(|i| words(&names[*i])).collect();
     let mut common = 0;
-    'outer: loop {
-        let Some(word) = split[0].get(common) else { break };
-        for s in &split {
-            if s.get(common) != Some(word) || s.len() <= common + 1 {
-                break 'outer;
-            }
+    // Count the leading words all names share, leaving every name at least one word.
+    while let Some(word) = split[0].get(common) {
+        if split.iter().any(|s| s.get(common) != Some(word) || s.len() <= common + 1) {
+            break;
         }
         common += 1;
     }
@@ -1206,6 +1334,116 @@ fn crate_version(version: &str) -> String {
     } else {
         "0.1.0".to_owned()
     }
+}
+
+// ----- shape keys and renumbering -----
+
+/// A text that is equal for two types exactly when they have the same shape, docs aside.
+fn shape_key(kind: &TypeKind, repr: &[usize]) -> String {
+    use std::fmt::Write as _;
+    let r = |ty: &TypeRef| ref_key(ty, repr);
+    let mut key = String::new();
+    match kind {
+        TypeKind::Struct(s) => {
+            key.push_str("struct{");
+            for f in &s.fields {
+                let _ = write!(key, "{}:{}:{}:{}:{};", f.wire, f.name, r(&f.ty), f.required, f.nullable);
+            }
+            for c in &s.consts {
+                let _ = write!(key, "const {}={:?};", c.wire, c.value);
+            }
+            if let Some((name, ty)) = &s.extra {
+                let _ = write!(key, "extra {name}:{};", r(ty));
+            }
+        }
+        TypeKind::Enum(e) => {
+            let _ = write!(key, "enum{:?}", e.default);
+            for v in &e.variants {
+                let _ = write!(key, "{}={};", v.name, v.wire);
+            }
+        }
+        TypeKind::OpenString(o) => {
+            let _ = write!(key, "open{:?}", o.known);
+        }
+        TypeKind::Union(u) => {
+            let _ = write!(key, "union{:?}{:?}", u.tag, u.unknown);
+            for v in &u.variants {
+                let body = match &v.body {
+                    VariantBody::Literal(l) => format!("{l:?}"),
+                    VariantBody::Type(t) => r(t),
+                };
+                let _ = write!(key, "{}={}{:?};", v.name, body, v.tags);
+            }
+        }
+        TypeKind::Const(l) => {
+            let _ = write!(key, "const{l:?}");
+        }
+        TypeKind::Alias(t) => {
+            let _ = write!(key, "alias{}", r(t));
+        }
+        TypeKind::Params(_) => key.push_str("params"),
+    }
+    key
+}
+
+fn ref_key(ty: &TypeRef, repr: &[usize]) -> String {
+    match ty {
+        TypeRef::Named(id) => {
+            let mut i = id.0;
+            while repr[i] != i {
+                i = repr[i];
+            }
+            format!("#{i}")
+        }
+        TypeRef::Vec(t) => format!("Vec<{}>", ref_key(t, repr)),
+        TypeRef::Map(t) => format!("Map<{}>", ref_key(t, repr)),
+        TypeRef::Option(t) => format!("Option<{}>", ref_key(t, repr)),
+        TypeRef::Box(t) => format!("Box<{}>", ref_key(t, repr)),
+        other => format!("{other:?}"),
+    }
+}
+
+fn map_ref(ty: &mut TypeRef, map: &impl Fn(TypeId) -> TypeId) {
+    match ty {
+        TypeRef::Named(id) => *id = map(*id),
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Box(t) => map_ref(t, map),
+        _ => {}
+    }
+}
+
+fn map_kind(kind: &mut TypeKind, map: &impl Fn(TypeId) -> TypeId) {
+    match kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|f| map_ref(&mut f.ty, map));
+            if let Some((_, ty)) = &mut s.extra {
+                map_ref(ty, map);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| {
+            if let VariantBody::Type(t) = &mut v.body {
+                map_ref(t, map);
+            }
+        }),
+        TypeKind::Alias(t) => map_ref(t, map),
+        TypeKind::Params(p) => p.fields.iter_mut().for_each(|q| map_ref(&mut q.field.ty, map)),
+        TypeKind::Enum(_) | TypeKind::OpenString(_) | TypeKind::Const(_) => {}
+    }
+}
+
+/// The PascalCase words every name ends with, joined.
+fn common_suffix(names: &[&str]) -> String {
+    let split: Vec<Vec<&str>> = names.iter().map(|n| words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let mut common = 0;
+    while common < shortest {
+        let word = split[0][split[0].len() - 1 - common];
+        if split.iter().all(|s| s[s.len() - 1 - common] == word) {
+            common += 1;
+        } else {
+            break;
+        }
+    }
+    split[0][split[0].len() - common..].concat()
 }
 
 // ----- post passes -----
@@ -1445,7 +1683,18 @@ mod tests {
         assert_eq!(names, ["StringCheck", "Python", "Auto"]);
         let mut names: Vec<String> = ["InputText", "InputTextContent"].iter().map(|s| s.to_string()).collect();
         strip_common_prefix(&mut names, &[true, true]);
-        assert_eq!(names, ["InputText", "InputTextContent"], "a name would become empty");
+        assert_eq!(names, ["Text", "TextContent"]);
+        let mut names: Vec<String> = ["Grader", "GraderPython"].iter().map(|s| s.to_string()).collect();
+        strip_common_prefix(&mut names, &[true, true]);
+        assert_eq!(names, ["Grader", "GraderPython"], "a name would become empty");
+    }
+
+    #[test]
+    fn common_suffixes_by_word() {
+        assert_eq!(common_suffix(&["RunGraderRequestGrader", "ValidateGraderResponseGrader"]), "Grader");
+        assert_eq!(common_suffix(&["FineTuneDpoHyperparametersBatchSize", "FineTuningJobHyperparametersBatchSize"]), "HyperparametersBatchSize");
+        assert_eq!(common_suffix(&["Alpha", "Beta"]), "");
+        assert_eq!(common_suffix(&["Same", "Same"]), "Same");
     }
 
     #[test]

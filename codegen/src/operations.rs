@@ -142,14 +142,20 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) -> Option<(Vec<Operation>, Resou
                 continue;
             }
             let op_ptr = item_ptr.push(method);
-            let Some(op) = lower_operation(cx, path, &segments, method, (op_node, &op_ptr), (item, &item_ptr)) else {
+            let mut duplicate = false;
+            if let Some(id) = op_node.get("operationId").and_then(Node::as_str) {
+                if let Some(first) = seen_ids.get(id) {
+                    cx.error_at(&op_ptr.push("operationId"), format!("operationId `{id}` is also used at {first}"));
+                    duplicate = true;
+                } else {
+                    seen_ids.insert(id.to_owned(), op_ptr.clone());
+                }
+            }
+            // A duplicate is still lowered, so that its other errors are reported too.
+            let lowered = lower_operation(cx, path, &segments, method, (op_node, &op_ptr), (item, &item_ptr));
+            let Some(op) = lowered.filter(|_| !duplicate) else {
                 continue;
             };
-            if let Some(first) = seen_ids.get(&op.id) {
-                cx.error_at(&op_ptr.push("operationId"), format!("operationId `{}` is also used at {first}", op.id));
-                continue;
-            }
-            seen_ids.insert(op.id.clone(), op_ptr.clone());
             placements.push(place(method, &segments, &has_get, &shapes));
             operations.push(op);
         }

@@ -7,20 +7,25 @@
 //! Hand-maintained description of the OpenAI fine-tuning API. Its facts were checked against the published OpenAI spec of 2026-08-21 and corrected where the live API answers differently; each correction is noted where it applies.
 //!
 //! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, each operation an `async fn`. Request and response types live in [`types`].
+
 #![forbid(unsafe_code)]
 mod runtime;
 pub mod resources;
 pub mod types;
+
 pub use runtime::{
     ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery,
 };
+
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(DEFAULT_BASE_URL)
     }
+
     /// A client configured from the environment: `OPENAI_API_KEY` (required), and
     /// `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` when set.
     ///

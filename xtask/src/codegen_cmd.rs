@@ -133,10 +133,8 @@ fn generated_files(out: &Path) -> anyhow::Result<Vec<PathBuf>> {
                 if path.file_name().is_some_and(|n| n != "target") {
                     stack.push(path);
                 }
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                if text.lines().next().is_some_and(|line| line.contains("@generated")) {
-                    found.push(path);
-                }
+            } else if std::fs::read_to_string(&path).is_ok_and(|text| text.lines().next().is_some_and(|l| l.contains("@generated"))) {
+                found.push(path);
             }
         }
     }

@@ -40,7 +40,35 @@ fn header(spec_label: &str, comment: &str) -> String {
 /// Formats a token stream as a Rust file.
 pub fn render(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease puts items right after each other; a blank line between items that follow a
+/// closing brace or a declaration reads like hand-formatted code. Runs of one-line `mod` and
+/// `use` declarations stay together.
+fn space_items(text: &str) -> String {
+    const STARTS: [&str; 12] = ["///", "#[", "pub ", "pub(", "fn ", "impl", "async ", "const ", "type ", "struct ", "enum ", "mod "];
+    let declaration = |line: &str| {
+        let t = line.trim_start();
+        (t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { continue };
+        let trimmed = line.trim();
+        let ends_item = trimmed == "}" || trimmed == "};" || (trimmed.ends_with(';') && !trimmed.starts_with("//"));
+        let after_inner_docs = trimmed.starts_with("//!") && !next.trim_start().starts_with("//!");
+        let starts_item = STARTS.iter().any(|s| next.trim_start().starts_with(s));
+        let same_level = indent(line) == indent(next);
+        if after_inner_docs || (ends_item && starts_item && same_level && !(declaration(line) && declaration(next))) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn rust_file(path: &str, spec_label: &str, tokens: TokenStream) -> Result<OutputFile, String> {

@@ -77,11 +77,12 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
-/// Where a type reference is written from: inside the `types` module or elsewhere.
+/// Where a type reference is written from: inside the `types` module, or from `resources`,
+/// which imports it as `types`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum From {
     Types,
-    Outside,
+    Resources,
 }
 
 /// The Rust type for a reference.
@@ -96,7 +97,7 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
             let name = ident(&api.ty(*id).name);
             match from {
                 From::Types => quote!(#name),
-                From::Outside => quote!(crate::types::#name),
+                From::Resources => quote!(types::#name),
             }
         }
         TypeRef::Vec(inner) => {

@@ -18,7 +18,10 @@ pub(crate) fn module(api: &Api) -> TokenStream {
     quote! {
         #![doc = " Resource handles that group the API's operations by path, starting from [`Client`](crate::Client)."]
 
-        impl crate::runtime::Client {
+        use crate::runtime as rt;
+        use crate::types;
+
+        impl rt::Client {
             #(#root_accessors)*
             #(#root_methods)*
         }
@@ -50,7 +53,7 @@ fn resource(api: &Api, node: &Resource, out: &mut Vec<TokenStream>) {
         #doc
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
-            client: &'a crate::runtime::Client,
+            client: &'a rt::Client,
         }
 
         impl<'a> #name<'a> {
@@ -92,12 +95,12 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
     }
     if let Some((id, arg, _)) = &op.query {
         let arg = ident(arg);
-        let params = ty(api, &TypeRef::Named(*id), From::Outside);
+        let params = ty(api, &TypeRef::Named(*id), From::Resources);
         args.push(quote!(#arg: &#params));
     }
     if let Some((body_ty, arg, required)) = &op.body {
         let arg = ident(arg);
-        let body_ty = ty(api, body_ty, From::Outside);
+        let body_ty = ty(api, body_ty, From::Resources);
         if *required {
             args.push(quote!(#arg: &#body_ty));
         } else {
@@ -121,14 +124,14 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
                     let p = &op.path_params[*i];
                     let wire = &p.wire;
                     let arg = ident(&p.name);
-                    values.push(quote!(crate::runtime::Request::path_segment(#wire, #arg)?));
+                    values.push(quote!(rt::Request::path_segment(#wire, #arg)?));
                 }
             }
         }
         quote!(::std::format!(#template, #(#values),*))
     };
     let method = ident(&op.http_method);
-    let mut request = quote!(crate::runtime::Request::new(crate::runtime::Method::#method, #path));
+    let mut request = quote!(rt::Request::new(rt::Method::#method, #path));
     if let Some((_, arg, _)) = &op.query {
         let arg = ident(arg);
         request = quote!(#request.query(#arg));
@@ -151,7 +154,7 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
     };
     let (output, call) = match &op.response {
         Some(response) => {
-            let response = ty(api, response, From::Outside);
+            let response = ty(api, response, From::Resources);
             (response, quote!(#client.send(#request).await))
         }
         None => (quote!(()), quote!(#client.send_empty(#request).await)),
@@ -160,7 +163,7 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         #doc
         #deprecated
         #many_args
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#output, crate::runtime::Error> {
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#output, rt::Error> {
             #call
         }
     }

@@ -25,11 +25,13 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let attrs = quote!(#doc #deprecated);
+    // Emitters that append a paragraph of their own separate it with an empty doc line.
+    let sep = def.doc.is_some().then(|| quote!(#[doc = ""]));
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, &name, attrs, s),
+        TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s),
         TypeKind::Enum(e) => enum_def(&name, attrs, e),
-        TypeKind::OpenString(o) => open_string_def(&name, attrs, o),
-        TypeKind::Union(u) => union_def(api, &def.name, attrs, u),
+        TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
+        TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),
         TypeKind::Const(l) => const_def(&name, attrs, l),
         TypeKind::Alias(target) => {
             let target = ty(api, target, From::Types);
@@ -59,9 +61,9 @@ fn literal_tokens(literal: &Literal) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, s: &Struct) -> TokenStream {
+fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, s: &Struct) -> TokenStream {
     let all_optional = s.fields.iter().all(Field::optional);
-    let default = all_optional.then(|| quote!(::std::default::Default,));
+    let default = all_optional.then(|| quote!(Default,));
     // Properties with one value are not fields; a hand-written `Serialize` writes them.
     let derive_serialize = s.consts.is_empty().then(|| quote!(::serde::Serialize,));
     let fields = s.fields.iter().map(|f| {
@@ -89,6 +91,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, s: &Stru
         }
     });
     let serialize = (!s.consts.is_empty()).then(|| struct_serialize(name, s));
+    let constructor = (!all_optional).then(|| struct_new(api, name, s));
     let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let allow = any_deprecated.then(|| quote!(#[allow(deprecated)]));
     let consts_doc = (!s.consts.is_empty()).then(|| {
@@ -105,7 +108,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, s: &Stru
             })
             .collect();
         let line = format!(" Always written with {}.", listed.join(", "));
-        quote!(#[doc = ""] #[doc = #line])
+        quote!(#sep #[doc = #line])
     });
     quote! {
         #attrs
@@ -116,7 +119,56 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, s: &Stru
             #(#fields)*
             #extra
         }
+        #constructor
         #serialize
+    }
+}
+
+/// `new` with one argument per required field; everything optional starts empty.
+fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    // Lists take any iterable of anything convertible, so `["a", "b"]` works for `Vec<String>`.
+    let args = s.fields.iter().filter(|f| !f.optional()).map(|f| {
+        let fname = ident(&f.name);
+        match &f.ty {
+            TypeRef::Vec(item) => {
+                let item = ty(api, item, From::Types);
+                quote!(#fname: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
+            }
+            other => {
+                let fty = ty(api, other, From::Types);
+                quote!(#fname: impl ::std::convert::Into<#fty>)
+            }
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.optional() {
+            quote!(#fname: ::std::option::Option::None,)
+        } else if let TypeRef::Vec(_) = f.ty {
+            quote!(#fname: ::std::iter::IntoIterator::into_iter(#fname).map(::std::convert::Into::into).collect(),)
+        } else {
+            quote!(#fname: ::std::convert::Into::into(#fname),)
+        }
+    });
+    let extra = s.extra.as_ref().map(|(field, _)| {
+        let fname = ident(field);
+        quote!(#fname: ::std::collections::BTreeMap::new(),)
+    });
+    let required = s.fields.iter().filter(|f| !f.optional()).count();
+    let many = (required > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            /// A value with the required fields set and every optional field empty.
+            #many
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #extra
+                }
+            }
+        }
     }
 }
 
@@ -173,10 +225,11 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
 fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> TokenStream {
     let unknown = ident(&e.unknown);
-    let variants = e.variants.iter().map(|v| {
+    let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let vname = ident(&v.name);
         let doc = format!(" `{}`", v.wire);
-        quote!(#[doc = #doc] #vname,)
+        let default = (e.default == Some(i)).then(|| quote!(#[default]));
+        quote!(#[doc = #doc] #default #vname,)
     });
     let to_str = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -189,19 +242,10 @@ fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> To
         quote!(#wire => Self::#vname,)
     });
     let from_str2 = from_str.clone();
-    let default = e.default.map(|i| {
-        let vname = ident(&e.variants[i].name);
-        quote! {
-            impl ::std::default::Default for #name {
-                fn default() -> Self {
-                    Self::#vname
-                }
-            }
-        }
-    });
+    let default = e.default.is_some().then(|| quote!(Default,));
     quote! {
         #attrs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #default)]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this SDK does not know yet, kept as sent."]
@@ -259,12 +303,10 @@ fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> To
                 <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
-
-        #default
     }
 }
 
-fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, o: &OpenString) -> TokenStream {
+fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, o: &OpenString) -> TokenStream {
     let consts = o.known.iter().map(|(cname, wire)| {
         let cname = ident(cname);
         let doc = format!(" `{wire}`");
@@ -275,7 +317,7 @@ fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, o: &OpenString
     });
     let note = (!o.known.is_empty()).then(|| {
         quote! {
-            #[doc = ""]
+            #sep
             #[doc = " Any string is accepted; the values the spec names are associated constants."]
         }
     });
@@ -373,21 +415,21 @@ fn const_def(name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -
     }
 }
 
-/// The JSON kinds in the order decoding checks them, with the `serde_json::Value` pattern.
-const KIND_ORDER: [&str; 6] = ["String", "Number", "Bool", "Array", "Object", "Null"];
+/// The JSON kinds in the order decoding checks them, as `serde_json::Value` predicates.
+const KIND_ORDER: [&str; 6] = ["is_string", "is_number", "is_boolean", "is_array", "is_object", "is_null"];
 
 fn accepts(kinds: &Kinds, kind: &str) -> bool {
     match kind {
-        "String" => kinds.string,
-        "Number" => kinds.number,
-        "Bool" => kinds.boolean,
-        "Array" => kinds.array,
-        "Object" => kinds.object,
+        "is_string" => kinds.string,
+        "is_number" => kinds.number,
+        "is_boolean" => kinds.boolean,
+        "is_array" => kinds.array,
+        "is_object" => kinds.object,
         _ => kinds.null,
     }
 }
 
-fn union_def(api: &Api, type_name: &str, attrs: TokenStream, u: &Union) -> TokenStream {
+fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
     let name = ident(type_name);
     let boxed = |v: &Variant| matches!(&v.body, VariantBody::Type(TypeRef::Box(_)));
     let variants = u.variants.iter().map(|v| {
@@ -478,13 +520,12 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, u: &Union) -> Token
         let candidates: Vec<&Variant> = u
             .variants
             .iter()
-            .filter(|v| matches!(v.body, VariantBody::Type(_)) && !(tagged(v) && *kind == "Object") && accepts(&v.kinds, kind))
+            .filter(|v| matches!(v.body, VariantBody::Type(_)) && !(tagged(v) && *kind == "is_object") && accepts(&v.kinds, kind))
             .collect();
         if candidates.is_empty() {
             return None;
         }
-        let pattern = format_ident!("{}", kind);
-        let pattern = if *kind == "Null" { quote!(::serde_json::Value::Null) } else { quote!(::serde_json::Value::#pattern(_)) };
+        let check = format_ident!("{}", kind);
         let body = if let [only] = candidates.as_slice() {
             let construct = construct(only);
             quote!(return decode_variant(&value).map(#construct);)
@@ -499,17 +540,9 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, u: &Union) -> Token
             });
             quote!(#(#tries)*)
         };
-        Some(quote!(#pattern => { #body }))
+        Some(quote!(if value.#check() { #body }))
     });
-    let kind_arms: Vec<TokenStream> = kind_arms.collect();
-    let kind_match = (!kind_arms.is_empty()).then(|| {
-        quote! {
-            match &value {
-                #(#kind_arms)*
-                _ => {}
-            }
-        }
-    });
+    let kind_match = quote!(#(#kind_arms)*);
     let message = match &u.tag {
         Some(tag) => format!("no variant of `{type_name}` matches this value (objects are told apart by `{tag}`)"),
         None => format!("no variant of `{type_name}` matches this value"),
@@ -553,7 +586,7 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, u: &Union) -> Token
 
     quote! {
         #attrs
-        #[doc = ""]
+        #sep
         #[doc = #order_doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
@@ -606,7 +639,7 @@ fn decode_helper() -> TokenStream {
 
 fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Params) -> TokenStream {
     let all_optional = p.fields.iter().all(|q| q.field.optional());
-    let default = all_optional.then(|| quote!(, ::std::default::Default));
+    let default = all_optional.then(|| quote!(, Default));
     let fields = p.fields.iter().map(|q| {
         let docs = field_docs(&q.field);
         let fname = ident(&q.field.name);
