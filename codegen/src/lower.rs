@@ -70,12 +70,23 @@ struct Lowered {
     /// Set when the schema allows exactly one value.
     literal: Option<Literal>,
     doc: Option<String>,
+    /// A line the generator adds after the spec's own description (the values of a numeric enum).
+    note: Option<String>,
     deprecated: bool,
 }
 
 impl Lowered {
     fn plain(ty: TypeRef) -> Lowered {
-        Lowered { ty, nullable: false, literal: None, doc: None, deprecated: false }
+        Lowered { ty, nullable: false, literal: None, doc: None, note: None, deprecated: false }
+    }
+}
+
+/// Appends a paragraph to optional doc text, unless it is already there.
+fn append_doc(doc: Option<String>, note: &str) -> String {
+    match doc {
+        Some(d) if !d.contains(note) => format!("{}\n\n{note}", d.trim_end()),
+        Some(d) => d,
+        None => note.to_owned(),
     }
 }
 
@@ -263,6 +274,12 @@ impl<'a> Cx<'a> {
                 if group.len() < 2 {
                     continue;
                 }
+                // Shapes that share no name ending are kept apart: `billing` and `shipping`
+                // addresses are better as two types than as one named after either.
+                let wanted: Vec<&str> = group.iter().map(|i| self.slots[*i].wanted.as_str()).collect();
+                if !good_shared_name(&common_suffix(&wanted)) {
+                    continue;
+                }
                 group.sort_by(|a, b| self.slots[*a].pointer.cmp(&self.slots[*b].pointer));
                 let keep = group[0];
                 for &other in &group[1..] {
@@ -290,7 +307,7 @@ impl<'a> Cx<'a> {
             }
             let wanted: Vec<&str> = group.iter().map(|i| self.slots[*i].wanted.as_str()).collect();
             let suffix = common_suffix(&wanted);
-            if !suffix.is_empty() && !matches!(suffix.as_str(), "Item" | "Value") && !component_names.contains(&suffix) {
+            if !component_names.contains(&suffix) {
                 renames.push((*keep, suffix));
             }
         }
@@ -448,13 +465,11 @@ impl<'a> Cx<'a> {
             lowered.doc = doc;
         }
         lowered.deprecated |= schema.deprecated;
+        if let Some(note) = lowered.note.take() {
+            lowered.doc = Some(append_doc(lowered.doc.take(), &note));
+        }
         if let (Some(text), None) = (schema.default.and_then(literal_text), &lowered.literal) {
-            let note = format!("Defaults to `{text}`.");
-            lowered.doc = Some(match lowered.doc.take() {
-                Some(d) if !d.contains(&note) => format!("{}\n\n{note}", d.trim_end()),
-                Some(d) => d,
-                None => note,
-            });
+            lowered.doc = Some(append_doc(lowered.doc.take(), &format!("Defaults to `{text}`.")));
         }
         // A named type made for this very schema carries its docs.
         if let TypeRef::Named(id) = lowered.ty {
@@ -545,6 +560,9 @@ impl<'a> Cx<'a> {
                     })
                     .collect();
                 let id = self.slot_for(hint, at);
+                if hint.target.is_none() {
+                    self.slots[id.0].wanted = several.iter().map(|t| names::type_name(t)).collect::<Vec<_>>().join("Or");
+                }
                 self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag: None, unknown: None }));
                 Lowered::plain(TypeRef::Named(id))
             }
@@ -566,7 +584,7 @@ impl<'a> Cx<'a> {
                 .and_then(|d| d.split("\n\n").next())
                 .map(|d| d.trim().to_owned())
                 .filter(|d| !d.is_empty());
-            return Lowered { ty: TypeRef::Named(id), nullable, literal, doc, deprecated: false };
+            return Lowered { ty: TypeRef::Named(id), nullable, literal, doc, note: None, deprecated: false };
         }
         // A reference into the middle of the document: lower that node once, named after it.
         if let Some(done) = self.by_pointer.get(&target) {
@@ -688,7 +706,13 @@ impl<'a> Cx<'a> {
 
     fn lower_enum(&mut self, values: &'a [Node], schema: &Schema<'a>, at: &Pointer, hint: &Hint) -> Lowered {
         let nullable = values.iter().any(|v| v.value == Value::Null);
-        let non_null: Vec<&Node> = values.iter().filter(|v| v.value != Value::Null).collect();
+        let mut non_null: Vec<&Node> = Vec::new();
+        for value in values.iter().filter(|v| v.value != Value::Null) {
+            // A repeated value means nothing more (the published spec has a few).
+            if !non_null.iter().any(|seen| seen.value == value.value) {
+                non_null.push(value);
+            }
+        }
         if non_null.is_empty() {
             self.error(&at.push("enum"), "an `enum` of only `null` is not supported");
             return Lowered::plain(TypeRef::Json);
@@ -714,7 +738,7 @@ impl<'a> Cx<'a> {
                 _ => TypeRef::Json,
             };
             let listed: Vec<String> = non_null.iter().filter_map(|v| literal_text(v)).map(|t| format!("`{t}`")).collect();
-            Lowered { doc: Some(format!("One of {}.", listed.join(", "))), ..Lowered::plain(ty) }
+            Lowered { note: Some(format!("One of {}.", listed.join(", "))), ..Lowered::plain(ty) }
         };
         lowered.nullable |= nullable;
         lowered
@@ -950,11 +974,20 @@ impl<'a> Cx<'a> {
         let own_name = hint.name.clone();
         self.slots[id.0].kind = Some(TypeKind::Union(Union { variants: Vec::new(), tag: None, unknown: None }));
 
-        // Wanted variant names, before lowering, so inline branch types can be named after them.
-        let mut wanted: Vec<String> = rest.iter().map(|(_, b)| self.variant_name(b)).collect();
+        // Tags and wanted variant names come before lowering, so inline branch types can be
+        // named after them: an inline object with one tag value is named by that value.
+        let (tag, tags_of) = self.find_tag(schema, &rest, &list_ptr);
+        let mut wanted: Vec<String> = rest
+            .iter()
+            .zip(&tags_of)
+            .map(|((_, b), tags)| match tags.as_slice() {
+                [one] if b.get("$ref").is_none() && !one.is_empty() => names::type_name(one),
+                _ => self.variant_name(b),
+            })
+            .collect();
         strip_common_prefix(&mut wanted, &rest.iter().map(|(_, b)| b.get("$ref").is_some()).collect::<Vec<_>>());
         let mut variants = Vec::new();
-        for ((i, branch), name) in rest.iter().zip(&wanted) {
+        for (((i, branch), name), tags) in rest.iter().zip(&wanted).zip(tags_of) {
             let lowered =
                 self.lower_schema(branch, &list_ptr.index(*i), &Hint::inline(format!("{own_name}{name}")), depth + 1);
             nullable |= lowered.nullable;
@@ -964,10 +997,9 @@ impl<'a> Cx<'a> {
             };
             // A `$ref` branch's doc lives on the referenced type.
             let doc = if branch.get("$ref").is_some() { None } else { lowered.doc };
-            variants.push(Variant { name: name.clone(), body, tags: Vec::new(), kinds: Kinds::default(), doc });
+            variants.push(Variant { name: name.clone(), body, tags, kinds: Kinds::default(), doc });
         }
 
-        let tag = self.find_tag(schema, &rest, &list_ptr, &mut variants);
         let wants: Vec<(String, String)> =
             variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
         let unique = names::assign_unique(&wants, &HashSet::new(), false);
@@ -1036,8 +1068,8 @@ impl<'a> Cx<'a> {
         schema: &Schema<'a>,
         branches: &[(usize, &'a Node)],
         list_ptr: &Pointer,
-        variants: &mut [Variant],
-    ) -> Option<String> {
+    ) -> (Option<String>, Vec<Vec<String>>) {
+        let mut tags_of: Vec<Vec<String>> = vec![Vec::new(); branches.len()];
         let objects: Vec<usize> = (0..branches.len()).filter(|i| self.is_object_schema(branches[*i].1, 0)).collect();
         if let Some((property, mapping)) = &schema.discriminator {
             let property = (*property).to_owned();
@@ -1063,12 +1095,12 @@ impl<'a> Cx<'a> {
                     self.error(&list_ptr.index(branches[i].0), format!("cannot tell which `{property}` values select this branch"));
                 }
                 tags.retain(|t| all_tags.insert(t.clone()));
-                variants[i].tags = tags;
+                tags_of[i] = tags;
             }
-            return Some(property);
+            return (Some(property), tags_of);
         }
         if objects.len() < 2 {
-            return None;
+            return (None, tags_of);
         }
         // Candidate properties: fixed to one value in every object branch.
         let mut candidates: Option<BTreeSet<String>> = None;
@@ -1090,12 +1122,15 @@ impl<'a> Cx<'a> {
         let property = if candidates.contains("type") && distinct(&"type".to_owned()) {
             "type".to_owned()
         } else {
-            candidates.iter().find(|p| distinct(p))?.clone()
+            match candidates.iter().find(|p| distinct(p)) {
+                Some(p) => p.clone(),
+                None => return (None, tags_of),
+            }
         };
         for (k, &i) in objects.iter().enumerate() {
-            variants[i].tags = vec![fixed[k][&property].clone()];
+            tags_of[i] = vec![fixed[k][&property].clone()];
         }
-        Some(property)
+        (Some(property), tags_of)
     }
 
     fn is_object_schema(&self, node: &'a Node, depth: usize) -> bool {
@@ -1428,6 +1463,12 @@ fn map_kind(kind: &mut TypeKind, map: &impl Fn(TypeId) -> TypeId) {
         TypeKind::Params(p) => p.fields.iter_mut().for_each(|q| map_ref(&mut q.field.ty, map)),
         TypeKind::Enum(_) | TypeKind::OpenString(_) | TypeKind::Const(_) => {}
     }
+}
+
+/// Whether a shared name ending can name a merged type: not empty, and not only the
+/// generic words inline naming appends.
+fn good_shared_name(suffix: &str) -> bool {
+    !suffix.is_empty() && !matches!(suffix, "Item" | "Value" | "Object" | "Array")
 }
 
 /// The PascalCase words every name ends with, joined.

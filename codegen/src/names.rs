@@ -33,7 +33,8 @@ pub fn constant(name: &str) -> String {
     escape(sanitize(&name.to_shouty_snake_case(), "VALUE"))
 }
 
-/// PascalCase that keeps digits readable: `gpt-4o` becomes `Gpt4o`, `1024x1024` stays `1024x1024`.
+/// PascalCase as heck does it: `gpt-4o` becomes `Gpt4o`, `fine_tuning.job` becomes `FineTuningJob`.
+/// Not yet an identifier: [`type_name`] also sanitises and escapes.
 pub fn pascal(name: &str) -> String {
     name.to_pascal_case()
 }
@@ -41,6 +42,12 @@ pub fn pascal(name: &str) -> String {
 /// The identifier without a leading `r#`, as serde derives the wire name from it.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The identifier without its keyword escape, `r#` or a trailing `_`: what numbering builds on.
+fn bare(ident: &str) -> &str {
+    let unrawn = unraw(ident);
+    if UNRAWABLE.iter().any(|k| unrawn.strip_suffix('_') == Some(*k)) { &unrawn[..unrawn.len() - 1] } else { unrawn }
 }
 
 /// Replaces characters that cannot appear in identifiers, and gives a leading digit a `_`
@@ -90,7 +97,7 @@ pub fn assign_unique(wants: &[(String, String)], taken: &HashSet<String>, snake:
         } else if sorted.len() == 1 {
             Some(sorted[0])
         } else {
-            sorted.iter().copied().find(|i| unraw(&wants[*i].1) == wants[*i].0).or(Some(sorted[0]))
+            sorted.iter().copied().find(|i| bare(&wants[*i].1) == wants[*i].0).or(Some(sorted[0]))
         };
         for i in sorted {
             if Some(i) == keeper {
@@ -104,7 +111,7 @@ pub fn assign_unique(wants: &[(String, String)], taken: &HashSet<String>, snake:
     // Pass 2: the rest get numbered suffixes, in the order of their wire names.
     losers.sort_by(|a, b| (&wants[*a].1, &wants[*a].0).cmp(&(&wants[*b].1, &wants[*b].0)));
     for i in losers {
-        let base = unraw(&wants[i].1);
+        let base = bare(&wants[i].1);
         let mut n = 2;
         loop {
             let candidate = if snake { format!("{base}_{n}") } else { format!("{base}{n}") };
@@ -168,5 +175,10 @@ mod tests {
         assert_eq!(assign_unique(&wants(&["params"]), &taken, true), ["params_2"]);
         let types = [("Foo".to_owned(), "Foo".to_owned()), ("foo".to_owned(), "Foo".to_owned()), ("Foo2".to_owned(), "Foo2".to_owned())];
         assert_eq!(assign_unique(&types, &HashSet::new(), false), ["Foo", "Foo3", "Foo2"]);
+        // Escaped keywords number from the bare word, and the exact spelling keeps the escape.
+        assert_eq!(assign_unique(&wants(&["Self", "self"]), &HashSet::new(), true), ["self_2", "self_"]);
+        let types = [("Self".to_owned(), type_name("Self")), ("self".to_owned(), type_name("self"))];
+        assert_eq!(assign_unique(&types, &HashSet::new(), false), ["Self_", "Self2"]);
+        assert_eq!(assign_unique(&wants(&["type", "Type"]), &HashSet::new(), true), ["r#type", "type_2"]);
     }
 }

@@ -53,17 +53,25 @@ fn shape(segments: &[Segment]) -> String {
 /// Where an operation goes: its resource chain and the method name it wants.
 struct Placement {
     chain: Vec<String>,
+    /// For each resource of the chain, the path template up to its segment (`/jobs/{id}/events`).
+    prefixes: Vec<String>,
     method: String,
 }
 
 fn place(method: &str, segments: &[Segment], has_get: &HashSet<String>, shapes: &HashSet<String>) -> Placement {
-    let statics: Vec<String> = segments
-        .iter()
-        .filter_map(|s| match s {
-            Segment::Literal(l) => Some(l.clone()),
-            Segment::Param(_) => None,
-        })
-        .collect();
+    let mut statics = Vec::new();
+    let mut prefixes = Vec::new();
+    let mut template = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Literal(l) => {
+                template.push_str(&format!("/{l}"));
+                statics.push(l.clone());
+                prefixes.push(template.clone());
+            }
+            Segment::Param(p) => template.push_str(&format!("/{{{p}}}")),
+        }
+    }
     match segments.last() {
         Some(Segment::Param(_)) | None => {
             let verb = match method {
@@ -71,7 +79,7 @@ fn place(method: &str, segments: &[Segment], has_get: &HashSet<String>, shapes: 
                 "post" | "put" | "patch" => "update",
                 other => other,
             };
-            Placement { chain: statics, method: verb.to_owned() }
+            Placement { chain: statics, prefixes, method: verb.to_owned() }
         }
         Some(Segment::Literal(last)) => {
             let own = shape(segments);
@@ -87,11 +95,12 @@ fn place(method: &str, segments: &[Segment], has_get: &HashSet<String>, shapes: 
                     "patch" => "update",
                     other => other,
                 };
-                Placement { chain: statics, method: verb.to_owned() }
+                Placement { chain: statics, prefixes, method: verb.to_owned() }
             } else {
                 let mut chain = statics;
                 chain.pop();
-                Placement { chain, method: names::field(last) }
+                prefixes.pop();
+                Placement { chain, prefixes, method: names::field(last) }
             }
         }
     }
@@ -171,7 +180,7 @@ fn build_tree(operations: &mut [Operation], placements: &[Placement]) -> Resourc
     for (index, placement) in placements.iter().enumerate() {
         let mut node = &mut root;
         let mut prefix = String::new();
-        for segment in &placement.chain {
+        for (segment, template) in placement.chain.iter().zip(&placement.prefixes) {
             prefix.push('/');
             prefix.push_str(segment);
             let position = node.children.iter().position(|c| c.struct_name == prefix);
@@ -182,7 +191,7 @@ fn build_tree(operations: &mut [Operation], placements: &[Placement]) -> Resourc
                         accessor: segment.clone(),
                         // Holds the path prefix until names are settled below.
                         struct_name: prefix.clone(),
-                        doc: Some(format!("Operations under `{prefix}`.")),
+                        doc: Some(format!("Operations under `{template}`.")),
                         children: Vec::new(),
                         operations: Vec::new(),
                     });
@@ -436,8 +445,8 @@ fn lower_operation<'a>(
                 match cx.deref_object(&responses[code], &at) {
                     Some((ptr, node)) => match json_schema(cx, node, &ptr) {
                         Ok(Some((schema, schema_ptr))) => {
-                            let (ty, _, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Response"));
-                            response = Some(ty);
+                            let (ty, nullable, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Response"));
+                            response = Some(if nullable { TypeRef::Option(Box::new(ty)) } else { ty });
                         }
                         Ok(None) => {}
                         Err(()) => ok = false,
@@ -537,7 +546,15 @@ fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -
         }
     };
     Some(QueryParam {
-        field: Field { name: String::new(), wire: p.name.clone(), ty, required: required && !nullable, nullable: false, doc, deprecated: false },
+        field: Field {
+            name: String::new(),
+            wire: p.name.clone(),
+            ty,
+            required: required && !nullable,
+            nullable: false,
+            doc,
+            deprecated: p.node.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+        },
         style,
     })
 }

@@ -2,6 +2,7 @@
 
 //! Resource handles that group the API's operations by path, starting from [`Client`](crate::Client).
 
+#![allow(deprecated)]
 use crate::runtime as rt;
 use crate::types;
 
@@ -109,7 +110,7 @@ pub struct FineTuningCheckpoints<'a> {
 }
 
 impl<'a> FineTuningCheckpoints<'a> {
-    /// Operations under `/fine_tuning/checkpoints/permissions`.
+    /// Operations under `/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`.
     pub fn permissions(&self) -> FineTuningCheckpointsPermissions<'a> {
         FineTuningCheckpointsPermissions {
             client: self.client,
@@ -117,7 +118,7 @@ impl<'a> FineTuningCheckpoints<'a> {
     }
 }
 
-/// Operations under `/fine_tuning/checkpoints/permissions`.
+/// Operations under `/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`.
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningCheckpointsPermissions<'a> {
     client: &'a rt::Client,
@@ -241,14 +242,14 @@ pub struct FineTuningJobs<'a> {
 }
 
 impl<'a> FineTuningJobs<'a> {
-    /// Operations under `/fine_tuning/jobs/checkpoints`.
+    /// Operations under `/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`.
     pub fn checkpoints(&self) -> FineTuningJobsCheckpoints<'a> {
         FineTuningJobsCheckpoints {
             client: self.client,
         }
     }
 
-    /// Operations under `/fine_tuning/jobs/events`.
+    /// Operations under `/fine_tuning/jobs/{fine_tuning_job_id}/events`.
     pub fn events(&self) -> FineTuningJobsEvents<'a> {
         FineTuningJobsEvents {
             client: self.client,
@@ -406,7 +407,7 @@ impl<'a> FineTuningJobs<'a> {
     }
 }
 
-/// Operations under `/fine_tuning/jobs/checkpoints`.
+/// Operations under `/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`.
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningJobsCheckpoints<'a> {
     client: &'a rt::Client,
@@ -445,7 +446,7 @@ impl<'a> FineTuningJobsCheckpoints<'a> {
     }
 }
 
-/// Operations under `/fine_tuning/jobs/events`.
+/// Operations under `/fine_tuning/jobs/{fine_tuning_job_id}/events`.
 #[derive(Debug, Clone, Copy)]
 pub struct FineTuningJobsEvents<'a> {
     client: &'a rt::Client,

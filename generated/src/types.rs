@@ -2,7 +2,8 @@
 
 //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
-/// Decoding tries the variants that accept the value's JSON type in this order: `Auto`, `Integer`.
+#![allow(deprecated)]
+/// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`; among objects, variants that require more properties are tried first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoOrInteger {
     /// The value `"auto"`.
@@ -50,7 +51,7 @@ impl ::std::convert::From<i64> for AutoOrInteger {
     }
 }
 
-/// Decoding tries the variants that accept the value's JSON type in this order: `Auto`, `Number`.
+/// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`; among objects, variants that require more properties are tried first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoOrNumber {
     /// The value `"auto"`.
@@ -122,7 +123,6 @@ impl CreateFineTuningCheckpointPermissionRequest {
 
 /// Request body for starting a fine-tuning job.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[allow(deprecated)]
 pub struct CreateFineTuningJobRequest {
     /// Base model to fine-tune. Any model name is accepted; the enum lists well-known ones.
     pub model: CreateFineTuningJobRequestModel,
@@ -158,7 +158,6 @@ pub struct CreateFineTuningJobRequest {
 
 impl CreateFineTuningJobRequest {
     /// A value with the required fields set and every optional field empty.
-    #[allow(deprecated)]
     pub fn new(
         model: impl ::std::convert::Into<CreateFineTuningJobRequestModel>,
         training_file: impl ::std::convert::Into<::std::string::String>,
@@ -437,7 +436,7 @@ impl ::serde::Serialize for EvalItem {
 
 /// Message content: a single content item or a list of them. Text may hold template strings.
 ///
-/// Decoding tries the variants that accept the value's JSON type in this order: `Item`, `Array`.
+/// Values go to the first variant that accepts their JSON type, in this order: `Item`, `Array`; among objects, variants that require more properties are tried first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalItemContent {
     Item(EvalItemContentItem),
@@ -498,7 +497,7 @@ pub type EvalItemContentArray = ::std::vec::Vec<EvalItemContentItem>;
 
 /// One piece of message content: plain text, input text, output text, an image or audio.
 ///
-/// Decoding picks an object's variant by its `type` property; other values go to the first variant, in the order `EvalItemContentText`, `InputTextContent`, `EvalItemContentOutputText`, `EvalItemInputImage`, `InputAudio`, that accepts them.
+/// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `EvalItemContentText`; among objects, variants that require more properties are tried first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalItemContentItem {
     EvalItemContentText(EvalItemContentText),
@@ -1731,7 +1730,7 @@ impl<'de> ::serde::Deserialize<'de> for FineTuningJobStatus {
     }
 }
 
-/// Decoding picks an object's variant by its `type` property; other values go to the first variant, in the order `StringCheck`, `TextSimilarity`, `Python`, `ScoreModel`, `Multi`, that accepts them.
+/// Decoding picks the variant by the object's `type` property.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Grader {
     StringCheck(GraderStringCheck),
@@ -1930,7 +1929,7 @@ impl ::serde::Serialize for GraderMulti {
 
 /// The graders to combine. The published schema allows a single grader here while its own example sends an array; we keep the schema until the live shape is confirmed.
 ///
-/// Decoding picks an object's variant by its `type` property; other values go to the first variant, in the order `StringCheck`, `TextSimilarity`, `Python`, `ScoreModel`, `LabelModel`, that accepts them.
+/// Decoding picks the variant by the object's `type` property.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GraderMultiGraders {
     StringCheck(GraderStringCheck),
@@ -3108,7 +3107,7 @@ pub struct RunGraderResponse {
     /// Token usage keyed by grader model name. The published spec leaves the values untyped; here they are typed as the token-count objects the API returns.
     pub model_grader_token_usage_per_model: ::std::collections::BTreeMap<
         ::std::string::String,
-        RunGraderResponseMetadataTokenUsage,
+        RunGraderResponseModelGraderTokenUsagePerModelValue,
     >,
 }
 
@@ -3123,7 +3122,7 @@ impl RunGraderResponse {
         model_grader_token_usage_per_model: impl ::std::convert::Into<
             ::std::collections::BTreeMap<
                 ::std::string::String,
-                RunGraderResponseMetadataTokenUsage,
+                RunGraderResponseModelGraderTokenUsagePerModelValue,
             >,
         >,
     ) -> Self {
@@ -3257,6 +3256,22 @@ impl RunGraderResponseMetadataErrors {
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunGraderResponseMetadataTokenUsage {
+    /// Tokens in the prompt.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub prompt_tokens: ::std::option::Option<i64>,
+    /// Prompt plus completion tokens.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_tokens: ::std::option::Option<i64>,
+    /// Tokens the model generated.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub completion_tokens: ::std::option::Option<i64>,
+    /// Prompt tokens served from the cache.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cached_tokens: ::std::option::Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RunGraderResponseModelGraderTokenUsagePerModelValue {
     /// Tokens in the prompt.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_tokens: ::std::option::Option<i64>,

@@ -37,7 +37,8 @@ commands:
   codegen [--check] [--spec PATH] [--out DIR]
         generate the SDK crate from a spec; defaults: spec/openai-fine-tuning.yaml into generated/;
         --check writes nothing and fails with a diff when the output is stale
-  test  run every test: the freshness check, the workspace tests and clippy
+  test  run every test: the freshness check, the workspace tests, clippy, and a build of
+        generated/ copied out of the workspace
 ";
 
 /// The workspace root: the parent of this crate's manifest directory, never the working directory.
@@ -74,9 +75,46 @@ fn test(args: &[String]) -> anyhow::Result<bool> {
         && step(
             "cargo clippy --workspace --all-targets -- -D warnings",
             cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
-        )?;
+        )?
+        && standalone()?;
     if ok {
         eprintln!("==> all tests passed");
     }
     Ok(ok)
+}
+
+/// Copies `generated/` out of the workspace, alone, and builds it: the proof that the folder
+/// is all a user needs. The workspace's lock file and target folder come along so that the
+/// same dependency versions are used and nothing is compiled twice.
+fn standalone() -> anyhow::Result<bool> {
+    let root = project_root();
+    let dir = std::env::temp_dir().join(format!("sdk-standalone-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&root.join("generated"), &dir)?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let ok = step(
+        "cargo build of generated/ copied out of the workspace",
+        cargo()
+            .args(["build", "--offline", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root.join("target")),
+    )?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(ok)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&entry.path(), &target)?;
+            }
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }

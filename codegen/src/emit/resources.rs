@@ -15,11 +15,20 @@ pub(crate) fn module(api: &Api) -> TokenStream {
     for child in &api.root.children {
         resource(api, child, &mut structs);
     }
+    // Only import `types` when some signature names one, or the import would be unused.
+    let names_a_type = api.operations.iter().any(|op| {
+        op.query.is_some()
+            || op.body.as_ref().is_some_and(|(t, _, _)| names_type(t))
+            || op.response.as_ref().is_some_and(names_type)
+    });
+    let use_types = names_a_type.then(|| quote!(use crate::types;));
     quote! {
         #![doc = " Resource handles that group the API's operations by path, starting from [`Client`](crate::Client)."]
+        // Deprecated operations and types are still reachable; their users see the warnings.
+        #![allow(deprecated)]
 
         use crate::runtime as rt;
-        use crate::types;
+        #use_types
 
         impl rt::Client {
             #(#root_accessors)*
@@ -27,6 +36,14 @@ pub(crate) fn module(api: &Api) -> TokenStream {
         }
 
         #(#structs)*
+    }
+}
+
+fn names_type(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Box(t) => names_type(t),
+        _ => false,
     }
 }
 

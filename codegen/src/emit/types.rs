@@ -13,10 +13,14 @@ pub(crate) fn module(api: &Api) -> TokenStream {
     let items = api.sorted_types().into_iter().map(|t| type_def(api, t));
     let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let helper = has_unions.then(decode_helper);
+    let extra_helper = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if needs_extra_filter(s))).then(extra_filter_helper);
     quote! {
         #![doc = " Request and response types, one per schema of the spec (and one per inline schema that needs a name)."]
+        // The generated code itself must use what the spec deprecates; users still get the warnings.
+        #![allow(deprecated)]
         #(#items)*
         #helper
+        #extra_helper
     }
 }
 
@@ -84,16 +88,42 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
     let extra = s.extra.as_ref().map(|(field, value)| {
         let fname = ident(field);
         let value = ty(api, value, From::Types);
+        // The fixed-value properties are not fields, so they would land in a typed catch-all
+        // map and fail to decode as its value type; a filter keeps them out.
+        let filter = needs_extra_filter(s).then(|| {
+            let path = format!("{name}::{}", names::unraw(field));
+            quote!(deserialize_with = #path)
+        });
+        let attrs = match filter {
+            Some(filter) => quote!(#[serde(flatten, #filter)]),
+            None => quote!(#[serde(flatten)]),
+        };
         quote! {
             #[doc = " Properties the spec does not list, kept as sent."]
-            #[serde(flatten)]
+            #attrs
             pub #fname: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|(field, value)| {
+        let fname = ident(field);
+        let value = ty(api, value, From::Types);
+        let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
+        quote! {
+            impl #name {
+                /// Decodes the catch-all map without the fixed-value properties.
+                fn #fname<'de, D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, #value>, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    decode_map_without(deserializer, &[#(#skip),*])
+                }
+            }
         }
     });
     let serialize = (!s.consts.is_empty()).then(|| struct_serialize(name, s));
     let constructor = (!all_optional).then(|| struct_new(api, name, s));
-    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
-    let allow = any_deprecated.then(|| quote!(#[allow(deprecated)]));
     let consts_doc = (!s.consts.is_empty()).then(|| {
         let listed: Vec<String> = s
             .consts
@@ -114,20 +144,56 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
         #attrs
         #consts_doc
         #[derive(Debug, Clone, PartialEq, #default #derive_serialize ::serde::Deserialize)]
-        #allow
         pub struct #name {
             #(#fields)*
             #extra
         }
         #constructor
+        #filter_fn
         #serialize
+    }
+}
+
+/// Whether a struct's catch-all map needs its fixed-value keys filtered out on decoding.
+fn needs_extra_filter(s: &Struct) -> bool {
+    !s.consts.is_empty() && s.extra.as_ref().is_some_and(|(_, value)| *value != TypeRef::Json)
+}
+
+/// The private helper those filters call.
+fn extra_filter_helper() -> TokenStream {
+    quote! {
+        /// Decodes a catch-all map, leaving out the keys that hold fixed values.
+        fn decode_map_without<'de, D, T>(
+            deserializer: D,
+            skip: &[&str],
+        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+            T: ::serde::de::DeserializeOwned,
+        {
+            let raw = <::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
+            raw.into_iter()
+                .filter(|(key, _)| !skip.contains(&key.as_str()))
+                .map(|(key, value)| {
+                    <T as ::serde::Deserialize>::deserialize(value)
+                        .map(|decoded| (key, decoded))
+                        .map_err(<D::Error as ::serde::de::Error>::custom)
+                })
+                .collect()
+        }
     }
 }
 
 /// `new` with one argument per required field; everything optional starts empty.
 fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let fields: Vec<&Field> = s.fields.iter().collect();
+    constructor(api, name, &fields, s.extra.as_ref().map(|(field, _)| field.as_str()))
+}
+
+/// A `new` that takes the fields that are not `Option`s and leaves the rest empty.
+fn constructor(api: &Api, name: &proc_macro2::Ident, fields: &[&Field], extra: Option<&str>) -> TokenStream {
     // Lists take any iterable of anything convertible, so `["a", "b"]` works for `Vec<String>`.
-    let args = s.fields.iter().filter(|f| !f.optional()).map(|f| {
+    let args = fields.iter().filter(|f| !f.optional()).map(|f| {
         let fname = ident(&f.name);
         match &f.ty {
             TypeRef::Vec(item) => {
@@ -140,7 +206,7 @@ fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
         }
     });
-    let inits = s.fields.iter().map(|f| {
+    let inits = fields.iter().map(|f| {
         let fname = ident(&f.name);
         if f.optional() {
             quote!(#fname: ::std::option::Option::None,)
@@ -150,18 +216,16 @@ fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(#fname: ::std::convert::Into::into(#fname),)
         }
     });
-    let extra = s.extra.as_ref().map(|(field, _)| {
+    let extra = extra.map(|field| {
         let fname = ident(field);
         quote!(#fname: ::std::collections::BTreeMap::new(),)
     });
-    let required = s.fields.iter().filter(|f| !f.optional()).count();
+    let required = fields.iter().filter(|f| !f.optional()).count();
     let many = (required > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
             /// A value with the required fields set and every optional field empty.
             #many
-            #allow
             pub fn new(#(#args),*) -> Self {
                 Self {
                     #(#inits)*
@@ -204,9 +268,7 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
         }
     });
-    let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow
         impl ::serde::Serialize for #name {
             fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
             where
@@ -227,7 +289,7 @@ fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> To
     let unknown = ident(&e.unknown);
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let vname = ident(&v.name);
-        let doc = format!(" `{}`", v.wire);
+        let doc = if v.wire.is_empty() { " The empty string.".to_owned() } else { format!(" `{}`", v.wire) };
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
         quote!(#[doc = #doc] #default #vname,)
     });
@@ -517,11 +579,16 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         }
     });
     let kind_arms = KIND_ORDER.iter().filter_map(|kind| {
-        let candidates: Vec<&Variant> = u
+        let mut candidates: Vec<&Variant> = u
             .variants
             .iter()
             .filter(|v| matches!(v.body, VariantBody::Type(_)) && !(tagged(v) && *kind == "is_object") && accepts(&v.kinds, kind))
             .collect();
+        // A struct without required fields accepts any object, so among objects the variants
+        // that require more properties go first (the sort keeps spec order among equals).
+        if *kind == "is_object" {
+            candidates.sort_by_key(|v| std::cmp::Reverse(required_count(api, v)));
+        }
         if candidates.is_empty() {
             return None;
         }
@@ -575,13 +642,15 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         })
     });
 
-    let order: Vec<String> = u.variants.iter().map(|v| format!("`{}`", v.name)).collect();
+    let untagged: Vec<String> = u.variants.iter().filter(|v| !tagged(v)).map(|v| format!("`{}`", v.name)).collect();
+    let order = format!(
+        " Other values go to the first variant that accepts their JSON type, in this order: {}; among objects, variants that require more properties are tried first.",
+        untagged.join(", ")
+    );
     let order_doc = match &u.tag {
-        Some(tag) => format!(
-            " Decoding picks an object's variant by its `{tag}` property; other values go to the first variant, in the order {}, that accepts them.",
-            order.join(", ")
-        ),
-        None => format!(" Decoding tries the variants that accept the value's JSON type in this order: {}.", order.join(", ")),
+        Some(tag) if untagged.is_empty() => format!(" Decoding picks the variant by the object's `{tag}` property."),
+        Some(tag) => format!(" Decoding picks an object's variant by its `{tag}` property.{order}"),
+        None => order.replacen(" Other values go", " Values go", 1),
     };
 
     quote! {
@@ -620,6 +689,23 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         }
 
         #(#froms)*
+    }
+}
+
+/// How many properties a variant's object must have: its required, non-nullable fields.
+fn required_count(api: &Api, v: &Variant) -> usize {
+    let VariantBody::Type(t) = &v.body else { return 0 };
+    let id = match t {
+        TypeRef::Named(id) => *id,
+        TypeRef::Box(inner) => match inner.as_ref() {
+            TypeRef::Named(id) => *id,
+            _ => return 0,
+        },
+        _ => return 0,
+    };
+    match &api.ty(id).kind {
+        TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.optional()).count(),
+        _ => 0,
     }
 }
 
@@ -675,12 +761,16 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
             push(quote!(&self.#fname))
         }
     });
+    let fields_ref: Vec<&Field> = p.fields.iter().map(|q| &q.field).collect();
+    let constructor = (!all_optional).then(|| constructor(api, name, &fields_ref, None));
     quote! {
         #attrs
         #[derive(Debug, Clone, PartialEq #default)]
         pub struct #name {
             #(#fields)*
         }
+
+        #constructor
 
         impl crate::runtime::ToQuery for #name {
             fn to_query(&self, query: &mut crate::runtime::Query) {
