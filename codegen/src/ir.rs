@@ -26,6 +26,26 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The resource tree that groups operations, rooted at the client.
     pub root: Resource,
+    /// List responses that can be followed page by page, one per response type.
+    pub pages: Vec<Page>,
+}
+
+/// A list response of a cursor-paginated operation: `{data: [{id, ..}], has_more}` answering a
+/// GET that takes an `after` cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The response type.
+    pub page: TypeId,
+    /// Rust name of its list field (`data`).
+    pub items_field: String,
+    /// Rust name of its flag field (`has_more`).
+    pub has_more_field: String,
+    /// The listed type.
+    pub item: TypeId,
+    /// Rust name of the item's string ID field.
+    pub id_field: String,
+    /// The query parameter that takes the cursor.
+    pub cursor_param: String,
 }
 
 impl Api {
@@ -310,6 +330,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Whether the response is one of [`Api::pages`].
+    pub paginated: bool,
 }
 
 /// A piece of a path template.

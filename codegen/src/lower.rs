@@ -235,7 +235,8 @@ impl<'a> Cx<'a> {
         box_cycles(&mut types);
         fill_kinds(&mut types);
 
-        let (operations, root_resource) = operations?;
+        let (mut operations, root_resource) = operations?;
+        let pages = find_pages(&types, &mut operations);
         Some(Api {
             crate_name: crate_name(&title),
             crate_version: crate_version(&spec_version),
@@ -246,6 +247,7 @@ impl<'a> Cx<'a> {
             types,
             operations,
             root: root_resource,
+            pages,
         })
     }
 
@@ -1488,6 +1490,53 @@ fn common_suffix(names: &[&str]) -> String {
 }
 
 // ----- post passes -----
+
+/// The cursor query parameter OpenAI's list operations take.
+const CURSOR_PARAM: &str = "after";
+
+/// Finds the list operations that can be followed page by page: a GET with an `after` query
+/// parameter whose response has a required `data` list of objects with a required string `id`,
+/// and a required boolean `has_more`.
+fn find_pages(types: &[TypeDef], operations: &mut [Operation]) -> Vec<Page> {
+    let strukt = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => match &types[id.0].kind {
+            TypeKind::Struct(s) => Some((*id, s)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let field = |s: &Struct, wire: &str| s.fields.iter().find(|f| f.wire == wire && !f.optional()).cloned();
+    let mut pages: Vec<Page> = Vec::new();
+    for op in operations.iter_mut() {
+        let takes_cursor = op.query.as_ref().is_some_and(|(id, _, _)| match &types[id.0].kind {
+            TypeKind::Params(p) => p.fields.iter().any(|q| q.field.wire == CURSOR_PARAM && q.field.ty == TypeRef::String),
+            _ => false,
+        });
+        if op.http_method != "GET" || !takes_cursor {
+            continue;
+        }
+        let Some((page_id, page)) = op.response.as_ref().and_then(strukt) else { continue };
+        let (Some(data), Some(has_more)) = (field(page, "data"), field(page, "has_more")) else { continue };
+        let TypeRef::Vec(item) = &data.ty else { continue };
+        let Some((item_id, item)) = strukt(item) else { continue };
+        let Some(id) = field(item, "id").filter(|f| f.ty == TypeRef::String) else { continue };
+        if has_more.ty != TypeRef::Boolean {
+            continue;
+        }
+        op.paginated = true;
+        if !pages.iter().any(|p| p.page == page_id) {
+            pages.push(Page {
+                page: page_id,
+                items_field: data.name,
+                has_more_field: has_more.name,
+                item: item_id,
+                id_field: id.name,
+                cursor_param: CURSOR_PARAM.to_owned(),
+            });
+        }
+    }
+    pages
+}
 
 /// The named types a type reference holds by value (not behind `Vec`, a map or a `Box`).
 fn by_value(ty: &TypeRef, out: &mut Vec<TypeId>) {

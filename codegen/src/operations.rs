@@ -486,6 +486,7 @@ fn lower_operation<'a>(
         doc: Some(doc),
         deprecated: op.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
         pointer: op_ptr.to_string(),
+        paginated: false,
     })
 }
 

@@ -68,38 +68,44 @@ impl<'a> FineTuningAlphaGraders<'a> {
     ///
     /// `POST /fine_tuning/alpha/graders/run`
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// Whatever sending the request or decoding its answer returns.
-    pub async fn run(
+    pub fn run(
         &self,
         body: &types::RunGraderRequest,
-    ) -> ::std::result::Result<types::RunGraderResponse, rt::Error> {
-        self.client
-            .send(
+    ) -> rt::Call<types::RunGraderResponse> {
+        rt::Call::build(
+            self.client,
+            || {
                 rt::Request::new(rt::Method::POST, "/fine_tuning/alpha/graders/run")
-                    .json(body)?,
-            )
-            .await
+                    .json(body)
+            },
+        )
     }
 
     /// Check that a grader definition is valid.
     ///
     /// `POST /fine_tuning/alpha/graders/validate`
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// Whatever sending the request or decoding its answer returns.
-    pub async fn validate(
+    pub fn validate(
         &self,
         body: &types::ValidateGraderRequest,
-    ) -> ::std::result::Result<types::ValidateGraderResponse, rt::Error> {
-        self.client
-            .send(
+    ) -> rt::Call<types::ValidateGraderResponse> {
+        rt::Call::build(
+            self.client,
+            || {
                 rt::Request::new(rt::Method::POST, "/fine_tuning/alpha/graders/validate")
-                    .json(body)?,
-            )
-            .await
+                    .json(body)
+            },
+        )
     }
 }
 
@@ -135,19 +141,19 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// - `fine_tuned_model_checkpoint`: ID of the checkpoint whose permissions to list.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first. The answer is one page; `.auto_paginate()` on the call streams the items of every page.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn list(
+    pub fn list(
         &self,
         fine_tuned_model_checkpoint: &str,
         params: &types::ListFineTuningCheckpointPermissionsParams,
-    ) -> ::std::result::Result<
-        types::ListFineTuningCheckpointPermissionResponse,
-        rt::Error,
-    > {
-        self.client
-            .send(
+    ) -> rt::Call<types::ListFineTuningCheckpointPermissionResponse> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -157,8 +163,8 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
                         ),
                     )
                     .query(params),
-            )
-            .await
+            ),
+        )
     }
 
     /// Share a fine-tuned checkpoint with projects.
@@ -171,19 +177,19 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// - `fine_tuned_model_checkpoint`: ID of the checkpoint to share.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn create(
+    pub fn create(
         &self,
         fine_tuned_model_checkpoint: &str,
         body: &types::CreateFineTuningCheckpointPermissionRequest,
-    ) -> ::std::result::Result<
-        types::ListFineTuningCheckpointPermissionResponse,
-        rt::Error,
-    > {
-        self.client
-            .send(
+    ) -> rt::Call<types::ListFineTuningCheckpointPermissionResponse> {
+        rt::Call::build(
+            self.client,
+            || {
                 rt::Request::new(
                         rt::Method::POST,
                         ::std::format!(
@@ -192,9 +198,9 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
                             fine_tuned_model_checkpoint) ?
                         ),
                     )
-                    .json(body)?,
-            )
-            .await
+                    .json(body)
+            },
+        )
     }
 
     /// Remove a permission from a fine-tuned checkpoint.
@@ -208,19 +214,19 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     /// - `fine_tuned_model_checkpoint`: ID of the checkpoint the permission belongs to.
     /// - `permission_id`: ID of the permission to remove.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn delete(
+    pub fn delete(
         &self,
         fine_tuned_model_checkpoint: &str,
         permission_id: &str,
-    ) -> ::std::result::Result<
-        types::DeleteFineTuningCheckpointPermissionResponse,
-        rt::Error,
-    > {
-        self.client
-            .send(
+    ) -> rt::Call<types::DeleteFineTuningCheckpointPermissionResponse> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                     rt::Method::DELETE,
                     ::std::format!(
@@ -230,8 +236,8 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
                         rt::Request::path_segment("permission_id", permission_id) ?
                     ),
                 ),
-            )
-            .await
+            ),
+        )
     }
 }
 
@@ -262,32 +268,40 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// `POST /fine_tuning/jobs`
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// Whatever sending the request or decoding its answer returns.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &types::CreateFineTuningJobRequest,
-    ) -> ::std::result::Result<types::FineTuningJob, rt::Error> {
-        self.client
-            .send(rt::Request::new(rt::Method::POST, "/fine_tuning/jobs").json(body)?)
-            .await
+    ) -> rt::Call<types::FineTuningJob> {
+        rt::Call::build(
+            self.client,
+            || rt::Request::new(rt::Method::POST, "/fine_tuning/jobs").json(body),
+        )
     }
 
     /// List the fine-tuning jobs of the organization.
     ///
     /// `GET /fine_tuning/jobs`
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first. The answer is one page; `.auto_paginate()` on the call streams the items of every page.
+    ///
     /// # Errors
     ///
     /// Whatever sending the request or decoding its answer returns.
-    pub async fn list(
+    pub fn list(
         &self,
         params: &types::ListPaginatedFineTuningJobsParams,
-    ) -> ::std::result::Result<types::ListPaginatedFineTuningJobsResponse, rt::Error> {
-        self.client
-            .send(rt::Request::new(rt::Method::GET, "/fine_tuning/jobs").query(params))
-            .await
+    ) -> rt::Call<types::ListPaginatedFineTuningJobsResponse> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
+                rt::Request::new(rt::Method::GET, "/fine_tuning/jobs").query(params),
+            ),
+        )
     }
 
     /// Get one fine-tuning job.
@@ -298,15 +312,15 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// - `fine_tuning_job_id`: ID of the job.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn retrieve(
-        &self,
-        fine_tuning_job_id: &str,
-    ) -> ::std::result::Result<types::FineTuningJob, rt::Error> {
-        self.client
-            .send(
+    pub fn retrieve(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                     rt::Method::GET,
                     ::std::format!(
@@ -315,8 +329,8 @@ impl<'a> FineTuningJobs<'a> {
                         fine_tuning_job_id) ?
                     ),
                 ),
-            )
-            .await
+            ),
+        )
     }
 
     /// Cancel a fine-tuning job right away.
@@ -327,15 +341,15 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// - `fine_tuning_job_id`: ID of the job to cancel.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn cancel(
-        &self,
-        fine_tuning_job_id: &str,
-    ) -> ::std::result::Result<types::FineTuningJob, rt::Error> {
-        self.client
-            .send(
+    pub fn cancel(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                     rt::Method::POST,
                     ::std::format!(
@@ -344,8 +358,8 @@ impl<'a> FineTuningJobs<'a> {
                         fine_tuning_job_id) ?
                     ),
                 ),
-            )
-            .await
+            ),
+        )
     }
 
     /// Pause a running fine-tuning job.
@@ -356,15 +370,15 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// - `fine_tuning_job_id`: ID of the job to pause.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn pause(
-        &self,
-        fine_tuning_job_id: &str,
-    ) -> ::std::result::Result<types::FineTuningJob, rt::Error> {
-        self.client
-            .send(
+    pub fn pause(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                     rt::Method::POST,
                     ::std::format!(
@@ -373,8 +387,8 @@ impl<'a> FineTuningJobs<'a> {
                         fine_tuning_job_id) ?
                     ),
                 ),
-            )
-            .await
+            ),
+        )
     }
 
     /// Resume a paused fine-tuning job.
@@ -385,15 +399,15 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// - `fine_tuning_job_id`: ID of the job to resume.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn resume(
-        &self,
-        fine_tuning_job_id: &str,
-    ) -> ::std::result::Result<types::FineTuningJob, rt::Error> {
-        self.client
-            .send(
+    pub fn resume(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                     rt::Method::POST,
                     ::std::format!(
@@ -402,8 +416,8 @@ impl<'a> FineTuningJobs<'a> {
                         fine_tuning_job_id) ?
                     ),
                 ),
-            )
-            .await
+            ),
+        )
     }
 }
 
@@ -422,16 +436,19 @@ impl<'a> FineTuningJobsCheckpoints<'a> {
     ///
     /// - `fine_tuning_job_id`: ID of the job whose checkpoints to list.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first. The answer is one page; `.auto_paginate()` on the call streams the items of every page.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn list(
+    pub fn list(
         &self,
         fine_tuning_job_id: &str,
         params: &types::ListFineTuningJobCheckpointsParams,
-    ) -> ::std::result::Result<types::ListFineTuningJobCheckpointsResponse, rt::Error> {
-        self.client
-            .send(
+    ) -> rt::Call<types::ListFineTuningJobCheckpointsResponse> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -441,8 +458,8 @@ impl<'a> FineTuningJobsCheckpoints<'a> {
                         ),
                     )
                     .query(params),
-            )
-            .await
+            ),
+        )
     }
 }
 
@@ -461,16 +478,19 @@ impl<'a> FineTuningJobsEvents<'a> {
     ///
     /// - `fine_tuning_job_id`: ID of the job whose events to list.
     ///
+    /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first. The answer is one page; `.auto_paginate()` on the call streams the items of every page.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-    pub async fn list(
+    pub fn list(
         &self,
         fine_tuning_job_id: &str,
         params: &types::ListFineTuningEventsParams,
-    ) -> ::std::result::Result<types::ListFineTuningJobEventsResponse, rt::Error> {
-        self.client
-            .send(
+    ) -> rt::Call<types::ListFineTuningJobEventsResponse> {
+        rt::Call::build(
+            self.client,
+            || ::std::result::Result::Ok(
                 rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -480,7 +500,7 @@ impl<'a> FineTuningJobsEvents<'a> {
                         ),
                     )
                     .query(params),
-            )
-            .await
+            ),
+        )
     }
 }

@@ -2644,6 +2644,35 @@ impl ::serde::Serialize for ListFineTuningCheckpointPermissionResponse {
     }
 }
 
+impl ListFineTuningCheckpointPermissionResponse {
+    /// The cursor for the next page, the last item's ID; `None` on the last page.
+    pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+        <Self as crate::runtime::Paginated>::next_cursor(self)
+    }
+}
+
+impl crate::runtime::Paginated for ListFineTuningCheckpointPermissionResponse {
+    type Item = FineTuningCheckpointPermission;
+
+    const CURSOR_PARAM: &'static str = "after";
+
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn items(&self) -> &[FineTuningCheckpointPermission] {
+        &self.data
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<FineTuningCheckpointPermission> {
+        self.data
+    }
+
+    fn cursor(item: &FineTuningCheckpointPermission) -> &str {
+        &item.id
+    }
+}
+
 /// Query parameters of `listFineTuningCheckpointPermissions` (`GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFineTuningCheckpointPermissionsParams {
@@ -2839,6 +2868,35 @@ impl ::serde::Serialize for ListFineTuningJobCheckpointsResponse {
     }
 }
 
+impl ListFineTuningJobCheckpointsResponse {
+    /// The cursor for the next page, the last item's ID; `None` on the last page.
+    pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+        <Self as crate::runtime::Paginated>::next_cursor(self)
+    }
+}
+
+impl crate::runtime::Paginated for ListFineTuningJobCheckpointsResponse {
+    type Item = FineTuningJobCheckpoint;
+
+    const CURSOR_PARAM: &'static str = "after";
+
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn items(&self) -> &[FineTuningJobCheckpoint] {
+        &self.data
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<FineTuningJobCheckpoint> {
+        self.data
+    }
+
+    fn cursor(item: &FineTuningJobCheckpoint) -> &str {
+        &item.id
+    }
+}
+
 /// One page of events of a job.
 ///
 /// Always written with `object`: `"list"`.
@@ -2878,6 +2936,35 @@ impl ::serde::Serialize for ListFineTuningJobEventsResponse {
         map.serialize_entry("data", &self.data)?;
         map.serialize_entry("has_more", &self.has_more)?;
         map.end()
+    }
+}
+
+impl ListFineTuningJobEventsResponse {
+    /// The cursor for the next page, the last item's ID; `None` on the last page.
+    pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+        <Self as crate::runtime::Paginated>::next_cursor(self)
+    }
+}
+
+impl crate::runtime::Paginated for ListFineTuningJobEventsResponse {
+    type Item = FineTuningJobEvent;
+
+    const CURSOR_PARAM: &'static str = "after";
+
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn items(&self) -> &[FineTuningJobEvent] {
+        &self.data
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<FineTuningJobEvent> {
+        self.data
+    }
+
+    fn cursor(item: &FineTuningJobEvent) -> &str {
+        &item.id
     }
 }
 
@@ -2947,6 +3034,35 @@ impl ::serde::Serialize for ListPaginatedFineTuningJobsResponse {
         map.serialize_entry("data", &self.data)?;
         map.serialize_entry("has_more", &self.has_more)?;
         map.end()
+    }
+}
+
+impl ListPaginatedFineTuningJobsResponse {
+    /// The cursor for the next page, the last item's ID; `None` on the last page.
+    pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+        <Self as crate::runtime::Paginated>::next_cursor(self)
+    }
+}
+
+impl crate::runtime::Paginated for ListPaginatedFineTuningJobsResponse {
+    type Item = FineTuningJob;
+
+    const CURSOR_PARAM: &'static str = "after";
+
+    fn has_more(&self) -> bool {
+        self.has_more
+    }
+
+    fn items(&self) -> &[FineTuningJob] {
+        &self.data
+    }
+
+    fn into_items(self) -> ::std::vec::Vec<FineTuningJob> {
+        self.data
+    }
+
+    fn cursor(item: &FineTuningJob) -> &str {
+        &item.id
     }
 }
 

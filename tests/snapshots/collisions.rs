@@ -7,7 +7,7 @@
 //!
 //! Schema names that shadow std items, parameter names that look like the generator's own arguments, and paths named like `Client` methods.
 //!
-//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, each operation an `async fn`. Request and response types live in [`types`].
+//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].
 
 #![forbid(unsafe_code)]
 #[path = "../../codegen/runtime/src/lib.rs"]
@@ -51,16 +51,15 @@ pub mod resources {
 
         /// `GET /things/{self}/{client}`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn retrieve(
-            &self,
-            self_: &str,
-            client: &str,
-        ) -> ::std::result::Result<types::Client, rt::Error> {
-            self.client
-                .send(
+        pub fn retrieve(&self, self_: &str, client: &str) -> rt::Call<types::Client> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -68,8 +67,8 @@ pub mod resources {
                             rt::Request::path_segment("client", client) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 
@@ -82,18 +81,21 @@ pub mod resources {
     impl<'a> ThingsParts<'a> {
         /// `POST /things/{params}/parts/{body}`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn update(
+        pub fn update(
             &self,
             params: &str,
             body: &str,
             params_2: &types::UpdatePartParams,
             body_2: &types::Self_,
-        ) -> ::std::result::Result<types::Result, rt::Error> {
-            self.client
-                .send(
+        ) -> rt::Call<types::Result> {
+            rt::Call::build(
+                self.client,
+                || {
                     rt::Request::new(
                             rt::Method::POST,
                             ::std::format!(
@@ -102,9 +104,9 @@ pub mod resources {
                             ),
                         )
                         .query(params_2)
-                        .json(body_2)?,
-                )
-                .await
+                        .json(body_2)
+                },
+            )
         }
     }
 
@@ -117,11 +119,18 @@ pub mod resources {
     impl<'a> Builder<'a> {
         /// `GET /builder`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
-        pub async fn list(&self) -> ::std::result::Result<types::PetList2, rt::Error> {
-            self.client.send(rt::Request::new(rt::Method::GET, "/builder")).await
+        pub fn list(&self) -> rt::Call<types::PetList2> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
+                    rt::Request::new(rt::Method::GET, "/builder"),
+                ),
+            )
         }
     }
 
@@ -134,23 +143,23 @@ pub mod resources {
     impl<'a> Send<'a> {
         /// `POST /send/{request}`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn update(
-            &self,
-            request: &str,
-        ) -> ::std::result::Result<(), rt::Error> {
-            self.client
-                .send_empty(
+        pub fn update(&self, request: &str) -> rt::Call<()> {
+            rt::Call::build_empty(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::POST,
                         ::std::format!(
                             "/send/{}", rt::Request::path_segment("request", request) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 }
@@ -532,7 +541,8 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery,
+    ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query,
+    RateLimit, Request, Response, ResponseMeta, RetryPolicy, ToQuery,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.

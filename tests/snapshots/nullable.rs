@@ -7,7 +7,7 @@
 //!
 //! Every way a spec says "or null". `nullable: true` is the OpenAPI 3.0 spelling, which many 3.1 documents still use.
 //!
-//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, each operation an `async fn`. Request and response types live in [`types`].
+//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].
 
 #![forbid(unsafe_code)]
 #[path = "../../codegen/runtime/src/lib.rs"]
@@ -43,15 +43,15 @@ pub mod resources {
 
         /// `GET /owners/{ownerId}`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn retrieve(
-            &self,
-            owner_id: &str,
-        ) -> ::std::result::Result<types::Owner, rt::Error> {
-            self.client
-                .send(
+        pub fn retrieve(&self, owner_id: &str) -> rt::Call<types::Owner> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -59,8 +59,8 @@ pub mod resources {
                             ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 
@@ -75,15 +75,18 @@ pub mod resources {
         ///
         /// `GET /owners/{ownerId}/metadata`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn list(
+        pub fn list(
             &self,
             owner_id: &str,
-        ) -> ::std::result::Result<::std::option::Option<types::Metadata>, rt::Error> {
-            self.client
-                .send(
+        ) -> rt::Call<::std::option::Option<types::Metadata>> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -91,8 +94,8 @@ pub mod resources {
                             owner_id) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 }
@@ -248,7 +251,8 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery,
+    ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query,
+    RateLimit, Request, Response, ResponseMeta, RetryPolicy, ToQuery,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.

@@ -7,7 +7,7 @@
 //!
 //! Object schemas, field types and property names that need care.
 //!
-//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, each operation an `async fn`. Request and response types live in [`types`].
+//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].
 
 #![forbid(unsafe_code)]
 #[path = "../../codegen/runtime/src/lib.rs"]
@@ -36,15 +36,15 @@ pub mod resources {
     impl<'a> Records<'a> {
         /// `GET /records/{recordId}`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn retrieve(
-            &self,
-            record_id: &str,
-        ) -> ::std::result::Result<types::Record, rt::Error> {
-            self.client
-                .send(
+        pub fn retrieve(&self, record_id: &str) -> rt::Call<types::Record> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -52,8 +52,8 @@ pub mod resources {
                             record_id) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 }
@@ -347,7 +347,8 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery,
+    ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query,
+    RateLimit, Request, Response, ResponseMeta, RetryPolicy, ToQuery,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.

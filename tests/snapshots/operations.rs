@@ -7,7 +7,7 @@
 //!
 //! Resource grouping, parameters, bodies and empty responses.
 //!
-//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, each operation an `async fn`. Request and response types live in [`types`].
+//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].
 
 #![forbid(unsafe_code)]
 #[path = "../../codegen/runtime/src/lib.rs"]
@@ -48,32 +48,37 @@ pub mod resources {
         ///
         /// `GET /pets`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
-        pub async fn list(
+        pub fn list(
             &self,
             params: &types::ListPetsParams,
-        ) -> ::std::result::Result<::std::vec::Vec<types::Pet>, rt::Error> {
-            self.client
-                .send(rt::Request::new(rt::Method::GET, "/pets").query(params))
-                .await
+        ) -> rt::Call<::std::vec::Vec<types::Pet>> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
+                    rt::Request::new(rt::Method::GET, "/pets").query(params),
+                ),
+            )
         }
 
         /// Create a pet.
         ///
         /// `POST /pets`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
-        pub async fn create(
-            &self,
-            body: &types::NewPet,
-        ) -> ::std::result::Result<types::Pet, rt::Error> {
-            self.client
-                .send(rt::Request::new(rt::Method::POST, "/pets").json(body)?)
-                .await
+        pub fn create(&self, body: &types::NewPet) -> rt::Call<types::Pet> {
+            rt::Call::build(
+                self.client,
+                || rt::Request::new(rt::Method::POST, "/pets").json(body),
+            )
         }
 
         /// `GET /pets/{petId}`
@@ -82,23 +87,23 @@ pub mod resources {
         ///
         /// - `pet_id`: Declared once for the whole path item.
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn retrieve(
-            &self,
-            pet_id: &str,
-        ) -> ::std::result::Result<types::Pet, rt::Error> {
-            self.client
-                .send(
+        pub fn retrieve(&self, pet_id: &str) -> rt::Call<types::Pet> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
                             "/pets/{}", rt::Request::path_segment("petId", pet_id) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
 
         /// Use archiving instead.
@@ -109,61 +114,53 @@ pub mod resources {
         ///
         /// - `pet_id`: Declared once for the whole path item.
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
         #[deprecated]
-        pub async fn delete(
-            &self,
-            pet_id: &str,
-        ) -> ::std::result::Result<(), rt::Error> {
-            self.client
-                .send_empty(
+        pub fn delete(&self, pet_id: &str) -> rt::Call<()> {
+            rt::Call::build_empty(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::DELETE,
                         ::std::format!(
                             "/pets/{}", rt::Request::path_segment("petId", pet_id) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
 
         /// `POST /pets/{petId}/feed`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn feed(
+        pub fn feed(
             &self,
             pet_id: &str,
             body: ::std::option::Option<&types::FeedPetRequest>,
-        ) -> ::std::result::Result<(), rt::Error> {
-            self.client
-                .send_empty(
+        ) -> rt::Call<()> {
+            rt::Call::build_empty(
+                self.client,
+                || {
+                    let request = rt::Request::new(
+                        rt::Method::POST,
+                        ::std::format!(
+                            "/pets/{}/feed", rt::Request::path_segment("petId", pet_id) ?
+                        ),
+                    );
                     match body {
-                        ::std::option::Option::Some(body) => {
-                            rt::Request::new(
-                                    rt::Method::POST,
-                                    ::std::format!(
-                                        "/pets/{}/feed", rt::Request::path_segment("petId", pet_id)
-                                        ?
-                                    ),
-                                )
-                                .json(body)?
-                        }
-                        ::std::option::Option::None => {
-                            rt::Request::new(
-                                rt::Method::POST,
-                                ::std::format!(
-                                    "/pets/{}/feed", rt::Request::path_segment("petId", pet_id)
-                                    ?
-                                ),
-                            )
-                        }
-                    },
-                )
-                .await
+                        ::std::option::Option::Some(body) => request.json(body),
+                        ::std::option::Option::None => ::std::result::Result::Ok(request),
+                    }
+                },
+            )
         }
     }
 
@@ -176,23 +173,26 @@ pub mod resources {
     impl<'a> PetsToys<'a> {
         /// `GET /pets/{petId}/toys`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn list(
+        pub fn list(
             &self,
             pet_id: &str,
-        ) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, rt::Error> {
-            self.client
-                .send(
+        ) -> rt::Call<::std::vec::Vec<::std::string::String>> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
                             "/pets/{}/toys", rt::Request::path_segment("petId", pet_id) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 
@@ -218,16 +218,15 @@ pub mod resources {
     impl<'a> StoresPets<'a> {
         /// `GET /stores/{storeId}/pets/{petId}`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub async fn retrieve(
-            &self,
-            store_id: &str,
-            pet_id: &str,
-        ) -> ::std::result::Result<types::Pet, rt::Error> {
-            self.client
-                .send(
+        pub fn retrieve(&self, store_id: &str, pet_id: &str) -> rt::Call<types::Pet> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
                     rt::Request::new(
                         rt::Method::GET,
                         ::std::format!(
@@ -235,8 +234,8 @@ pub mod resources {
                             store_id) ?, rt::Request::path_segment("petId", pet_id) ?
                         ),
                     ),
-                )
-                .await
+                ),
+            )
         }
     }
 }
@@ -409,7 +408,8 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery,
+    ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query,
+    RateLimit, Request, Response, ResponseMeta, RetryPolicy, ToQuery,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.

@@ -7,7 +7,7 @@
 //!
 //! oneOf and anyOf in their tagged, untagged, mixed and primitive forms.
 //!
-//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, each operation an `async fn`. Request and response types live in [`types`].
+//! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].
 
 #![forbid(unsafe_code)]
 #[path = "../../codegen/runtime/src/lib.rs"]
@@ -36,16 +36,16 @@ pub mod resources {
     impl<'a> Shapes<'a> {
         /// `POST /shapes`
         ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
-        pub async fn create(
-            &self,
-            body: &types::ShapeRequest,
-        ) -> ::std::result::Result<types::Shape, rt::Error> {
-            self.client
-                .send(rt::Request::new(rt::Method::POST, "/shapes").json(body)?)
-                .await
+        pub fn create(&self, body: &types::ShapeRequest) -> rt::Call<types::Shape> {
+            rt::Call::build(
+                self.client,
+                || rt::Request::new(rt::Method::POST, "/shapes").json(body),
+            )
         }
     }
 }
@@ -951,7 +951,8 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery,
+    ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query,
+    RateLimit, Request, Response, ResponseMeta, RetryPolicy, ToQuery,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.

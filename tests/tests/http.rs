@@ -773,6 +773,7 @@ async fn error_envelope_becomes_api_error_with_request_id() {
         param: Some("fine_tuning_job_id".into()),
         code: Some("not_found".into()),
         request_id: Some("req_123".into()),
+        rate_limit: Default::default(),
     };
     assert_eq!(error.api(), Some(&expected));
     assert!(

@@ -1,20 +1,31 @@
-//! Turns a [`Request`] into an HTTP call against the configured base URL, and the response into a typed value or an [`Error`].
+//! Turns a [`Request`] into an HTTP call against the configured base URL, retrying what is worth
+//! retrying, and the response into a typed value or an [`Error`].
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
-use reqwest::Url;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::Url;
 use serde::de::DeserializeOwned;
 
+use super::call::{Call, CallOptions, Decoder};
 use super::error::{ApiError, Error};
 use super::request::Request;
+use super::response::{Response, ResponseMeta};
+use super::retry::{self, RetryPolicy};
 
 /// Names whichever crate holds this copy of the runtime.
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// Shown in place of the API key wherever a value is formatted with `Debug`.
 const REDACTED: &str = "<redacted>";
+
+/// How long one attempt may take, as in OpenAI's own SDKs.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How long opening a connection may take.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An authenticated API client.
 ///
@@ -32,29 +43,29 @@ struct Inner {
     project: Option<String>,
     /// Sent with every request; built once in [`ClientBuilder::build`] so that an invalid value fails there and not on the first call.
     headers: HeaderMap,
+    timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl Client {
-    /// Sends `request` and decodes a success response body as JSON into `T`.
+    /// Prepares a call of `request` whose success body is JSON for `T`; await it to send.
     ///
-    /// Every generated operation goes through this method, and it is also the escape hatch for endpoints the SDK does not cover:
+    /// Generated operations do the same; this is the escape hatch for endpoints the SDK does not cover:
     /// build a [`Request`] by hand and pick any `T` that implements `Deserialize`, `serde_json::Value` included.
+    pub fn call<T: DeserializeOwned>(&self, request: Request) -> Call<T> {
+        Call::build(self, || Ok(request))
+    }
+
+    /// Sends `request` and decodes a success response body as JSON into `T`: `self.call(request).await`.
+    ///
     /// A non-success status becomes [`Error::Api`]; a body that does not decode becomes [`Error::Decode`].
     pub async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let response = self.execute(request).await?;
-        let status = response.status();
-        let request_id = request_id(response.headers());
-        let body = response.bytes().await?;
-        serde_json::from_slice(&body)
-            .map_err(|error| Error::decode(status, request_id, &error, &body))
+        self.call(request).with_response().await.map(Response::into_inner)
     }
 
     /// Sends `request` and ignores a success response body, for endpoints that answer with no content.
     pub async fn send_empty(&self, request: Request) -> Result<(), Error> {
-        let response = self.execute(request).await?;
-        // Reading the body to the end lets the connection go back to the pool.
-        response.bytes().await?;
-        Ok(())
+        Call::build_empty(self, || Ok(request)).with_response().await.map(Response::into_inner)
     }
 
     /// The base URL requests are sent to, without a trailing `/`.
@@ -62,53 +73,113 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends `request` and turns a non-success response into [`Error::Api`].
+    /// The retry settings calls start from.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Sends `request`, retries as the policy allows, and decodes the final answer.
     ///
-    /// This is the one place a request leaves the client, so retries and timeouts belong here.
-    async fn execute(&self, request: Request) -> Result<reqwest::Response, Error> {
-        let url = self.url(&request)?;
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method().clone(), url)
-            .headers(self.inner.headers.clone());
-        if let Some(body) = request.body() {
-            builder = builder
-                .header(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )
-                .body(body.to_vec());
+    /// This is the one place a request leaves the client. Each attempt reads the whole body, so
+    /// that a connection dropped halfway through a response is retried like any other transport
+    /// failure. Nothing here logs the API key or a body.
+    pub(super) async fn execute<T>(&self, request: &Request, options: &CallOptions, decode: Decoder<T>) -> Result<Response<T>, Error> {
+        let url = self.url(request, &options.query)?;
+        let headers = self.headers(request, &options.headers)?;
+        let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
+        let method = request.method();
+        let path = request.path();
+        let mut retries = 0;
+        loop {
+            let attempt = retries + 1;
+            tracing::debug!(%method, %path, attempt, "sending request");
+            let mut builder = self.inner.http.request(method.clone(), url.clone()).headers(headers.clone()).timeout(timeout);
+            if let Some(body) = request.body() {
+                builder = builder.body(body.to_vec());
+            }
+            let outcome = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let response_headers = response.headers().clone();
+                    response.bytes().await.map(|body| (status, response_headers, body))
+                }
+                Err(error) => Err(error),
+            };
+            let (status, response_headers, body) = match outcome {
+                Ok(parts) => parts,
+                Err(error) if retries < max_retries && retry::should_retry_transport(&error) => {
+                    let delay = self.inner.retry.delay(retries, None);
+                    tracing::info!(%method, %path, attempt, %error, delay_ms = delay.as_millis() as u64, "retrying after a transport error");
+                    tokio::time::sleep(delay).await;
+                    retries += 1;
+                    continue;
+                }
+                Err(error) => {
+                    tracing::debug!(%method, %path, attempt, %error, "request failed");
+                    return Err(Error::Transport(error));
+                }
+            };
+            let meta = ResponseMeta::from_headers(status.as_u16(), &response_headers, attempt);
+            // `-` stands for a response without an `x-request-id` header.
+            let request_id = meta.request_id.as_deref().unwrap_or("-");
+            if status.is_success() {
+                tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "response");
+                return match decode(&body) {
+                    Ok(value) => Ok(Response::new(value, meta)),
+                    Err(error) => Err(Error::decode(status, meta.request_id, &error, &body)),
+                };
+            }
+            let error = ApiError::from_response(status, &response_headers, &body);
+            if retries < max_retries && retry::should_retry(status, &response_headers, error.code.as_deref()) {
+                let delay = self.inner.retry.delay(retries, Some(&response_headers));
+                tracing::info!(
+                    %method,
+                    %path,
+                    status = status.as_u16(),
+                    attempt,
+                    %request_id,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying after an error response"
+                );
+                tokio::time::sleep(delay).await;
+                retries += 1;
+                continue;
+            }
+            tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "error response");
+            return Err(Error::Api(Box::new(error)));
         }
-        let response = builder.send().await?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
+    }
+
+    /// The client's headers, plus `Content-Type` for a body and the call's own headers.
+    fn headers(&self, request: &Request, extra: &[(String, String)]) -> Result<HeaderMap, Error> {
+        let mut headers = self.inner.headers.clone();
+        if request.body().is_some() {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        let request_id = request_id(response.headers());
-        let body = response.bytes().await?;
-        Err(Error::Api(Box::new(ApiError::from_response(
-            status, request_id, &body,
-        ))))
+        for (name, value) in extra {
+            let invalid = |what: &str| Error::InvalidArgument { name: "header", reason: format!("`{}` is not a valid header {what}", name.escape_debug()) };
+            let name = HeaderName::try_from(name.as_str()).map_err(|_| invalid("name"))?;
+            let value = HeaderValue::try_from(value.as_str()).map_err(|_| invalid("value"))?;
+            headers.insert(name, value);
+        }
+        Ok(headers)
     }
 
     /// Joins the base URL, the request path and the query.
     ///
     /// The base URL and path are joined as text and parsed once, rather than with `Url::join`, which would replace the base URL's last segment (`/v1`).
     /// Parsing leaves `%XX` escapes alone and only resolves literal `.` and `..` segments, which `Request::path_segment` never produces.
-    fn url(&self, request: &Request) -> Result<Url, Error> {
+    fn url(&self, request: &Request, extra: &[(String, String)]) -> Result<Url, Error> {
         let path = request.path();
         let separator = if path.starts_with('/') { "" } else { "/" };
-        let mut url =
-            Url::parse(&format!("{}{separator}{path}", self.inner.base_url)).map_err(|error| {
-                Error::InvalidArgument {
-                    name: "path",
-                    reason: format!("`{path}` does not form a valid URL: {error}"),
-                }
-            })?;
-        if !request.query_pairs().is_empty() {
+        let mut url = Url::parse(&format!("{}{separator}{path}", self.inner.base_url)).map_err(|error| Error::InvalidArgument {
+            name: "path",
+            reason: format!("`{path}` does not form a valid URL: {error}"),
+        })?;
+        if !request.query_pairs().is_empty() || !extra.is_empty() {
             // Only touched when there are pairs, because `query_pairs_mut` leaves a bare `?` behind otherwise.
-            url.query_pairs_mut().extend_pairs(request.query_pairs());
+            url.query_pairs_mut().extend_pairs(request.query_pairs()).extend_pairs(extra);
         }
         Ok(url)
     }
@@ -135,6 +206,9 @@ pub struct ClientBuilder {
     organization: Option<String>,
     project: Option<String>,
     http_client: Option<reqwest::Client>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -147,6 +221,9 @@ impl ClientBuilder {
             organization: None,
             project: None,
             http_client: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -205,10 +282,40 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses `http_client` instead of a default `reqwest::Client`, for proxies, custom TLS roots or timeouts.
+    /// Uses `http_client` instead of a default `reqwest::Client`, for proxies or custom TLS roots.
+    ///
+    /// The connect timeout is then that client's; the per-attempt timeout still applies.
     #[must_use]
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
+        self
+    }
+
+    /// How long one attempt may take before it fails as a timeout (and is retried); 10 minutes by default.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long opening a connection may take; 5 seconds by default.
+    #[must_use]
+    pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
+        self.connect_timeout = connect_timeout;
+        self
+    }
+
+    /// How many times a failed call is retried; 2 by default, 0 turns retrying off.
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// Every retry setting at once: count, backoff and jitter.
+    #[must_use]
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -250,7 +357,7 @@ impl ClientBuilder {
 
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(|error| {
+            None => reqwest::Client::builder().connect_timeout(self.connect_timeout).build().map_err(|error| {
                 Error::Config(format!("could not build the HTTP client: {error}"))
             })?,
         };
@@ -261,6 +368,8 @@ impl ClientBuilder {
                 organization: self.organization,
                 project: self.project,
                 headers,
+                timeout: self.timeout,
+                retry: self.retry,
             }),
         })
     }
@@ -273,6 +382,8 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
             .field("organization", &self.organization)
             .field("project", &self.project)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -293,13 +404,4 @@ fn parse_base_url(base_url: &str) -> Result<String, Error> {
         return Err(invalid("it must not have a query or fragment".to_owned()));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-/// The `x-request-id` response header, which OpenAI support asks for when a call goes wrong.
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")?
-        .to_str()
-        .ok()
-        .map(str::to_owned)
 }

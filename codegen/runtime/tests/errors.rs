@@ -12,8 +12,10 @@ async fn respond(response: ResponseTemplate) -> (MockServer, Client) {
         .respond_with(response)
         .mount(&server)
         .await;
+    // One answer per call: these tests are about decoding it; `retries.rs` covers retrying.
     let client = ClientBuilder::new(&format!("{}/v1", server.uri()))
         .api_key("sk-test")
+        .max_retries(0)
         .build()
         .unwrap();
     (server, client)
@@ -56,6 +58,7 @@ async fn error_envelope_becomes_an_api_error() {
             param: Some("fine_tuning_job_id".into()),
             code: Some("not_found".into()),
             request_id: Some("req_123".into()),
+            rate_limit: Default::default(),
         }
     );
     assert!(matches!(&error, Error::Api(_)));
@@ -83,6 +86,7 @@ async fn numeric_code_and_null_fields() {
             param: None,
             code: Some("429".into()),
             request_id: None,
+            rate_limit: Default::default(),
         }
     );
     assert_eq!(error.to_string(), "api error 429: Slow down");
@@ -267,6 +271,7 @@ async fn unreachable_server_is_a_transport_error() {
         .port();
     let client = ClientBuilder::new(&format!("http://127.0.0.1:{port}/v1"))
         .api_key("sk-test")
+        .max_retries(0)
         .build()
         .unwrap();
     let error = get(&client).await.unwrap_err();

@@ -17,20 +17,28 @@ pub struct OutputFile {
 }
 
 /// The runtime sources, embedded when the generator is compiled, and where they go.
-const RUNTIME: [(&str, &str, &str); 4] = [
+const RUNTIME: [(&str, &str, &str); 7] = [
     ("src/runtime/mod.rs", "lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/runtime/call.rs", "call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/runtime/client.rs", "client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/runtime/error.rs", "error.rs", include_str!("../../runtime/src/error.rs")),
     ("src/runtime/request.rs", "request.rs", include_str!("../../runtime/src/request.rs")),
+    ("src/runtime/response.rs", "response.rs", include_str!("../../runtime/src/response.rs")),
+    ("src/runtime/retry.rs", "retry.rs", include_str!("../../runtime/src/retry.rs")),
 ];
 
 /// The dependencies of the generated crate: what the runtime and the emitted code use.
 const DEPENDENCIES: &str = r#"[dependencies]
+fastrand = "2"
+futures = { version = "0.3", default-features = false, features = ["std"] }
+httpdate = "1"
 percent-encoding = "2"
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 thiserror = "2"
+tokio = { version = "1", default-features = false, features = ["time"] }
+tracing = { version = "0.1", default-features = false, features = ["std"] }
 "#;
 
 fn header(spec_label: &str, comment: &str) -> String {
@@ -91,7 +99,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
     }
     doc.push_str(
         "\n\nStart with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment \
-         is a method, each operation an `async fn`. Request and response types live in [`types`].",
+         is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].",
     );
     let doc = inner_doc_attrs(&doc);
     let modules = match layout {
@@ -118,7 +126,10 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
 
         #modules
 
-        pub use runtime::{ApiError, Client, ClientBuilder, Error, Method, Query, Request, ToQuery};
+        pub use runtime::{
+            ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query, RateLimit, Request, Response,
+            ResponseMeta, RetryPolicy, ToQuery,
+        };
 
         /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
         pub const DEFAULT_BASE_URL: &str = #base_url;

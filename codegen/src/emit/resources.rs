@@ -94,6 +94,10 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
             doc.push_str(&format!("\n- `{}`: {text}", p.name));
         }
     }
+    doc.push_str("\n\nAwait the returned [`Call`](crate::Call) for the result, or set per-call options on it first.");
+    if op.paginated {
+        doc.push_str(" The answer is one page; `.auto_paginate()` on the call streams the items of every page.");
+    }
     if op.path_params.is_empty() {
         doc.push_str("\n\n# Errors\n\nWhatever sending the request or decoding its answer returns.");
     } else {
@@ -153,35 +157,34 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         let arg = ident(arg);
         request = quote!(#request.query(#arg));
     }
-    let request = match &op.body {
+    // The closure returns the finished request, or the argument error that stops the call.
+    let build = match &op.body {
         Some((_, arg, true)) => {
             let arg = ident(arg);
-            quote!(#request.json(#arg)?)
+            quote!(#request.json(#arg))
         }
         Some((_, arg, false)) => {
             let arg = ident(arg);
-            quote! {
+            quote! {{
+                let request = #request;
                 match #arg {
-                    ::std::option::Option::Some(#arg) => #request.json(#arg)?,
-                    ::std::option::Option::None => #request,
+                    ::std::option::Option::Some(#arg) => request.json(#arg),
+                    ::std::option::Option::None => ::std::result::Result::Ok(request),
                 }
-            }
+            }}
         }
-        None => request,
+        None => quote!(::std::result::Result::Ok(#request)),
     };
-    let (output, call) = match &op.response {
-        Some(response) => {
-            let response = ty(api, response, From::Resources);
-            (response, quote!(#client.send(#request).await))
-        }
-        None => (quote!(()), quote!(#client.send_empty(#request).await)),
+    let (output, constructor) = match &op.response {
+        Some(response) => (ty(api, response, From::Resources), quote!(build)),
+        None => (quote!(()), quote!(build_empty)),
     };
     quote! {
         #doc
         #deprecated
         #many_args
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#output, rt::Error> {
-            #call
+        pub fn #name(&self, #(#args),*) -> rt::Call<#output> {
+            rt::Call::#constructor(#client, || #build)
         }
     }
 }

@@ -10,7 +10,11 @@ use crate::names;
 
 /// The whole `types` module body.
 pub(crate) fn module(api: &Api) -> TokenStream {
-    let items = api.sorted_types().into_iter().map(|t| type_def(api, t));
+    let items = api.sorted_types().into_iter().map(|t| {
+        let def = type_def(api, t);
+        let page = api.pages.iter().find(|p| api.ty(p.page).name == t.name).map(|p| paginated_impl(api, p));
+        quote!(#def #page)
+    });
     let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let helper = has_unions.then(decode_helper);
     let extra_helper = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if needs_extra_filter(s))).then(extra_filter_helper);
@@ -775,6 +779,45 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
         impl crate::runtime::ToQuery for #name {
             fn to_query(&self, query: &mut crate::runtime::Query) {
                 #(#pushes)*
+            }
+        }
+    }
+}
+
+/// `Paginated` for a list response, and `next_cursor` as a method of its own.
+fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
+    let name = ident(&api.ty(page.page).name);
+    let item = ident(&api.ty(page.item).name);
+    let items = ident(&page.items_field);
+    let has_more = ident(&page.has_more_field);
+    let id = ident(&page.id_field);
+    let cursor_param = &page.cursor_param;
+    quote! {
+        impl #name {
+            /// The cursor for the next page, the last item's ID; `None` on the last page.
+            pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+                <Self as crate::runtime::Paginated>::next_cursor(self)
+            }
+        }
+
+        impl crate::runtime::Paginated for #name {
+            type Item = #item;
+            const CURSOR_PARAM: &'static str = #cursor_param;
+
+            fn has_more(&self) -> bool {
+                self.#has_more
+            }
+
+            fn items(&self) -> &[#item] {
+                &self.#items
+            }
+
+            fn into_items(self) -> ::std::vec::Vec<#item> {
+                self.#items
+            }
+
+            fn cursor(item: &#item) -> &str {
+                &item.#id
             }
         }
     }

@@ -5,7 +5,10 @@
 use std::fmt;
 
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde_json::Value;
+
+use super::response::{RateLimit, request_id};
 
 /// How many characters of a response body an error message quotes.
 const SNIPPET_CHARS: usize = 200;
@@ -71,6 +74,16 @@ impl Error {
         }
     }
 
+    /// What kind of API error this is, if the server answered with a non-success status.
+    pub fn kind(&self) -> Option<ApiErrorKind> {
+        self.api().map(ApiError::kind)
+    }
+
+    /// Whether an attempt ran out of time (after any retries).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+
     /// The HTTP status code, if a response arrived.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -115,15 +128,53 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The `x-request-id` response header, to quote when reporting the problem.
     pub request_id: Option<String>,
+    /// The `x-ratelimit-*` response headers.
+    pub rate_limit: RateLimit,
+}
+
+/// API errors grouped by status, to match on rather than compare numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: the request is malformed or names something invalid.
+    BadRequest,
+    /// 401: the API key is missing, wrong or revoked.
+    Authentication,
+    /// 403: the key may not do this.
+    PermissionDenied,
+    /// 404: no such resource.
+    NotFound,
+    /// 409: the resource is in a state that does not allow this.
+    Conflict,
+    /// 422: the request is well-formed but cannot be processed.
+    Unprocessable,
+    /// 429: too many requests, or the quota is used up (see [`ApiError::code`]).
+    RateLimit,
+    /// 500 and above: the server failed.
+    Server,
+    /// Any other status.
+    Other,
 }
 
 impl ApiError {
-    /// Reads an error response body, accepting anything rather than failing a second time.
-    pub(super) fn from_response(
-        status: StatusCode,
-        request_id: Option<String>,
-        body: &[u8],
-    ) -> Self {
+    /// The kind of error its status stands for.
+    pub fn kind(&self) -> ApiErrorKind {
+        match self.status {
+            400 => ApiErrorKind::BadRequest,
+            401 => ApiErrorKind::Authentication,
+            403 => ApiErrorKind::PermissionDenied,
+            404 => ApiErrorKind::NotFound,
+            409 => ApiErrorKind::Conflict,
+            422 => ApiErrorKind::Unprocessable,
+            429 => ApiErrorKind::RateLimit,
+            500.. => ApiErrorKind::Server,
+            _ => ApiErrorKind::Other,
+        }
+    }
+
+    /// Reads an error response, accepting any body rather than failing a second time.
+    pub(super) fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let request_id = request_id(headers);
         let fallback = || {
             let snippet = snippet(body);
             if snippet.is_empty() {
@@ -145,6 +196,7 @@ impl ApiError {
             param: None,
             code: None,
             request_id,
+            rate_limit: RateLimit::from_headers(headers),
         };
         match envelope {
             Some(Value::Object(fields)) => {

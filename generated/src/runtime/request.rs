@@ -19,7 +19,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// One HTTP request, ready for [`Client::send`](super::client::Client::send).
+/// One HTTP request, ready for [`Client::call`](super::client::Client::call).
 ///
 /// The path is relative to the client's base URL and starts with `/`; put query parameters in [`Request::query`], not in the path.
 #[derive(Clone)]
@@ -96,6 +96,14 @@ impl Request {
     /// The serialised JSON body, if [`Request::json`] was called.
     pub fn body(&self) -> Option<&[u8]> {
         self.body.as_deref()
+    }
+
+    /// This request with every `name` pair replaced by one `name=value`; pagination moves the
+    /// cursor this way.
+    pub(super) fn with_query_param(mut self, name: &str, value: &str) -> Self {
+        self.query.pairs.retain(|(n, _)| n != name);
+        self.query.push(name, value);
+        self
     }
 }
 

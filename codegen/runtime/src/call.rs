@@ -1,0 +1,158 @@
+//! One prepared call: a request plus per-call options, sent when awaited.
+//!
+//! Generated operations return a [`Call`], so the common case stays `op(args).await?`, while
+//! `.timeout(..)`, `.max_retries(..)`, `.header(..)`, `.with_response()` and, for list
+//! operations, `.auto_paginate()` are one method away.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+
+use super::client::Client;
+use super::error::Error;
+use super::request::Request;
+use super::response::Response;
+
+/// Turns a success body into the call's output type.
+pub(super) type Decoder<T> = fn(&[u8]) -> Result<T, serde_json::Error>;
+
+/// Settings that apply to one call only and override the client's.
+#[derive(Debug, Clone, Default)]
+pub(super) struct CallOptions {
+    pub(super) timeout: Option<Duration>,
+    pub(super) max_retries: Option<u32>,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) query: Vec<(String, String)>,
+}
+
+/// A request that has not been sent yet. Await it for the decoded value.
+///
+/// A request that could not be built (an empty path argument, say) is kept as its error and
+/// returned when the call is awaited, before anything is sent. A call holds its own handle to
+/// the client, so it can be moved into a spawned task.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<T> {
+    client: Client,
+    request: Result<Request, Error>,
+    options: CallOptions,
+    decode: Decoder<T>,
+}
+
+impl<T: DeserializeOwned> Call<T> {
+    /// Prepares a call whose success body is JSON for `T`. `build` runs at once; an error it
+    /// returns is reported when the call is awaited.
+    pub fn build(client: &Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
+        Call { client: client.clone(), request: build(), options: CallOptions::default(), decode: |body| serde_json::from_slice(body) }
+    }
+}
+
+impl Call<()> {
+    /// Prepares a call whose success body, if any, is ignored.
+    pub fn build_empty(client: &Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
+        Call { client: client.clone(), request: build(), options: CallOptions::default(), decode: |_| Ok(()) }
+    }
+}
+
+impl<T> Call<T> {
+    /// Gives up on one attempt after `timeout` (the client's default is 10 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries at most `max_retries` times; 0 sends the request once.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Sends one more header. A name or value that is not valid in HTTP fails the call with
+    /// [`Error::InvalidArgument`] before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends one more query pair.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// The request as it will be sent, or the error that building it raised.
+    pub fn request(&self) -> Result<&Request, &Error> {
+        self.request.as_ref()
+    }
+
+    /// Sends the call and keeps the response metadata: request ID, rate limits, attempts.
+    pub async fn with_response(self) -> Result<Response<T>, Error> {
+        let request = self.request?;
+        self.client.execute(&request, &self.options, self.decode).await
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for Call<T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.with_response().await.map(Response::into_inner) })
+    }
+}
+
+/// A page of a list operation that knows how to ask for the next one.
+///
+/// Generated list responses implement this; the cursor is the ID of the last item, sent as the
+/// `after` query parameter, until a page says there are no more.
+pub trait Paginated: Sized {
+    /// What the page lists.
+    type Item;
+    /// The query parameter that carries the cursor.
+    const CURSOR_PARAM: &'static str = "after";
+
+    /// Whether another page follows this one.
+    fn has_more(&self) -> bool;
+    /// The items of this page.
+    fn items(&self) -> &[Self::Item];
+    /// The items of this page, by value.
+    fn into_items(self) -> Vec<Self::Item>;
+    /// The cursor that continues after `item`: its ID.
+    fn cursor(item: &Self::Item) -> &str;
+
+    /// The cursor for the next page: the last item's ID, or `None` on the last page.
+    fn next_cursor(&self) -> Option<&str> {
+        if self.has_more() { self.items().last().map(Self::cursor) } else { None }
+    }
+}
+
+impl<P> Call<P>
+where
+    P: Paginated + Send + 'static,
+    P::Item: Send + 'static,
+{
+    /// Every item of every page, fetching the next page when the current one runs out.
+    ///
+    /// The first request is this call's; each further one sets the cursor parameter to the last
+    /// item's ID. `limit` in the parameters stays the page size. An error ends the stream after
+    /// it is yielded.
+    pub fn auto_paginate(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
+        let Call { client, request, options, decode } = self;
+        let first: Option<Result<Request, Error>> = Some(request);
+        stream::try_unfold(first, move |next| {
+            let (client, options) = (client.clone(), options.clone());
+            async move {
+                let Some(request) = next else { return Ok::<_, Error>(None) };
+                let request = request?;
+                let page = client.execute(&request, &options, decode).await?.into_inner();
+                let next = page.next_cursor().map(|cursor| Ok(request.with_query_param(P::CURSOR_PARAM, cursor)));
+                Ok(Some((page.into_items(), next)))
+            }
+        })
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+}
