@@ -2,12 +2,14 @@
 //!
 //! - `codegen [--check] [--spec PATH] [--out DIR]`: generate the SDK crate from a spec
 //!   (default `spec/openai-fine-tuning.yaml` into `generated/`), or check that it is fresh.
-//! - `test`: every test the project has, the freshness check included.
+//! - `test`: every test the project has, the freshness check included; the workspace tests run
+//!   with two Prism mock servers up (see `prism.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod codegen_cmd;
+mod prism;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,8 +39,9 @@ commands:
   codegen [--check] [--spec PATH] [--out DIR]
         generate the SDK crate from a spec; defaults: spec/openai-fine-tuning.yaml into generated/;
         --check writes nothing and fails with a diff when the output is stale
-  test  run every test: the freshness check, the workspace tests, clippy, and a build of
-        generated/ copied out of the workspace
+  test  run every test: the freshness check, the workspace tests (with Prism mock servers
+        for the conformance tests; installs Prism into .tools/prism with npm when needed),
+        clippy, and a build of generated/ copied out of the workspace
 ";
 
 /// The workspace root: the parent of this crate's manifest directory, never the working directory.
@@ -70,7 +73,7 @@ fn test(args: &[String]) -> anyhow::Result<bool> {
     if !codegen_cmd::run(&["--check".to_owned()])? {
         return Ok(false);
     }
-    let ok = step("cargo test --workspace", cargo().args(["test", "--workspace", "--all-targets"]))?
+    let ok = workspace_tests()?
         && step("cargo test --workspace --doc", cargo().args(["test", "--workspace", "--doc"]))?
         && step(
             "cargo clippy --workspace --all-targets -- -D warnings",
@@ -80,6 +83,19 @@ fn test(args: &[String]) -> anyhow::Result<bool> {
     if ok {
         eprintln!("==> all tests passed");
     }
+    Ok(ok)
+}
+
+/// `cargo test --workspace` with the Prism servers running for `tests/tests/prism.rs`; they are
+/// stopped when `servers` is dropped, whether the tests pass, fail or an error returns early.
+fn workspace_tests() -> anyhow::Result<bool> {
+    let servers = prism::Servers::start(&project_root())?;
+    let mut command = cargo();
+    command.args(["test", "--workspace", "--all-targets"]);
+    servers.set_env(&mut command);
+    let started = std::time::Instant::now();
+    let ok = step("cargo test --workspace (with Prism)", &mut command)?;
+    eprintln!("==> cargo test --workspace took {:.1} s", started.elapsed().as_secs_f64());
     Ok(ok)
 }
 
