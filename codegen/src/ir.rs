@@ -28,6 +28,13 @@ pub struct Api {
     pub root: Resource,
     /// List responses that can be followed page by page, one per response type.
     pub pages: Vec<Page>,
+    /// Types sent as `multipart/form-data` bodies.
+    pub multipart: Vec<TypeId>,
+    /// The union of every webhook payload, when the spec has `webhooks`.
+    pub webhook_event: Option<TypeId>,
+    /// Cargo features, one per top-level resource (and one for webhooks); empty when the API
+    /// has only one group, which then needs no feature.
+    pub features: Vec<String>,
 }
 
 /// A list response of a cursor-paginated operation: `{data: [{id, ..}], has_more}` answering a
@@ -75,6 +82,9 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What it is.
     pub kind: TypeKind,
+    /// Indexes into [`Api::features`] of the features that need this type; empty when every
+    /// build has it.
+    pub features: Vec<usize>,
 }
 
 /// The shape of a named type.
@@ -119,6 +129,8 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, to break a cycle of by-value references.
     Box(Box<TypeRef>),
+    /// A file to upload (`format: binary`), sent as a part of a multipart form.
+    File,
 }
 
 /// A literal written on the wire.
@@ -141,6 +153,8 @@ pub struct Struct {
     pub consts: Vec<ConstField>,
     /// `additionalProperties`: the Rust name of the catch-all map field and its value type.
     pub extra: Option<(String, TypeRef)>,
+    /// A union the object's `allOf` includes: the Rust name of the flattened field and its type.
+    pub flatten: Option<(String, TypeRef)>,
 }
 
 /// One struct field.
@@ -274,7 +288,7 @@ impl Kinds {
     }
 }
 
-/// The query parameters of one operation, as a struct that implements `ToQuery`.
+/// The query and header parameters of one operation, as a struct that implements `ToQuery`.
 #[derive(Debug, Clone)]
 pub struct Params {
     /// Parameters in spec order.
@@ -301,6 +315,12 @@ pub enum QueryStyle {
     Joined,
     /// `name[key]=value`.
     DeepObject,
+    /// An object or map exploded in form style: `key=value` for each entry or property.
+    FormObject,
+    /// A header parameter: `name: value`.
+    Header,
+    /// A header parameter holding a list: `name: a,b`.
+    HeaderList,
 }
 
 /// One HTTP operation.
@@ -320,10 +340,20 @@ pub struct Operation {
     pub path_params: Vec<PathParam>,
     /// The query parameters struct and the argument name it is passed as.
     pub query: Option<(TypeId, String, bool)>,
-    /// The JSON request body: type, argument name, required.
-    pub body: Option<(TypeRef, String, bool)>,
-    /// The success response type; `None` when the response has no body.
+    /// Query pairs the path itself fixes, as in `/responses?beta=true`.
+    pub fixed_query: Vec<(String, String)>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// The same operation with a `multipart/form-data` body, when it also takes JSON.
+    pub multipart_alternative: Option<Body>,
+    /// The success response type when it is JSON.
     pub response: Option<TypeRef>,
+    /// The success response when it is not JSON (and `response` is `None`).
+    pub raw_response: Option<RawResponse>,
+    /// The event type when the operation can also answer with server-sent events.
+    pub stream: Option<EventStream>,
+    /// Whether the operation authenticates with the admin key rather than the API key.
+    pub admin: bool,
     /// Rustdoc text.
     pub doc: Option<String>,
     /// `deprecated: true`.
@@ -332,6 +362,37 @@ pub struct Operation {
     pub pointer: String,
     /// Whether the response is one of [`Api::pages`].
     pub paginated: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// The argument name.
+    pub arg: String,
+    /// `requestBody.required`.
+    pub required: bool,
+    /// Sent as `multipart/form-data` rather than JSON.
+    pub multipart: bool,
+}
+
+/// A success response that is not JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawResponse {
+    /// Binary content (audio, images, archives): the bytes.
+    Bytes,
+    /// Text content such as `application/sdp`.
+    Text,
+}
+
+/// What a streaming variant of an operation yields, and how its request asks for a stream.
+#[derive(Debug, Clone)]
+pub struct EventStream {
+    /// The type of each event's data.
+    pub event: TypeRef,
+    /// The body property and value that switch streaming on (`stream: true`), when the body has one.
+    pub switch: Option<(String, Literal)>,
 }
 
 /// A piece of a path template.
@@ -367,4 +428,6 @@ pub struct Resource {
     pub children: Vec<Resource>,
     /// Indexes into [`Api::operations`], in spec order.
     pub operations: Vec<usize>,
+    /// For a top-level resource, the index into [`Api::features`] of the feature that enables it.
+    pub feature: Option<usize>,
 }

@@ -15,6 +15,7 @@
 
 pub mod diag;
 pub mod emit;
+pub mod examples;
 pub mod ir;
 pub mod load;
 mod lower;

@@ -43,6 +43,17 @@ struct Slot {
     kind: Option<TypeKind>,
 }
 
+/// An object being assembled from a schema and its `allOf` members.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: Vec<(String, &'a Node, Pointer)>,
+    required: Vec<String>,
+    additional: Option<(Option<&'a Node>, Pointer)>,
+    doc: Option<String>,
+    /// A union member of an `allOf`, flattened into the object.
+    union: Option<(&'a Node, Pointer)>,
+}
+
 /// Where a schema being lowered should put a named type if it needs one.
 #[derive(Clone)]
 struct Hint {
@@ -108,11 +119,13 @@ pub(crate) struct Cx<'a> {
     components: IndexMap<&'a str, TypeId>,
     /// Inline schemas reached through a `$ref` to somewhere other than a component, by pointer.
     by_pointer: HashMap<Pointer, Lowered>,
+    /// Types sent as multipart forms.
+    multipart: Vec<TypeId>,
 }
 
 impl<'a> Cx<'a> {
     fn new(doc: &'a Document) -> Self {
-        Cx { doc, diagnostics: Vec::new(), slots: Vec::new(), components: IndexMap::new(), by_pointer: HashMap::new() }
+        Cx { doc, diagnostics: Vec::new(), slots: Vec::new(), components: IndexMap::new(), by_pointer: HashMap::new(), multipart: Vec::new() }
     }
 
     fn error(&mut self, at: &Pointer, message: impl Into<String>) {
@@ -215,7 +228,10 @@ impl<'a> Cx<'a> {
             slot.deprecated |= lowered.deprecated;
         }
         let mut operations = crate::operations::lower_operations(self);
+        let webhook_event = self.lower_webhooks();
         self.dedup_inline(&mut operations);
+        // Dedup renumbers types; the webhook union is never merged, so find it again by name.
+        let webhook_event = webhook_event.and_then(|_| self.slots.iter().position(|s| s.wanted == WEBHOOK_EVENT && s.component.is_none()).map(TypeId));
 
         // Pass 3: final names.
         let names = self.assign_type_names();
@@ -228,6 +244,7 @@ impl<'a> Cx<'a> {
                 doc: slot.doc,
                 deprecated: slot.deprecated,
                 kind: slot.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
+                features: Vec::new(),
             })
             .collect();
 
@@ -235,8 +252,9 @@ impl<'a> Cx<'a> {
         box_cycles(&mut types);
         fill_kinds(&mut types);
 
-        let (mut operations, root_resource) = operations?;
+        let (mut operations, mut root_resource) = operations?;
         let pages = find_pages(&types, &mut operations);
+        let features = assign_features(&mut types, &operations, &mut root_resource, webhook_event);
         Some(Api {
             crate_name: crate_name(&title),
             crate_version: crate_version(&spec_version),
@@ -248,7 +266,61 @@ impl<'a> Cx<'a> {
             operations,
             root: root_resource,
             pages,
+            multipart: std::mem::take(&mut self.multipart),
+            webhook_event,
+            features,
         })
+    }
+
+    // ----- webhooks -----
+
+    /// One union of every webhook payload, told apart like any union (by their `type`).
+    fn lower_webhooks(&mut self) -> Option<TypeId> {
+        let webhooks = self.doc.root.get("webhooks")?;
+        let list_ptr = Pointer::root().push("webhooks");
+        let Some(map) = webhooks.as_map() else {
+            self.error(&list_ptr, format!("`webhooks` must be a mapping, found {}", webhooks.kind()));
+            return None;
+        };
+        let mut branches: Vec<(usize, &'a Node)> = Vec::new();
+        let mut names: Vec<(String, Pointer)> = Vec::new();
+        for (i, (name, item)) in map.iter().enumerate() {
+            let at = list_ptr.push(name).push("post").push("requestBody").push("content").push("application/json").push("schema");
+            match self.node_at(&at) {
+                Some(schema) => {
+                    branches.push((i, schema));
+                    names.push((name.clone(), at));
+                }
+                None => {
+                    let _ = item;
+                    self.report(Severity::Warning, &list_ptr.push(name), "webhook without a JSON `post` body; left out".to_owned());
+                }
+            }
+        }
+        if branches.is_empty() {
+            return None;
+        }
+        let id = self.slot_for(&Hint::inline(WEBHOOK_EVENT.to_owned()), &list_ptr);
+        self.slots[id.0].doc = Some("Any webhook the API sends, decoded by its `type`.".to_owned());
+        self.slots[id.0].kind = Some(TypeKind::Union(Union { variants: Vec::new(), tag: None, unknown: None }));
+        let (tag, tags_of) = self.find_tag(&Schema::empty(), &branches, &list_ptr);
+        let mut variants = Vec::new();
+        for (((_, schema), (name, at)), tags) in branches.iter().zip(&names).zip(tags_of) {
+            let variant = names::type_name(name);
+            let lowered = self.lower_schema(schema, at, &Hint::inline(format!("{WEBHOOK_EVENT}{variant}")), 0);
+            let doc = Some(format!("The `{name}` webhook."));
+            variants.push(Variant { name: variant, body: VariantBody::Type(lowered.ty), tags, kinds: Kinds::default(), doc });
+        }
+        let wants: Vec<(String, String)> = variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
+        for (variant, name) in variants.iter_mut().zip(names::assign_unique(&wants, &HashSet::new(), false)) {
+            variant.name = name;
+        }
+        let unknown = tag.as_ref().map(|_| {
+            let taken: HashSet<String> = variants.iter().map(|v| v.name.clone()).collect();
+            names::assign_unique(&[("unknown".to_owned(), "Unknown".to_owned())], &taken, false).remove(0)
+        });
+        self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag, unknown }));
+        Some(id)
     }
 
     // ----- identical inline shapes -----
@@ -345,7 +417,7 @@ impl<'a> Cx<'a> {
                 self.slots.push(slot);
             }
         }
-        for id in self.components.values_mut() {
+        for id in self.components.values_mut().chain(self.multipart.iter_mut()) {
             *id = map(*id);
         }
         if let Some((ops, _)) = operations {
@@ -353,11 +425,14 @@ impl<'a> Cx<'a> {
                 if let Some((id, _, _)) = &mut op.query {
                     *id = map(*id);
                 }
-                if let Some((ty, _, _)) = &mut op.body {
-                    map_ref(ty, &map);
+                for body in op.body.iter_mut().chain(op.multipart_alternative.iter_mut()) {
+                    map_ref(&mut body.ty, &map);
                 }
                 if let Some(ty) = &mut op.response {
                     map_ref(ty, &map);
+                }
+                if let Some(stream) = &mut op.stream {
+                    map_ref(&mut stream.event, &map);
                 }
             }
         }
@@ -492,6 +567,22 @@ impl<'a> Cx<'a> {
         if let Some(reference) = schema.reference {
             return self.lower_reference(reference, at, hint, depth);
         }
+        if schema.recursive {
+            // `$recursiveRef: "#"` stands for the component it sits in, which carries the
+            // `$recursiveAnchor` (the published spec's compound filters nest themselves this way).
+            let segments: Vec<String> = at.segments().take(3).collect();
+            let component = match segments.as_slice() {
+                [a, b, name] if a == "components" && b == "schemas" => self.components.get(name.as_str()).copied(),
+                _ => None,
+            };
+            return match component {
+                Some(id) => Lowered::plain(TypeRef::Named(id)),
+                None => {
+                    self.error(at, "`$recursiveRef` outside a component schema is not supported");
+                    Lowered::plain(TypeRef::Json)
+                }
+            };
+        }
         if schema.one_of.is_some() && schema.any_of.is_some() {
             self.error(at, "a schema with both `oneOf` and `anyOf` is not supported");
             return Lowered::plain(TypeRef::Json);
@@ -501,12 +592,14 @@ impl<'a> Cx<'a> {
                 self.error(&at.push("allOf"), "`allOf` next to `oneOf`/`anyOf` is not supported");
                 return Lowered::plain(TypeRef::Json);
             }
-            if all_of.len() == 1 && schema.properties.is_none() {
-                let mut inner = self.lower_schema(&all_of[0], &at.push("allOf").index(0), hint, depth + 1);
+            let members = schema.all_of_members();
+            if let ([(i, only)], None) = (members.as_slice(), schema.properties) {
+                let mut inner = self.lower_schema(only, &at.push("allOf").index(*i), hint, depth + 1);
                 // The single member's own docs describe the referenced type, not this use of it.
                 inner.doc = None;
                 return inner;
             }
+            let _ = all_of;
             return self.lower_all_of(node, at, hint, depth);
         }
         if let Some((keyword, branches)) = schema.alternatives() {
@@ -539,6 +632,7 @@ impl<'a> Cx<'a> {
                 Lowered::plain(TypeRef::Json)
             }
             [] => Lowered::plain(TypeRef::Json),
+            ["string"] if schema.format == Some("binary") => Lowered::plain(TypeRef::File),
             ["string"] => Lowered::plain(TypeRef::String),
             ["integer"] => Lowered::plain(TypeRef::Integer),
             ["number"] => Lowered::plain(TypeRef::Number),
@@ -762,20 +856,18 @@ impl<'a> Cx<'a> {
             .properties
             .map(|props| props.iter().map(|(k, v)| (k.clone(), v, at.push("properties").push(k))).collect())
             .unwrap_or_default();
-        let required: Vec<String> = schema.required.iter().map(|s| (*s).to_owned()).collect();
-        let additional = schema.additional.clone_with_pointer(at);
-        self.lower_object_parts(properties, required, additional, at, hint, depth)
+        let parts = ObjectParts {
+            properties,
+            required: schema.required.iter().map(|s| (*s).to_owned()).collect(),
+            additional: schema.additional.clone_with_pointer(at),
+            doc: None,
+            union: None,
+        };
+        self.lower_object_parts(parts, at, hint, depth)
     }
 
-    fn lower_object_parts(
-        &mut self,
-        properties: Vec<(String, &'a Node, Pointer)>,
-        required: Vec<String>,
-        additional: Option<(Option<&'a Node>, Pointer)>,
-        at: &Pointer,
-        hint: &Hint,
-        depth: usize,
-    ) -> Lowered {
+    fn lower_object_parts(&mut self, parts: ObjectParts<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let ObjectParts { properties, required, additional, union, .. } = parts;
         let extra_ty = additional.map(|(node, ptr)| match node {
             None => TypeRef::Json,
             Some(node) => {
@@ -783,7 +875,7 @@ impl<'a> Cx<'a> {
                 if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
             }
         });
-        if properties.is_empty() {
+        if properties.is_empty() && union.is_none() {
             // No properties: a map when extra properties are described, otherwise free-form JSON.
             return Lowered::plain(match extra_ty {
                 Some(value) => TypeRef::Map(Box::new(value)),
@@ -793,7 +885,7 @@ impl<'a> Cx<'a> {
         let id = self.slot_for(hint, at);
         let own_name = hint.name.clone();
         // Claim the slot before lowering fields, so a self-reference sees a struct in progress.
-        self.slots[id.0].kind = Some(TypeKind::Struct(Struct { fields: Vec::new(), consts: Vec::new(), extra: None }));
+        self.slots[id.0].kind = Some(TypeKind::Struct(Struct { fields: Vec::new(), consts: Vec::new(), extra: None, flatten: None }));
         let mut fields = Vec::new();
         let mut consts = Vec::new();
         for (wire, node, ptr) in properties {
@@ -823,6 +915,21 @@ impl<'a> Cx<'a> {
         let wants: Vec<(String, String)> = fields.iter().map(|f| (f.wire.clone(), names::field(&f.wire))).collect();
         let mut extra_name = None;
         let mut taken = HashSet::new();
+        let flatten = union.map(|(node, ptr)| {
+            // Named after the referenced union, or `variant` for an inline one.
+            let (field_name, type_name) = match node.get("$ref").and_then(Node::as_str).and_then(Pointer::from_fragment).and_then(|p| p.last()) {
+                Some(target) => (names::field(&target), names::type_name(&target)),
+                None => ("variant".to_owned(), format!("{own_name}Variant")),
+            };
+            let lowered = self.lower_schema(node, &ptr, &Hint::inline(type_name), depth + 1);
+            let clash = wants.iter().any(|(_, n)| *n == field_name);
+            let field_name = if clash { format!("{field_name}_variant") } else { field_name };
+            taken.insert(field_name.clone());
+            (field_name, lowered.ty)
+        });
+        if flatten.is_some() && !consts.is_empty() {
+            self.error(at, "an `allOf` that flattens a union next to single-value properties is not supported");
+        }
         if extra_ty.is_some() {
             // The catch-all map yields its name to a real property of the same name.
             let wanted = "additional_properties".to_owned();
@@ -835,17 +942,15 @@ impl<'a> Cx<'a> {
             field.name = name;
         }
         let extra = extra_name.zip(extra_ty);
-        self.slots[id.0].kind = Some(TypeKind::Struct(Struct { fields, consts, extra }));
+        self.slots[id.0].kind = Some(TypeKind::Struct(Struct { fields, consts, extra, flatten }));
         Lowered::plain(TypeRef::Named(id))
     }
 
     fn lower_all_of(&mut self, node: &'a Node, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
-        let mut properties: Vec<(String, &'a Node, Pointer)> = Vec::new();
-        let mut required: Vec<String> = Vec::new();
-        let mut additional = None;
-        let mut doc = None;
-        self.collect_object(node, at, &mut properties, &mut required, &mut additional, &mut doc, depth, true);
-        let mut lowered = self.lower_object_parts(properties, required, additional, at, hint, depth);
+        let mut parts = ObjectParts::default();
+        self.collect_object(node, at, &mut parts, depth, true);
+        let doc = parts.doc.take();
+        let mut lowered = self.lower_object_parts(parts, at, hint, depth);
         if lowered.doc.is_none() {
             lowered.doc = doc;
         }
@@ -853,18 +958,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Gathers the properties of an `allOf` and its members (recursively) into one object.
-    #[allow(clippy::too_many_arguments)]
-    fn collect_object(
-        &mut self,
-        node: &'a Node,
-        at: &Pointer,
-        properties: &mut Vec<(String, &'a Node, Pointer)>,
-        required: &mut Vec<String>,
-        additional: &mut Option<(Option<&'a Node>, Pointer)>,
-        doc: &mut Option<String>,
-        depth: usize,
-        outermost: bool,
-    ) {
+    fn collect_object(&mut self, node: &'a Node, at: &Pointer, parts: &mut ObjectParts<'a>, depth: usize, outermost: bool) {
         if depth > MAX_REF_DEPTH {
             self.error(at, "`allOf` nesting is too deep (circular `$ref`?)");
             return;
@@ -874,13 +968,34 @@ impl<'a> Cx<'a> {
             Err((ptr, message)) => return self.error(&ptr, message),
         };
         if let Some(reference) = schema.reference {
-            if let Some((target, target_node)) = self.resolve(reference, at) {
-                self.collect_object(target_node, &target, properties, required, additional, doc, depth + 1, false);
+            // A referenced union is flattened whole; look at the target before descending.
+            let target = self.resolve(reference, at);
+            if let Some((target_ptr, target_node)) = target {
+                let is_union = Schema::read(target_node, &target_ptr).is_ok_and(|t| t.alternatives().is_some() && t.properties.is_none());
+                if is_union {
+                    if parts.union.is_some() {
+                        self.error(at, "`allOf` with more than one union member is not supported");
+                    } else {
+                        parts.union = Some((node, at.clone()));
+                    }
+                } else {
+                    self.collect_object(target_node, &target_ptr, parts, depth + 1, false);
+                }
             }
             return;
         }
-        if !outermost && (schema.alternatives().is_some() || schema.enumeration.is_some()) {
-            self.error(at, "`allOf` members must be objects; this one is a union or an enum");
+        if !outermost && schema.alternatives().is_some() && schema.properties.is_none() {
+            // A union among the members: its variants are flattened next to the other
+            // members' properties (`allOf: [anyOf: [events..], {properties: {stream_id}}]`).
+            if parts.union.is_some() {
+                self.error(at, "`allOf` with more than one union member is not supported");
+            } else {
+                parts.union = Some((node, at.clone()));
+            }
+            return;
+        }
+        if !outermost && schema.enumeration.is_some() {
+            self.error(at, "`allOf` members must be objects; this one is an enum");
             return;
         }
         let types = schema.non_null_types();
@@ -888,31 +1003,29 @@ impl<'a> Cx<'a> {
             self.error(at, format!("`allOf` members must be objects; this one is `{}`", types.join("`, `")));
             return;
         }
-        if doc.is_none() {
-            *doc = schema.description.map(str::to_owned);
+        if parts.doc.is_none() {
+            parts.doc = schema.description.map(str::to_owned);
         }
-        if let Some(members) = schema.all_of {
-            for (i, member) in members.iter().enumerate() {
-                self.collect_object(member, &at.push("allOf").index(i), properties, required, additional, doc, depth + 1, false);
-            }
+        for (i, member) in schema.all_of_members() {
+            self.collect_object(member, &at.push("allOf").index(i), parts, depth + 1, false);
         }
         if let Some(props) = schema.properties {
             for (name, value) in props {
                 let ptr = at.push("properties").push(name);
                 // A later member restating a property refines it; keep the first position.
-                match properties.iter_mut().find(|(n, _, _)| n == name) {
+                match parts.properties.iter_mut().find(|(n, _, _)| n == name) {
                     Some(slot) => *slot = (name.clone(), value, ptr),
-                    None => properties.push((name.clone(), value, ptr)),
+                    None => parts.properties.push((name.clone(), value, ptr)),
                 }
             }
         }
         for name in &schema.required {
-            if !required.iter().any(|r| r == name) {
-                required.push((*name).to_owned());
+            if !parts.required.iter().any(|r| r == name) {
+                parts.required.push((*name).to_owned());
             }
         }
         if let Some(extra) = schema.additional.clone_with_pointer(at) {
-            *additional = Some(extra);
+            parts.additional = Some(extra);
         }
     }
 
@@ -1241,6 +1354,65 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Records that `ty` is sent as a multipart form; it must be a struct.
+    pub(crate) fn mark_multipart(&mut self, ty: &TypeRef, at: &Pointer) {
+        match self.unalias(ty) {
+            TypeRef::Named(id) if matches!(self.slots[id.0].kind, Some(TypeKind::Struct(_))) => {
+                if !self.multipart.contains(&id) {
+                    self.multipart.push(id);
+                }
+            }
+            _ => self.error(at, "a multipart form must be an object with properties"),
+        }
+    }
+
+    /// The body property and value that ask for a stream: a boolean `stream` set to `true`, or
+    /// a property whose values include `sse` set to that.
+    pub(crate) fn stream_switch(&self, ty: &TypeRef) -> Option<(String, Literal)> {
+        let TypeRef::Named(id) = self.unalias(ty) else { return None };
+        let Some(TypeKind::Struct(s)) = &self.slots[id.0].kind else { return None };
+        if let Some(field) = s.fields.iter().find(|f| f.wire == "stream" && f.ty == TypeRef::Boolean) {
+            return Some((field.wire.clone(), Literal::Bool(true)));
+        }
+        s.fields.iter().find_map(|f| {
+            let TypeRef::Named(id) = self.unalias(&f.ty) else { return None };
+            let offers_sse = match &self.slots[id.0].kind {
+                Some(TypeKind::Enum(e)) => e.variants.iter().any(|v| v.wire == "sse"),
+                Some(TypeKind::OpenString(o)) => o.known.iter().any(|(_, v)| v == "sse"),
+                _ => false,
+            };
+            offers_sse.then(|| (f.wire.clone(), Literal::String("sse".to_owned())))
+        })
+    }
+
+    /// The type behind any chain of aliases.
+    pub(crate) fn unalias(&self, ty: &TypeRef) -> TypeRef {
+        let mut current = ty.clone();
+        for _ in 0..MAX_REF_DEPTH {
+            match &current {
+                TypeRef::Named(id) => match &self.slots[id.0].kind {
+                    Some(TypeKind::Alias(inner)) => current = inner.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// Whether a type is a struct of scalar fields only, which can be written as query pairs.
+    pub(crate) fn is_flat_object(&self, ty: &TypeRef) -> bool {
+        match self.unalias(ty) {
+            TypeRef::Named(id) => match &self.slots[id.0].kind {
+                Some(TypeKind::Struct(s)) => {
+                    s.extra.is_none() && s.flatten.is_none() && s.fields.iter().all(|f| self.is_scalar(&f.ty))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     pub(crate) fn error_at(&mut self, at: &Pointer, message: String) {
         self.error(at, message);
     }
@@ -1392,6 +1564,9 @@ fn shape_key(kind: &TypeKind, repr: &[usize]) -> String {
             if let Some((name, ty)) = &s.extra {
                 let _ = write!(key, "extra {name}:{};", r(ty));
             }
+            if let Some((name, ty)) = &s.flatten {
+                let _ = write!(key, "flatten {name}:{};", r(ty));
+            }
         }
         TypeKind::Enum(e) => {
             let _ = write!(key, "enum{:?}", e.default);
@@ -1452,7 +1627,7 @@ fn map_kind(kind: &mut TypeKind, map: &impl Fn(TypeId) -> TypeId) {
     match kind {
         TypeKind::Struct(s) => {
             s.fields.iter_mut().for_each(|f| map_ref(&mut f.ty, map));
-            if let Some((_, ty)) = &mut s.extra {
+            for (_, ty) in s.extra.iter_mut().chain(s.flatten.iter_mut()) {
                 map_ref(ty, map);
             }
         }
@@ -1490,6 +1665,121 @@ fn common_suffix(names: &[&str]) -> String {
 }
 
 // ----- post passes -----
+
+/// The name of the union of webhook payloads.
+const WEBHOOK_EVENT: &str = "WebhookEvent";
+
+/// Gives every top-level resource (and the webhooks) a Cargo feature, and every type the
+/// features of the operations that reach it, so that a build with one feature compiles only
+/// the types that feature needs. Types no operation reaches get the `other-types` feature.
+/// With a single group nothing is gated: the crate needs no features at all.
+fn assign_features(types: &mut [TypeDef], operations: &[Operation], root: &mut Resource, webhook: Option<TypeId>) -> Vec<String> {
+    let mut roots: Vec<(String, Vec<TypeId>)> = Vec::new();
+    for child in &root.children {
+        let mut reached = Vec::new();
+        collect_resource_types(child, operations, &mut reached);
+        roots.push((child.accessor.replace('_', "-").trim_start_matches("r#").to_owned(), reached));
+    }
+    if let Some(id) = webhook {
+        roots.push(("webhooks".to_owned(), vec![id]));
+    }
+    if roots.len() + root.operations.len().min(1) < 2 {
+        return Vec::new();
+    }
+    let mut features: Vec<String> = Vec::new();
+    for (feature, starts) in &roots {
+        let index = match features.iter().position(|f| f == feature) {
+            Some(i) => i,
+            None => {
+                features.push(feature.clone());
+                features.len() - 1
+            }
+        };
+        let mut stack: Vec<TypeId> = starts.clone();
+        while let Some(id) = stack.pop() {
+            let ty = &mut types[id.0];
+            if ty.features.contains(&index) {
+                continue;
+            }
+            ty.features.push(index);
+            stack.extend(referenced(&ty.kind));
+        }
+    }
+    for (i, child) in root.children.iter_mut().enumerate() {
+        child.feature = Some(i);
+    }
+    // Types nothing reaches (schemas only other schemas' documentation mentions, say).
+    if types.iter().any(|t| t.features.is_empty()) {
+        features.push("other-types".to_owned());
+        let other = features.len() - 1;
+        for ty in types.iter_mut().filter(|t| t.features.is_empty()) {
+            ty.features.push(other);
+        }
+    }
+    // Operations on the client itself are always compiled, so what they reach is too.
+    let mut always = Vec::new();
+    let root_only = Resource { children: Vec::new(), ..root.clone() };
+    collect_resource_types(&root_only, operations, &mut always);
+    while let Some(id) = always.pop() {
+        if !types[id.0].features.is_empty() {
+            types[id.0].features.clear();
+            always.extend(referenced(&types[id.0].kind));
+        }
+    }
+    for ty in types.iter_mut() {
+        ty.features.sort_unstable();
+        // Needed by every feature is the same as needed always.
+        if ty.features.len() == features.len() {
+            ty.features.clear();
+        }
+    }
+    features
+}
+
+fn collect_resource_types(resource: &Resource, operations: &[Operation], out: &mut Vec<TypeId>) {
+    for &i in &resource.operations {
+        let op = &operations[i];
+        if let Some((id, _, _)) = &op.query {
+            out.push(*id);
+        }
+        let refs = op.body.iter().chain(&op.multipart_alternative).map(|b| &b.ty).chain(&op.response).chain(op.stream.as_ref().map(|s| &s.event));
+        for ty in refs {
+            named_in(ty, out);
+        }
+    }
+    for child in &resource.children {
+        collect_resource_types(child, operations, out);
+    }
+}
+
+fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Box(t) => named_in(t, out),
+        _ => {}
+    }
+}
+
+/// Every named type a type refers to, behind any wrapper.
+fn referenced(kind: &TypeKind) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match kind {
+        TypeKind::Struct(s) => {
+            for ty in s.fields.iter().map(|f| &f.ty).chain(s.extra.as_ref().map(|(_, t)| t)).chain(s.flatten.as_ref().map(|(_, t)| t)) {
+                named_in(ty, &mut out);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| {
+            if let VariantBody::Type(t) = &v.body {
+                named_in(t, &mut out);
+            }
+        }),
+        TypeKind::Alias(t) => named_in(t, &mut out),
+        TypeKind::Params(p) => p.fields.iter().for_each(|q| named_in(&q.field.ty, &mut out)),
+        TypeKind::Enum(_) | TypeKind::OpenString(_) | TypeKind::Const(_) => {}
+    }
+    out
+}
 
 /// The cursor query parameter OpenAI's list operations take.
 const CURSOR_PARAM: &str = "after";
@@ -1550,7 +1840,12 @@ fn by_value(ty: &TypeRef, out: &mut Vec<TypeId>) {
 fn edges(kind: &TypeKind) -> Vec<TypeId> {
     let mut out = Vec::new();
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().for_each(|f| by_value(&f.ty, &mut out)),
+        TypeKind::Struct(s) => {
+            s.fields.iter().for_each(|f| by_value(&f.ty, &mut out));
+            if let Some((_, ty)) = &s.flatten {
+                by_value(ty, &mut out);
+            }
+        }
         TypeKind::Union(u) => u.variants.iter().for_each(|v| {
             if let VariantBody::Type(ty) = &v.body {
                 by_value(ty, &mut out);
@@ -1581,7 +1876,12 @@ fn box_cycles(types: &mut [TypeDef]) {
     };
     for (i, ty) in types.iter_mut().enumerate() {
         match &mut ty.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| boxed(&mut f.ty, i)),
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| boxed(&mut f.ty, i));
+                if let Some((_, ty)) = &mut s.flatten {
+                    boxed(ty, i);
+                }
+            }
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| {
                 if let VariantBody::Type(t) = &mut v.body {
                     boxed(t, i);
@@ -1721,6 +2021,8 @@ fn kinds_of(types: &[TypeDef], ty: &TypeRef, memo: &mut HashMap<usize, Kinds>, v
         TypeRef::Map(_) => just(|k| k.object = true),
         TypeRef::Option(inner) => kinds_of(types, inner, memo, visiting).or(just(|k| k.null = true)),
         TypeRef::Box(inner) => kinds_of(types, inner, memo, visiting),
+        // A file never arrives as JSON, so no JSON value decodes into it.
+        TypeRef::File => Kinds::default(),
         TypeRef::Named(id) => {
             if let Some(k) = memo.get(&id.0) {
                 return *k;

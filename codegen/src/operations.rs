@@ -39,6 +39,24 @@ fn split_path(path: &str) -> Vec<Segment> {
         .collect()
 }
 
+/// Splits a path key like `/responses?beta=true` into the path and the query pairs it fixes.
+fn split_query(path: &str) -> (&str, Vec<(String, String)>) {
+    match path.split_once('?') {
+        Some((path, query)) => {
+            let pairs = query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) => (k.to_owned(), v.to_owned()),
+                    None => (p.to_owned(), String::new()),
+                })
+                .collect();
+            (path, pairs)
+        }
+        None => (path, Vec::new()),
+    }
+}
+
 /// The path with parameter names erased, so `/a/{x}` and `/a/{y}` compare equal.
 fn shape(segments: &[Segment]) -> String {
     segments
@@ -121,7 +139,7 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) -> Option<(Vec<Operation>, Resou
     let mut shapes = HashSet::new();
     let mut has_get = HashSet::new();
     for (path, item) in paths {
-        let s = shape(&split_path(path));
+        let s = shape(&split_path(split_query(path).0));
         if item.get("get").is_some() {
             has_get.insert(s.clone());
         }
@@ -145,7 +163,8 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) -> Option<(Vec<Operation>, Resou
             cx.error_at(&item_ptr.push("$ref"), "path items that are `$ref`s are not supported".to_owned());
             continue;
         }
-        let segments = split_path(path);
+        let (path_only, fixed_query) = split_query(path);
+        let segments = split_path(path_only);
         for (method, op_node) in item_map {
             if !METHODS.contains(&method.as_str()) {
                 continue;
@@ -162,10 +181,18 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) -> Option<(Vec<Operation>, Resou
             }
             // A duplicate is still lowered, so that its other errors are reported too.
             let lowered = lower_operation(cx, path, &segments, method, (op_node, &op_ptr), (item, &item_ptr));
-            let Some(op) = lowered.filter(|_| !duplicate) else {
+            let Some(mut op) = lowered.filter(|_| !duplicate) else {
                 continue;
             };
-            placements.push(place(method, &segments, &has_get, &shapes));
+            op.fixed_query = fixed_query.clone();
+            let mut placement = place(method, &segments, &has_get, &shapes);
+            // A path that fixes a query (`?beta=true`) is a variant of the plain path's operation:
+            // `beta_create` beside `create`.
+            for (key, value) in fixed_query.iter().rev() {
+                let prefix = if value == "true" || value.is_empty() { key.clone() } else { format!("{key}_{value}") };
+                placement.method = names::field(&format!("{prefix}_{}", placement.method));
+            }
+            placements.push(placement);
             operations.push(op);
         }
     }
@@ -194,6 +221,7 @@ fn build_tree(operations: &mut [Operation], placements: &[Placement]) -> Resourc
                         doc: Some(format!("Operations under `{template}`.")),
                         children: Vec::new(),
                         operations: Vec::new(),
+                        feature: None,
                     });
                     node.children.len() - 1
                 }
@@ -388,7 +416,7 @@ fn lower_operation<'a>(
     for p in &raw {
         match p.location.as_str() {
             "path" => {}
-            "query" => match lower_query_param(cx, p, &params_name) {
+            "query" | "header" => match lower_query_param(cx, p, &params_name) {
                 Some(q) => query_fields.push(q),
                 None => ok = false,
             },
@@ -412,27 +440,55 @@ fn lower_operation<'a>(
         Some((id, fresh_arg("params", &mut arg_names), required))
     };
 
-    // Request body.
+    // Request body: JSON when offered, else a multipart form; an operation that takes both
+    // also gets the multipart form as a second method.
     let mut body = None;
+    let mut multipart_alternative = None;
     if let Some(request_body) = op.get("requestBody") {
         match cx.deref_object(request_body, &op_ptr.push("requestBody")) {
             Some((ptr, node)) => {
                 let required = node.get("required").and_then(Node::as_bool).unwrap_or(false);
-                match json_schema(cx, node, &ptr) {
-                    Ok(Some((schema, schema_ptr))) => {
-                        let (ty, _, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Request"));
-                        body = Some((ty, fresh_arg("body", &mut arg_names), required));
+                match contents(cx, node, &ptr) {
+                    Ok(found) => {
+                        let lower_body = |(schema, at): (&'a Node, Pointer), multipart: bool, cx: &mut Cx<'a>| {
+                            let suffix = if multipart && found.json.is_some() { "MultipartRequest" } else { "Request" };
+                            let (ty, _, _) = cx.lower_inline(schema, &at, format!("{type_base}{suffix}"));
+                            if multipart {
+                                cx.mark_multipart(&ty, &at);
+                            }
+                            Body { ty, arg: String::new(), required, multipart }
+                        };
+                        match (found.json.clone(), found.multipart.clone()) {
+                            (Some(json), multipart) => {
+                                body = Some(lower_body(json, false, cx));
+                                multipart_alternative = multipart.map(|m| lower_body(m, true, cx));
+                            }
+                            (None, Some(multipart)) => body = Some(lower_body(multipart, true, cx)),
+                            (None, None) if found.binary || found.text => {
+                                cx.error_at(&ptr.push("content"), "request bodies that are not JSON or a multipart form are not supported yet".to_owned());
+                                ok = false;
+                            }
+                            (None, None) => {}
+                        }
                     }
-                    Ok(None) => {}
                     Err(()) => ok = false,
                 }
             }
             None => ok = false,
         }
     }
+    let body_arg = body.as_ref().map(|_| fresh_arg("body", &mut arg_names));
+    if let (Some(body), Some(arg)) = (&mut body, &body_arg) {
+        body.arg = arg.clone();
+    }
+    if let (Some(alternative), Some(arg)) = (&mut multipart_alternative, &body_arg) {
+        alternative.arg = arg.clone();
+    }
 
-    // Success response.
+    // Success response: JSON, or bytes, or text; and possibly a stream of server-sent events.
     let mut response = None;
+    let mut raw_response = None;
+    let mut stream = None;
     match op.get("responses").and_then(Node::as_map) {
         None => {
             cx.error_at(op_ptr, "operation has no `responses` mapping".to_owned());
@@ -443,12 +499,22 @@ fn lower_operation<'a>(
             if let Some(code) = success {
                 let at = op_ptr.push("responses").push(code);
                 match cx.deref_object(&responses[code], &at) {
-                    Some((ptr, node)) => match json_schema(cx, node, &ptr) {
-                        Ok(Some((schema, schema_ptr))) => {
-                            let (ty, nullable, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Response"));
-                            response = Some(if nullable { TypeRef::Option(Box::new(ty)) } else { ty });
+                    Some((ptr, node)) => match contents(cx, node, &ptr) {
+                        Ok(found) => {
+                            if found.binary {
+                                raw_response = Some(RawResponse::Bytes);
+                            } else if let Some((schema, schema_ptr)) = found.json {
+                                let (ty, nullable, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Response"));
+                                response = Some(if nullable { TypeRef::Option(Box::new(ty)) } else { ty });
+                            } else if found.text {
+                                raw_response = Some(RawResponse::Text);
+                            }
+                            if let Some((schema, schema_ptr)) = found.sse {
+                                let (event, _, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}StreamEvent"));
+                                let switch = body.as_ref().and_then(|b| cx.stream_switch(&b.ty));
+                                stream = Some(EventStream { event, switch });
+                            }
                         }
-                        Ok(None) => {}
                         Err(()) => ok = false,
                     },
                     None => ok = false,
@@ -456,6 +522,20 @@ fn lower_operation<'a>(
             }
         }
     }
+
+    // The admin key: an operation whose every security alternative avoids the spec's default scheme.
+    let default_schemes: Vec<&str> = cx
+        .root()
+        .get("security")
+        .and_then(Node::as_seq)
+        .map(|alternatives| alternatives.iter().filter_map(Node::as_map).flat_map(|m| m.keys().map(String::as_str)).collect())
+        .unwrap_or_default();
+    let admin = op.get("security").and_then(Node::as_seq).is_some_and(|alternatives| {
+        !alternatives.is_empty()
+            && alternatives.iter().all(|alternative| {
+                alternative.as_map().is_some_and(|m| !m.is_empty() && m.keys().all(|k| !default_schemes.contains(&k.as_str())))
+            })
+    });
 
     let summary = op.get("summary").and_then(Node::as_str).map(str::trim);
     let description = op.get("description").and_then(Node::as_str).map(str::trim);
@@ -482,42 +562,68 @@ fn lower_operation<'a>(
         path_params,
         query,
         body,
+        multipart_alternative,
         response,
+        raw_response,
+        stream,
+        admin,
         doc: Some(doc),
         deprecated: op.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
         pointer: op_ptr.to_string(),
         paginated: false,
+        fixed_query: Vec::new(),
     })
 }
 
-/// The JSON schema of a request body or response: `Ok(None)` when there is no content.
-fn json_schema<'a>(cx: &mut Cx<'a>, node: &'a Node, at: &Pointer) -> Result<Option<(&'a Node, Pointer)>, ()> {
-    let Some(content) = node.get("content") else { return Ok(None) };
+/// What a request body or response offers, by media type.
+#[derive(Default, Clone)]
+struct Contents<'a> {
+    json: Option<(&'a Node, Pointer)>,
+    multipart: Option<(&'a Node, Pointer)>,
+    sse: Option<(&'a Node, Pointer)>,
+    /// Binary content: audio, images, video, archives, `application/octet-stream`.
+    binary: bool,
+    /// Text content such as `text/plain` or `application/sdp`.
+    text: bool,
+}
+
+/// Sorts the `content` of a request body or response by media type.
+fn contents<'a>(cx: &mut Cx<'a>, node: &'a Node, at: &Pointer) -> Result<Contents<'a>, ()> {
+    let mut found = Contents::default();
+    let Some(content) = node.get("content") else { return Ok(found) };
     let Some(map) = content.as_map() else {
         cx.error_at(&at.push("content"), format!("`content` must be a mapping, found {}", content.kind()));
         return Err(());
     };
-    if map.is_empty() {
-        return Ok(None);
-    }
-    let json = map.keys().find(|k| {
-        let essence = k.split(';').next().unwrap_or("").trim();
-        essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
-    });
-    match json {
-        Some(key) => {
-            let media_ptr = at.push("content").push(key);
-            match map[key].get("schema") {
-                Some(schema) => Ok(Some((schema, media_ptr.push("schema")))),
-                None => Ok(None),
-            }
-        }
-        None => {
-            let types: Vec<String> = map.keys().map(|k| format!("`{k}`")).collect();
-            cx.error_at(&at.push("content"), format!("content type {} is not supported yet; only JSON is", types.join(", ")));
-            Err(())
+    let mut unknown = Vec::new();
+    for (key, media) in map {
+        let essence = key.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let media_ptr = at.push("content").push(key);
+        let schema = media.get("schema").map(|s| (s, media_ptr.push("schema")));
+        // A binary string schema makes any media type binary (`format: binary`).
+        let binary_schema = media.get("schema").is_some_and(|s| s.get("format").and_then(Node::as_str) == Some("binary"));
+        match essence.as_str() {
+            "application/json" => found.json = schema,
+            e if e.starts_with("application/") && e.ends_with("+json") => found.json = schema,
+            "multipart/form-data" => found.multipart = schema,
+            "text/event-stream" => found.sse = schema,
+            _ if binary_schema => found.binary = true,
+            "application/octet-stream" | "application/zip" | "application/pdf" => found.binary = true,
+            e if e.starts_with("audio/") || e.starts_with("image/") || e.starts_with("video/") => found.binary = true,
+            e if e.starts_with("text/") || e == "application/sdp" => found.text = true,
+            _ => unknown.push(format!("`{key}`")),
         }
     }
+    // Offered next to binary content, a JSON alternative that is just a string is the same
+    // payload spelled differently; the bytes win.
+    if found.binary && found.json.as_ref().is_some_and(|(s, _)| s.get("type").and_then(Node::as_str) == Some("string")) {
+        found.json = None;
+    }
+    if !unknown.is_empty() && found.json.is_none() && found.multipart.is_none() && !found.binary && !found.text {
+        cx.error_at(&at.push("content"), format!("content type {} is not supported", unknown.join(", ")));
+        return Err(());
+    }
+    Ok(found)
 }
 
 fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -> Option<QueryParam> {
@@ -525,24 +631,31 @@ fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -
         cx.error_at(&p.ptr, format!("query parameter `{}` has no `schema`", p.name));
         return None;
     };
-    let style = p.node.get("style").and_then(Node::as_str).unwrap_or("form");
+    let header = p.location == "header";
+    let style = p.node.get("style").and_then(Node::as_str).unwrap_or(if header { "simple" } else { "form" });
     let explode = p.node.get("explode").and_then(Node::as_bool).unwrap_or(style == "form");
     let required = p.node.get("required").and_then(Node::as_bool).unwrap_or(false);
     let (ty, nullable, schema_doc) =
         cx.lower_inline(schema, &p.ptr.push("schema"), format!("{params_name}{}", names::pascal(&p.name)));
     let doc = p.node.get("description").and_then(Node::as_str).map(str::to_owned).or(schema_doc);
-    let style = match (&ty, style) {
-        (ty, "form") if cx.is_scalar(ty) => QueryStyle::Scalar,
-        (TypeRef::Vec(item), "form") if cx.is_scalar(item) => {
+    let shape = cx.unalias(&ty);
+    let style = match (&shape, style) {
+        (ty, "simple") if header && cx.is_scalar(ty) => QueryStyle::Header,
+        (TypeRef::Vec(item), "simple") if header && cx.is_scalar(item) => QueryStyle::HeaderList,
+        (ty, "form") if !header && cx.is_scalar(ty) => QueryStyle::Scalar,
+        (TypeRef::Vec(item), "form") if !header && cx.is_scalar(item) => {
             if explode {
                 QueryStyle::Exploded
             } else {
                 QueryStyle::Joined
             }
         }
-        (TypeRef::Map(value), "deepObject") if cx.is_scalar(value) => QueryStyle::DeepObject,
+        (TypeRef::Map(value), "deepObject") if !header && cx.is_scalar(value) => QueryStyle::DeepObject,
+        (TypeRef::Map(value), "form") if !header && explode && cx.is_scalar(value) => QueryStyle::FormObject,
+        (ty, "form") if !header && explode && cx.is_flat_object(ty) => QueryStyle::FormObject,
         _ => {
-            cx.error_at(&p.ptr, format!("query parameter `{}` has a type or style (`{style}`) that is not supported", p.name));
+            let place = if header { "header" } else { "query" };
+            cx.error_at(&p.ptr, format!("{place} parameter `{}` has a type or style (`{style}`) that is not supported", p.name));
             return None;
         }
     };

@@ -9,18 +9,35 @@ use crate::diag::Pointer;
 use crate::load::{Node, Value};
 
 /// Keywords that change the meaning of a schema and are not supported yet.
-const UNSUPPORTED: &[&str] = &[
-    "not",
-    "if",
-    "then",
-    "else",
-    "patternProperties",
-    "prefixItems",
-    "dependentSchemas",
-    "unevaluatedProperties",
+const UNSUPPORTED: &[&str] =
+    &["if", "then", "else", "patternProperties", "prefixItems", "dependentSchemas", "unevaluatedProperties", "$dynamicRef"];
+
+/// Keywords that say what a value is; a schema without any of them only adds constraints or
+/// notes (`required`, `not`, `nullable`, `description`, ...).
+const STRUCTURAL: &[&str] = &[
+    "$ref",
     "$recursiveRef",
-    "$dynamicRef",
+    "type",
+    "properties",
+    "items",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "enum",
+    "const",
+    "additionalProperties",
 ];
+
+/// Whether `node` only constrains or annotates what its neighbours describe: `{required: [a]}`,
+/// `{nullable: true}`, `{not: {required: [a, b]}}`. Such schemas change validation, not the type.
+pub fn is_constraint_only(node: &Node) -> bool {
+    match node.as_map() {
+        Some(map) => {
+            !map.keys().any(|k| STRUCTURAL.contains(&k.as_str())) && map.get("not").is_none_or(is_constraint_only)
+        }
+        None => false,
+    }
+}
 
 /// What `additionalProperties` says.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +55,8 @@ pub enum Additional<'a> {
 pub struct Schema<'a> {
     /// `$ref`.
     pub reference: Option<&'a str>,
+    /// `$recursiveRef: "#"`: the enclosing schema that carries `$recursiveAnchor`.
+    pub recursive: bool,
     /// `type`, as a list (a single string becomes one entry).
     pub types: Vec<&'a str>,
     /// 3.0-style `nullable: true`.
@@ -64,7 +83,7 @@ pub struct Schema<'a> {
     pub one_of: Option<&'a [Node]>,
     /// `anyOf`.
     pub any_of: Option<&'a [Node]>,
-    /// `allOf`.
+    /// `allOf`, members that only constrain included (see [`Schema::all_of_members`]).
     pub all_of: Option<&'a [Node]>,
     /// `discriminator.propertyName` and `discriminator.mapping`.
     pub discriminator: Option<(&'a str, Vec<(&'a str, &'a str)>)>,
@@ -91,11 +110,22 @@ impl<'a> Schema<'a> {
                 return Err((at.push(keyword), format!("unsupported keyword `{keyword}`")));
             }
         }
+        // `not` that only forbids combinations of properties is a constraint the types ignore.
+        if map.get("not").is_some_and(|n| !is_constraint_only(n)) {
+            return Err((at.push("not"), "unsupported keyword `not` (beyond forbidding combinations of `required` properties)".to_owned()));
+        }
         let mut schema = Schema::empty();
         for (key, value) in map {
             let here = || at.push(key);
             match key.as_str() {
                 "$ref" => schema.reference = Some(value.as_str().ok_or_else(|| (here(), "`$ref` must be a string".to_owned()))?),
+                "$recursiveRef" => {
+                    let target = value.as_str().ok_or_else(|| (here(), "`$recursiveRef` must be a string".to_owned()))?;
+                    if target != "#" {
+                        return Err((here(), format!("`$recursiveRef` `{target}` is not supported; only `#` is")));
+                    }
+                    schema.recursive = true;
+                }
                 "type" => {
                     schema.types = match &value.value {
                         Value::String(s) => vec![s.as_str()],
@@ -153,10 +183,25 @@ impl<'a> Schema<'a> {
                     if list.is_empty() {
                         return Err((here(), format!("`{key}` must not be empty")));
                     }
+                    // Branches that only list `required` properties, or only say `nullable`, shape
+                    // validation and not the type: `oneOf: [{required: [a]}, {required: [b]}]`
+                    // next to `properties` is read as those properties.
+                    if list.iter().all(is_constraint_only) {
+                        if key == "allOf" && list.iter().any(|m| m.get("nullable").and_then(Node::as_bool) == Some(true)) {
+                            schema.nullable = true;
+                        }
+                        continue;
+                    }
                     match key.as_str() {
                         "oneOf" => schema.one_of = Some(list),
                         "anyOf" => schema.any_of = Some(list),
-                        _ => schema.all_of = Some(list),
+                        _ => {
+                            // `allOf: [{$ref: X}, {nullable: true}]` is the 3.0 way to say "X or null".
+                            if list.iter().any(|m| is_constraint_only(m) && m.get("nullable").and_then(Node::as_bool) == Some(true)) {
+                                schema.nullable = true;
+                            }
+                            schema.all_of = Some(list);
+                        }
                     }
                 }
                 "discriminator" => {
@@ -183,9 +228,11 @@ impl<'a> Schema<'a> {
         Ok(schema)
     }
 
-    fn empty() -> Schema<'a> {
+    /// A schema that says nothing: any value.
+    pub fn empty() -> Schema<'a> {
         Schema {
             reference: None,
+            recursive: false,
             types: Vec::new(),
             nullable: false,
             description: None,
@@ -204,6 +251,11 @@ impl<'a> Schema<'a> {
             default: None,
             format: None,
         }
+    }
+
+    /// The `allOf` members that describe a type, with their index in the list.
+    pub fn all_of_members(&self) -> Vec<(usize, &'a Node)> {
+        self.all_of.unwrap_or_default().iter().enumerate().filter(|(_, m)| !is_constraint_only(m)).collect()
     }
 
     /// The `oneOf` or `anyOf` list; both at once is reported by the caller.

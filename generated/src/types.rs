@@ -3427,6 +3427,7 @@ pub struct ValidateGraderResponse {
 }
 
 /// Decodes one union variant from JSON that has already been read.
+#[allow(dead_code, reason = "unused when the enabled features include no union")]
 fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
 where
     T: ::serde::de::DeserializeOwned,

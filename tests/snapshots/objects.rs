@@ -320,6 +320,7 @@ pub mod types {
     }
 
     /// Decodes a catch-all map, leaving out the keys that hold fixed values.
+    #[allow(dead_code, reason = "unused when the enabled features need no such map")]
     fn decode_map_without<'de, D, T>(
         deserializer: D,
         skip: &[&str],
@@ -347,8 +348,11 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Call, Client, ClientBuilder, Error, Method, Paginated, Query,
-    RateLimit, Request, Response, ResponseMeta, RetryPolicy, ToQuery,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
+    Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
+    RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
+    verify_webhook_at,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
@@ -360,12 +364,13 @@ impl Client {
         ClientBuilder::new(DEFAULT_BASE_URL)
     }
 
-    /// A client configured from the environment: `OPENAI_API_KEY` (required), and
-    /// `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` when set.
+    /// A client configured from the environment: `OPENAI_API_KEY` and/or
+    /// `OPENAI_ADMIN_KEY` (at least one), and `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
+    /// `OPENAI_PROJECT_ID` when set.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when `OPENAI_API_KEY` is missing or a value cannot be used.
+    /// [`Error::Config`] when both keys are missing or a value cannot be used.
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

@@ -8,14 +8,18 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench;
 mod codegen_cmd;
 mod prism;
+mod whole_spec;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd::run(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("whole-spec") => whole_spec::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(true)
@@ -41,7 +45,15 @@ commands:
         --check writes nothing and fails with a diff when the output is stale
   test  run every test: the freshness check, the workspace tests (with Prism mock servers
         for the conformance tests; installs Prism into .tools/prism with npm when needed),
-        clippy, and a build of generated/ copied out of the workspace
+        clippy, and a build of generated/ copied out of the workspace; then `whole-spec`
+  whole-spec [--spec PATH]... [--no-build]
+        generate OpenAI's whole published spec (default: both copies in ../shared/specs) into a
+        crate outside the workspace, build it (all features and fine-tuning alone), run clippy and
+        a test that decodes every example response; prints lines, times and peak memory
+  bench [--spec PATH] [--runs N]
+        generation speed: runs the generator N times (default 7) on a spec (default: the whole
+        published spec), each in a fresh release-built process, and prints median wall time and
+        peak memory
 ";
 
 /// The workspace root: the parent of this crate's manifest directory, never the working directory.

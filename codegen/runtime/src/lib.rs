@@ -1,7 +1,7 @@
 //! The HTTP runtime that every generated SDK sits on: a [`Client`] that sends a [`Request`], and the [`Error`] it can fail with.
 //!
 //! This code is hand-written and copied verbatim into each generated crate, where it becomes the private `runtime` module.
-//! Generated operations only build a [`Request`] and return it as a [`Call`], so authentication, URL building, retries, timeouts, pagination and error decoding live here once.
+//! Generated operations only build a [`Request`] and return it as a [`Call`] or a [`StreamCall`], so authentication, URL building, bodies, retries, timeouts, streaming, pagination and error decoding live here once.
 //! Because of the copying, the files refer to each other through `super::` paths and carry no tests of their own.
 
 #![warn(missing_docs)]
@@ -9,15 +9,25 @@
 mod call;
 mod client;
 mod error;
+mod multipart;
 mod request;
 mod response;
 mod retry;
+mod sse;
+mod webhook;
 
 pub use call::{Call, Paginated};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorKind, Error};
-pub use request::{Query, Request, ToQuery};
+pub use multipart::{File, Multipart, ToMultipart};
+pub use request::{Query, Request, RequestBody, ToQuery};
 pub use response::{RateLimit, Response, ResponseMeta};
 pub use retry::RetryPolicy;
+pub use sse::{EventStream, StreamCall};
+pub use webhook::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, verify_webhook, verify_webhook_at};
+/// A cheaply cloneable byte buffer, re-exported from `bytes` for file contents and binary responses.
+pub use bytes::Bytes;
 /// The HTTP method of a [`Request`], re-exported from `reqwest` so callers need no direct dependency on it.
 pub use reqwest::Method;
+/// Request headers, re-exported from `reqwest` for [`verify_webhook`].
+pub use reqwest::header::HeaderMap;

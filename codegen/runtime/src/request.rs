@@ -1,12 +1,16 @@
-//! Turns an operation's arguments into a [`Request`]: method, encoded path, query pairs and JSON body.
+//! Turns an operation's arguments into a [`Request`]: method, encoded path, query pairs and body.
 
 use std::fmt;
 use std::fmt::Display;
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::error::Error;
+use super::multipart::{Multipart, ToMultipart};
 
 /// Everything except the RFC 3986 unreserved characters (ALPHA, DIGIT, `-`, `.`, `_`, `~`).
 ///
@@ -25,7 +29,38 @@ pub struct Request {
     method: Method,
     path: String,
     query: Query,
-    body: Option<Vec<u8>>,
+    body: Option<RequestBody>,
+    admin: bool,
+}
+
+/// The body of a [`Request`], in one of the three encodings the API accepts.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestBody {
+    /// JSON, serialised when the request was built and sent as `application/json`.
+    Json(Bytes),
+    /// A `multipart/form-data` form, encoded afresh for every attempt.
+    Multipart(Multipart),
+    /// Text sent as it is, with its own content type, such as an SDP offer (`application/sdp`).
+    Text {
+        /// The `Content-Type` header value.
+        content_type: String,
+        /// The body.
+        text: String,
+    },
+}
+
+// JSON is shown as text rather than as a list of byte values, which is what a derived `Debug` would print.
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestBody::Json(bytes) => f.debug_tuple("Json").field(&String::from_utf8_lossy(bytes)).finish(),
+            RequestBody::Multipart(form) => f.debug_tuple("Multipart").field(form).finish(),
+            RequestBody::Text { content_type, text } => {
+                f.debug_struct("Text").field("content_type", content_type).field("text", text).finish()
+            }
+        }
+    }
 }
 
 impl Request {
@@ -37,6 +72,7 @@ impl Request {
             path: path.into(),
             query: Query::default(),
             body: None,
+            admin: false,
         }
     }
 
@@ -47,16 +83,77 @@ impl Request {
         self
     }
 
-    /// Serialises `body` as the JSON request body.
+    /// Serialises `body` as the JSON request body, replacing any body set before.
     ///
     /// Serialisation happens now rather than at send time, so a body that cannot be represented as JSON (a map with non-string keys, say) fails here as [`Error::InvalidArgument`] named `body`.
     pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|error| Error::InvalidArgument {
-            name: "body",
-            reason: error.to_string(),
-        })?;
-        self.body = Some(bytes);
+        let bytes = serde_json::to_vec(body).map_err(invalid_body)?;
+        self.body = Some(RequestBody::Json(bytes.into()));
         Ok(self)
+    }
+
+    /// Sends `form` as a `multipart/form-data` body, replacing any body set before.
+    ///
+    /// The parts are collected now, so a part that cannot be encoded fails here, before anything is sent.
+    pub fn multipart<F: ToMultipart + ?Sized>(mut self, form: &F) -> Result<Self, Error> {
+        let mut multipart = Multipart::new();
+        form.to_multipart(&mut multipart)?;
+        self.body = Some(RequestBody::Multipart(multipart));
+        Ok(self)
+    }
+
+    /// Sends `text` as the body with the given `Content-Type`, replacing any body set before.
+    ///
+    /// A content type that is not a valid header value fails the call with [`Error::InvalidArgument`] named `body`, before anything is sent.
+    #[must_use]
+    pub fn text(mut self, content_type: impl Into<String>, text: impl Into<String>) -> Self {
+        self.body = Some(RequestBody::Text { content_type: content_type.into(), text: text.into() });
+        self
+    }
+
+    /// Sets one top-level field of the body to `value`, as generated streaming operations do with `"stream": true`.
+    ///
+    /// In a JSON body the field is added or replaced; the other fields keep their exact text, though not necessarily their order.
+    /// In a multipart body every part called `name` is replaced by one text part: a JSON string as its text, any other value as its JSON.
+    /// A request without a body gets a JSON object with just this field.
+    /// Fails with [`Error::InvalidArgument`] named `body` when the body is JSON but not an object, or is raw text.
+    pub fn with_field(mut self, name: &str, value: Value) -> Result<Self, Error> {
+        match &mut self.body {
+            None => {
+                let body = Value::Object(serde_json::Map::from_iter([(name.to_owned(), value)]));
+                return self.json(&body);
+            }
+            Some(RequestBody::Json(bytes)) => {
+                // Parsing into raw values keeps every other field's text exactly as it was serialised, numbers included.
+                let mut fields: std::collections::BTreeMap<String, Box<RawValue>> =
+                    serde_json::from_slice(bytes).map_err(|_| Error::InvalidArgument {
+                        name: "body",
+                        reason: format!("cannot set `{}` because the JSON body is not an object", name.escape_debug()),
+                    })?;
+                fields.insert(name.to_owned(), serde_json::value::to_raw_value(&value).map_err(invalid_body)?);
+                *bytes = serde_json::to_vec(&fields).map_err(invalid_body)?.into();
+            }
+            Some(RequestBody::Multipart(form)) => match value {
+                Value::String(text) => form.set_text(name, text),
+                other => form.set_text(name, other),
+            },
+            Some(RequestBody::Text { .. }) => {
+                return Err(Error::InvalidArgument {
+                    name: "body",
+                    reason: format!("cannot set `{}` in a text body", name.escape_debug()),
+                });
+            }
+        }
+        Ok(self)
+    }
+
+    /// Marks the request as one that must authenticate with the admin key rather than the API key.
+    ///
+    /// Sending it from a client without an admin key fails with [`Error::Config`] before anything is sent.
+    #[must_use]
+    pub fn admin(mut self) -> Self {
+        self.admin = true;
+        self
     }
 
     /// Percent-encodes `value` so that it forms exactly one path segment, or fails if it cannot.
@@ -91,9 +188,27 @@ impl Request {
         self.query.pairs()
     }
 
-    /// The serialised JSON body, if [`Request::json`] was called.
+    /// The serialised JSON body, if the body is JSON; see [`Request::payload`] for the other kinds.
     pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        match &self.body {
+            Some(RequestBody::Json(bytes)) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// The body of whatever kind, if one was set.
+    pub fn payload(&self) -> Option<&RequestBody> {
+        self.body.as_ref()
+    }
+
+    /// Whether the request must authenticate with the admin key; see [`Request::admin`].
+    pub fn is_admin(&self) -> bool {
+        self.admin
+    }
+
+    /// Headers that parameters asked for (`in: header` in the spec), as `(name, value)`.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.query.headers
     }
 
     /// This request with every `name` pair replaced by one `name=value`; pagination moves the
@@ -105,14 +220,22 @@ impl Request {
     }
 }
 
-// A derived `Debug` would print the body as a list of byte values; JSON is easier to read as text.
+/// The error for a body that `serde_json` could not encode.
+fn invalid_body(error: serde_json::Error) -> Error {
+    Error::InvalidArgument {
+        name: "body",
+        reason: error.to_string(),
+    }
+}
+
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query.pairs)
-            .field("body", &self.body.as_deref().map(String::from_utf8_lossy))
+            .field("body", &self.body)
+            .field("admin", &self.admin)
             .finish()
     }
 }
@@ -125,16 +248,28 @@ pub trait ToQuery {
     fn to_query(&self, query: &mut Query);
 }
 
-/// An ordered list of query pairs, kept unencoded until the URL is built.
+/// An ordered list of query pairs, kept unencoded until the URL is built, and the header
+/// parameters that travel with them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pairs: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
 }
 
 impl Query {
     /// Appends `name=value`.
     pub fn push(&mut self, name: &str, value: impl Display) {
         self.pairs.push((name.to_owned(), value.to_string()));
+    }
+
+    /// Sends the header `name: value` with the request (a parameter with `in: header`).
+    pub fn push_header(&mut self, name: &str, value: impl Display) {
+        self.headers.push((name.to_owned(), value.to_string()));
+    }
+
+    /// The header parameters in the order they were pushed.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
     }
 
     /// Appends one `name[key]=value` pair per entry, the OpenAPI `deepObject` style.
@@ -163,6 +298,7 @@ impl Query {
 impl ToQuery for Query {
     fn to_query(&self, query: &mut Query) {
         query.pairs.extend_from_slice(&self.pairs);
+        query.headers.extend_from_slice(&self.headers);
     }
 }
 

@@ -178,3 +178,58 @@ fn debug_shows_the_body_as_text() {
     assert!(debug.contains(r#"{\"a\":1}"#), "{debug}");
     assert!(debug.contains("POST"), "{debug}");
 }
+
+#[test]
+fn with_field_sets_a_field_of_a_json_body_and_keeps_the_others_exact() {
+    // The number has more digits than an `f64` round trip would keep; the nested object's key order is not sorted.
+    let body = r#"{"model":"gpt-4o","temperature":0.70000000000000000001,"stream":false,"metadata":{"z":1,"a":2}}"#;
+    let raw: Box<serde_json::value::RawValue> = serde_json::from_str(body).unwrap();
+    let request = Request::new(Method::POST, "/chat/completions").json(&raw).unwrap().with_field("stream", serde_json::json!(true)).unwrap();
+    let sent = std::str::from_utf8(request.body().unwrap()).unwrap();
+    assert!(sent.contains(r#""stream":true"#), "{sent}");
+    assert!(!sent.contains("false"), "{sent}");
+    assert!(sent.contains(r#""temperature":0.70000000000000000001"#), "{sent}");
+    assert!(sent.contains(r#""metadata":{"z":1,"a":2}"#), "{sent}");
+    let value: serde_json::Value = serde_json::from_slice(request.body().unwrap()).unwrap();
+    assert_eq!(value["model"], "gpt-4o");
+    assert_eq!(value.as_object().unwrap().len(), 4);
+
+    let request = request.with_field("stream_options", serde_json::json!({"include_usage": true})).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(request.body().unwrap()).unwrap();
+    assert_eq!(value["stream_options"], serde_json::json!({"include_usage": true}));
+    assert_eq!(value["stream"], true);
+}
+
+#[test]
+fn with_field_without_a_body_starts_a_json_object() {
+    let request = Request::new(Method::POST, "/x").with_field("stream", serde_json::json!(true)).unwrap();
+    assert_eq!(request.body(), Some(&br#"{"stream":true}"#[..]));
+}
+
+#[test]
+fn with_field_rejects_bodies_it_cannot_set_a_field_in() {
+    let array = Request::new(Method::POST, "/x").json(&[1, 2]).unwrap();
+    let text = Request::new(Method::POST, "/x").text("application/sdp", "v=0");
+    for request in [array, text] {
+        let error = request.with_field("stream", serde_json::json!(true)).unwrap_err();
+        match &error {
+            Error::InvalidArgument { name: "body", reason } => assert!(reason.contains("`stream`"), "{reason}"),
+            other => panic!("expected `InvalidArgument`, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn payload_tells_the_body_kinds_apart() {
+    use sdk_runtime::RequestBody;
+    let json = Request::new(Method::POST, "/x").json(&serde_json::json!({"a": 1})).unwrap();
+    assert!(matches!(json.payload(), Some(RequestBody::Json(bytes)) if bytes.as_ref() == br#"{"a":1}"#));
+    let text = Request::new(Method::POST, "/realtime/calls").text("application/sdp", "v=0\r\n");
+    assert!(matches!(text.payload(), Some(RequestBody::Text { content_type, text }) if content_type == "application/sdp" && text == "v=0\r\n"));
+    assert_eq!(text.body(), None);
+    assert!(format!("{text:?}").contains("application/sdp"));
+    assert!(Request::new(Method::GET, "/x").payload().is_none());
+    // A later body replaces an earlier one.
+    let replaced = json.text("text/plain", "hi");
+    assert!(matches!(replaced.payload(), Some(RequestBody::Text { .. })));
+}

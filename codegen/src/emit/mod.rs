@@ -77,6 +77,45 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
+/// `#[cfg(any(feature = "a", ...))]` for the given feature indexes; nothing when empty.
+pub(crate) fn cfg_attr(api: &Api, features: &[usize]) -> Option<TokenStream> {
+    if features.is_empty() || api.features.is_empty() {
+        return None;
+    }
+    let names = features.iter().map(|i| &api.features[*i]);
+    Some(quote!(#[cfg(any(#(feature = #names),*))]))
+}
+
+/// Puts `cfg` on every item in `tokens`, so that one type's struct and all its impls come and
+/// go together.
+pub(crate) fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
+    let Some(cfg) = cfg else { return tokens };
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
+    let items = file.items.into_iter().map(|item| quote!(#cfg #item));
+    quote!(#(#items)*)
+}
+
+/// The Rust type of `ty` as seen from outside the generated crate `krate` (its library name),
+/// for tests that name the generated types.
+pub fn type_path(api: &Api, ty: &TypeRef, krate: &str) -> String {
+    // Named types are the only paths that start with `types::`; std and serde paths are absolute.
+    let text = self::ty(api, ty, From::Resources).to_string().replace(' ', "");
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("types::") {
+        let starts_path = at == 0 || !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+        out.push_str(&rest[..at]);
+        if starts_path {
+            out.push_str(krate);
+            out.push_str("::");
+        }
+        out.push_str("types::");
+        rest = &rest[at + "types::".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Where a type reference is written from: inside the `types` module, or from `resources`,
 /// which imports it as `types`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -93,6 +132,7 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::File => quote!(crate::runtime::File),
         TypeRef::Named(id) => {
             let name = ident(&api.ty(*id).name);
             match from {

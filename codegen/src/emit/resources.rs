@@ -4,24 +4,35 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{From, doc_attrs, ident, ty};
+use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
 use crate::ir::*;
+use crate::names;
 
 /// The whole `resources` module body.
 pub(crate) fn module(api: &Api) -> TokenStream {
-    let root_accessors = api.root.children.iter().map(|child| accessor(child, quote!(self)));
+    let root_accessors = api.root.children.iter().map(|child| {
+        let cfg = child.feature.and_then(|f| cfg_attr(api, &[f]));
+        let accessor = accessor(child, quote!(self));
+        quote!(#cfg #accessor)
+    });
     let root_methods = api.root.operations.iter().map(|i| operation(api, &api.operations[*i], quote!(self)));
     let mut structs = Vec::new();
     for child in &api.root.children {
-        resource(api, child, &mut structs);
+        let mut own = Vec::new();
+        resource(api, child, &mut own);
+        let cfg = child.feature.and_then(|f| cfg_attr(api, &[f]));
+        structs.push(gate(quote!(#(#own)*), cfg.as_ref()));
     }
     // Only import `types` when some signature names one, or the import would be unused.
     let names_a_type = api.operations.iter().any(|op| {
         op.query.is_some()
-            || op.body.as_ref().is_some_and(|(t, _, _)| names_type(t))
+            || op.body.as_ref().is_some_and(|b| names_type(&b.ty))
             || op.response.as_ref().is_some_and(names_type)
+            || op.stream.as_ref().is_some_and(|s| names_type(&s.event))
     });
-    let use_types = names_a_type.then(|| quote!(use crate::types;));
+    // With features, a build may leave out every operation that names a type.
+    let allow = (!api.features.is_empty()).then(|| quote!(#[allow(unused_imports)]));
+    let use_types = names_a_type.then(|| quote!(#allow use crate::types;));
     quote! {
         #![doc = " Resource handles that group the API's operations by path, starting from [`Client`](crate::Client)."]
         // Deprecated operations and types are still reachable; their users see the warnings.
@@ -83,9 +94,53 @@ fn resource(api: &Api, node: &Resource, out: &mut Vec<TokenStream>) {
     }
 }
 
+/// What a generated method returns.
+enum Output {
+    /// A `Call`: the decoded JSON type (or `()`, bytes, text) and the constructor that makes it.
+    Call(TokenStream, TokenStream),
+    /// A `StreamCall` of server-sent events of this type, and the body switch that asks for it.
+    Stream(TokenStream, Option<(String, Literal)>),
+}
+
+/// The methods of one operation: the operation itself, a `_multipart` twin when it also takes
+/// a form, and a `_stream` twin when it can answer with server-sent events.
 fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
-    let name = ident(&op.method_name);
+    let output = match (&op.response, op.raw_response) {
+        (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
+        (None, Some(RawResponse::Bytes)) => Output::Call(quote!(rt::Bytes), quote!(build_bytes)),
+        (None, Some(RawResponse::Text)) => Output::Call(quote!(::std::string::String), quote!(build_text)),
+        (None, None) => Output::Call(quote!(()), quote!(build_empty)),
+    };
+    let main = method(api, op, &client, &op.method_name, op.body.as_ref(), output, "");
+    let multipart = op.multipart_alternative.as_ref().map(|form| {
+        let output = match (&op.response, op.raw_response) {
+            (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
+            (None, Some(RawResponse::Bytes)) => Output::Call(quote!(rt::Bytes), quote!(build_bytes)),
+            (None, Some(RawResponse::Text)) => Output::Call(quote!(::std::string::String), quote!(build_text)),
+            (None, None) => Output::Call(quote!(()), quote!(build_empty)),
+        };
+        let name = format!("{}_multipart", names::unraw(&op.method_name));
+        method(api, op, &client, &name, Some(form), output, " The same operation with the body sent as a multipart form, for uploading files.")
+    });
+    let stream = op.stream.as_ref().map(|stream| {
+        let event = ty(api, &stream.event, From::Resources);
+        let name = format!("{}_stream", names::unraw(&op.method_name));
+        let note = match &stream.switch {
+            Some((field, _)) => format!(" The same operation answered with server-sent events; this sets `{field}` in the body to ask for them."),
+            None => " The same operation answered with server-sent events.".to_owned(),
+        };
+        method(api, op, &client, &name, op.body.as_ref(), Output::Stream(event, stream.switch.clone()), &note)
+    });
+    quote!(#main #multipart #stream)
+}
+
+fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Option<&Body>, output: Output, note: &str) -> TokenStream {
+    let name = ident(name);
     let mut doc = op.doc.clone().unwrap_or_default();
+    if !note.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(note.trim());
+    }
     let documented: Vec<&PathParam> = op.path_params.iter().filter(|p| p.doc.is_some()).collect();
     if !documented.is_empty() {
         doc.push_str("\n\n# Arguments\n");
@@ -94,9 +149,19 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
             doc.push_str(&format!("\n- `{}`: {text}", p.name));
         }
     }
-    doc.push_str("\n\nAwait the returned [`Call`](crate::Call) for the result, or set per-call options on it first.");
-    if op.paginated {
-        doc.push_str(" The answer is one page; `.auto_paginate()` on the call streams the items of every page.");
+    match &output {
+        Output::Call(..) => {
+            doc.push_str("\n\nAwait the returned [`Call`](crate::Call) for the result, or set per-call options on it first.");
+            if op.paginated {
+                doc.push_str(" The answer is one page; `.auto_paginate()` on the call streams the items of every page.");
+            }
+        }
+        Output::Stream(..) => doc.push_str(
+            "\n\nAwait the returned [`StreamCall`](crate::StreamCall) for a stream of events, or set per-call options on it first.",
+        ),
+    }
+    if op.admin {
+        doc.push_str("\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).");
     }
     if op.path_params.is_empty() {
         doc.push_str("\n\n# Errors\n\nWhatever sending the request or decoding its answer returns.");
@@ -119,10 +184,10 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         let params = ty(api, &TypeRef::Named(*id), From::Resources);
         args.push(quote!(#arg: &#params));
     }
-    if let Some((body_ty, arg, required)) = &op.body {
-        let arg = ident(arg);
-        let body_ty = ty(api, body_ty, From::Resources);
-        if *required {
+    if let Some(body) = body {
+        let arg = ident(&body.arg);
+        let body_ty = ty(api, &body.ty, From::Resources);
+        if body.required {
             args.push(quote!(#arg: &#body_ty));
         } else {
             args.push(quote!(#arg: ::std::option::Option<&#body_ty>));
@@ -157,34 +222,54 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         let arg = ident(arg);
         request = quote!(#request.query(#arg));
     }
+    if !op.fixed_query.is_empty() {
+        let pairs = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
+        request = quote!(#request.query(&[#(#pairs),*]));
+    }
+    if op.admin {
+        request = quote!(#request.admin());
+    }
     // The closure returns the finished request, or the argument error that stops the call.
-    let build = match &op.body {
-        Some((_, arg, true)) => {
-            let arg = ident(arg);
-            quote!(#request.json(#arg))
+    let encode = |arg: &proc_macro2::Ident, multipart: bool| if multipart { quote!(multipart(#arg)) } else { quote!(json(#arg)) };
+    let mut build = match body {
+        Some(body) if body.required => {
+            let arg = ident(&body.arg);
+            let encode = encode(&arg, body.multipart);
+            quote!(#request.#encode)
         }
-        Some((_, arg, false)) => {
-            let arg = ident(arg);
+        Some(body) => {
+            let arg = ident(&body.arg);
+            let encode = encode(&arg, body.multipart);
             quote! {{
                 let request = #request;
                 match #arg {
-                    ::std::option::Option::Some(#arg) => request.json(#arg),
+                    ::std::option::Option::Some(#arg) => request.#encode,
                     ::std::option::Option::None => ::std::result::Result::Ok(request),
                 }
             }}
         }
         None => quote!(::std::result::Result::Ok(#request)),
     };
-    let (output, constructor) = match &op.response {
-        Some(response) => (ty(api, response, From::Resources), quote!(build)),
-        None => (quote!(()), quote!(build_empty)),
+    let (returns, constructor) = match output {
+        Output::Call(output, constructor) => (quote!(rt::Call<#output>), quote!(rt::Call::#constructor)),
+        Output::Stream(event, switch) => {
+            if let (Some((field, value)), Some(_)) = (switch, body) {
+                let value = match value {
+                    Literal::String(s) => quote!(#s),
+                    Literal::Bool(b) => quote!(#b),
+                    Literal::Int(i) => quote!(#i),
+                };
+                build = quote!(#build.and_then(|request| request.with_field(#field, ::serde_json::json!(#value))));
+            }
+            (quote!(rt::StreamCall<#event>), quote!(rt::StreamCall::build))
+        }
     };
     quote! {
         #doc
         #deprecated
         #many_args
-        pub fn #name(&self, #(#args),*) -> rt::Call<#output> {
-            rt::Call::#constructor(#client, || #build)
+        pub fn #name(&self, #(#args),*) -> #returns {
+            #constructor(#client, || #build)
         }
     }
 }

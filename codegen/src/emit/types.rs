@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{From, doc_attrs, ident, ty};
+use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
 use crate::ir::*;
 use crate::names;
 
@@ -13,7 +13,8 @@ pub(crate) fn module(api: &Api) -> TokenStream {
     let items = api.sorted_types().into_iter().map(|t| {
         let def = type_def(api, t);
         let page = api.pages.iter().find(|p| api.ty(p.page).name == t.name).map(|p| paginated_impl(api, p));
-        quote!(#def #page)
+        let form = api.multipart.iter().find(|id| api.ty(**id).name == t.name).map(|id| multipart_impl(api, *id));
+        gate(quote!(#def #page #form), cfg_attr(api, &t.features).as_ref())
     });
     let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let helper = has_unions.then(decode_helper);
@@ -70,7 +71,7 @@ fn literal_tokens(literal: &Literal) -> TokenStream {
 }
 
 fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, s: &Struct) -> TokenStream {
-    let all_optional = s.fields.iter().all(Field::optional);
+    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
     let default = all_optional.then(|| quote!(Default,));
     // Properties with one value are not fields; a hand-written `Serialize` writes them.
     let derive_serialize = s.consts.is_empty().then(|| quote!(::serde::Serialize,));
@@ -126,6 +127,15 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
             }
         }
     });
+    let flatten = s.flatten.as_ref().map(|(field, inner)| {
+        let fname = ident(field);
+        let inner = ty(api, inner, From::Types);
+        quote! {
+            #[doc = " The variant the object is, next to the properties above."]
+            #[serde(flatten)]
+            pub #fname: #inner,
+        }
+    });
     let serialize = (!s.consts.is_empty()).then(|| struct_serialize(name, s));
     let constructor = (!all_optional).then(|| struct_new(api, name, s));
     let consts_doc = (!s.consts.is_empty()).then(|| {
@@ -150,6 +160,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
         #[derive(Debug, Clone, PartialEq, #default #derive_serialize ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
+            #flatten
             #extra
         }
         #constructor
@@ -167,6 +178,7 @@ fn needs_extra_filter(s: &Struct) -> bool {
 fn extra_filter_helper() -> TokenStream {
     quote! {
         /// Decodes a catch-all map, leaving out the keys that hold fixed values.
+        #[allow(dead_code, reason = "unused when the enabled features need no such map")]
         fn decode_map_without<'de, D, T>(
             deserializer: D,
             skip: &[&str],
@@ -190,7 +202,17 @@ fn extra_filter_helper() -> TokenStream {
 
 /// `new` with one argument per required field; everything optional starts empty.
 fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let fields: Vec<&Field> = s.fields.iter().collect();
+    // The flattened union is one more required argument.
+    let flattened = s.flatten.as_ref().map(|(field, ty)| Field {
+        name: field.clone(),
+        wire: String::new(),
+        ty: ty.clone(),
+        required: true,
+        nullable: false,
+        doc: None,
+        deprecated: false,
+    });
+    let fields: Vec<&Field> = s.fields.iter().chain(flattened.as_ref()).collect();
     constructor(api, name, &fields, s.extra.as_ref().map(|(field, _)| field.as_str()))
 }
 
@@ -696,6 +718,38 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     }
 }
 
+/// Writes a map's entries, or a flat struct's fields, as query pairs of their own.
+fn form_object(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    let mut target = ty;
+    while let TypeRef::Named(id) = target {
+        match &api.ty(*id).kind {
+            TypeKind::Alias(inner) => target = inner,
+            TypeKind::Struct(s) => {
+                let pushes = s.fields.iter().map(|f| {
+                    let wire = &f.wire;
+                    let fname = ident(&f.name);
+                    if f.optional() {
+                        quote! {
+                            if let ::std::option::Option::Some(field) = &#value.#fname {
+                                query.push(#wire, field);
+                            }
+                        }
+                    } else {
+                        quote!(query.push(#wire, &#value.#fname);)
+                    }
+                });
+                return quote!(#(#pushes)*);
+            }
+            _ => break,
+        }
+    }
+    quote! {
+        for (key, entry) in #value {
+            query.push(key, entry);
+        }
+    }
+}
+
 /// How many properties a variant's object must have: its required, non-nullable fields.
 fn required_count(api: &Api, v: &Variant) -> usize {
     let VariantBody::Type(t) = &v.body else { return 0 };
@@ -717,6 +771,7 @@ fn required_count(api: &Api, v: &Variant) -> usize {
 fn decode_helper() -> TokenStream {
     quote! {
         /// Decodes one union variant from JSON that has already been read.
+        #[allow(dead_code, reason = "unused when the enabled features include no union")]
         fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
         where
             T: ::serde::de::DeserializeOwned,
@@ -753,6 +808,14 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
                 );
             },
             QueryStyle::DeepObject => quote!(query.push_deep_object(#wire, #value);),
+            QueryStyle::Header => quote!(query.push_header(#wire, #value);),
+            QueryStyle::HeaderList => quote! {
+                query.push_header(
+                    #wire,
+                    #value.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
+                );
+            },
+            QueryStyle::FormObject => form_object(api, &q.field.ty, value),
         };
         if q.field.optional() {
             let body = push(quote!(value));
@@ -820,5 +883,110 @@ fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
                 &item.#id
             }
         }
+    }
+}
+
+/// `ToMultipart` for a struct sent as a `multipart/form-data` body: files become file parts,
+/// scalars text parts, lists repeated `name[]` parts, and objects JSON-encoded text parts.
+fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
+    let name = ident(&api.ty(id).name);
+    let TypeKind::Struct(s) = &api.ty(id).kind else { return TokenStream::new() };
+    let parts = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.optional() {
+            let part = multipart_part(api, &f.ty, &f.wire, quote!(value), 0);
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#fname {
+                    #part
+                }
+            }
+        } else {
+            multipart_part(api, &f.ty, &f.wire, quote!(&self.#fname), 0)
+        }
+    });
+    quote! {
+        impl crate::runtime::ToMultipart for #name {
+            fn to_multipart(
+                &self,
+                form: &mut crate::runtime::Multipart,
+            ) -> ::std::result::Result<(), crate::runtime::Error> {
+                #(#parts)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// The statements that add `value` (a reference to a `ty`) to `form` under `wire`.
+fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth: usize) -> TokenStream {
+    let json = quote!(form.json(#wire, #value)?;);
+    if depth > 8 {
+        return json;
+    }
+    match ty {
+        TypeRef::File => quote!(form.file(#wire, #value);),
+        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote!(form.text(#wire, #value);),
+        TypeRef::Json | TypeRef::Map(_) => json,
+        TypeRef::Box(inner) => multipart_part(api, inner, wire, quote!(&**#value), depth + 1),
+        TypeRef::Option(inner) => {
+            let part = multipart_part(api, inner, wire, quote!(item), depth + 1);
+            quote! {
+                if let ::std::option::Option::Some(item) = #value {
+                    #part
+                }
+            }
+        }
+        TypeRef::Vec(inner) => {
+            let item_wire = format!("{wire}[]");
+            let part = multipart_part(api, inner, &item_wire, quote!(item), depth + 1);
+            quote! {
+                for item in #value {
+                    #part
+                }
+            }
+        }
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Alias(inner) => multipart_part(api, inner, wire, value, depth + 1),
+            TypeKind::Enum(_) | TypeKind::OpenString(_) => quote!(form.text(#wire, #value);),
+            TypeKind::Const(l) => {
+                let literal = match l {
+                    Literal::String(s) => s.clone(),
+                    Literal::Bool(b) => b.to_string(),
+                    Literal::Int(i) => i.to_string(),
+                };
+                quote!(form.text(#wire, #literal);)
+            }
+            TypeKind::Union(u) => {
+                let union_name = ident(&api.ty(*id).name);
+                let arms = u.variants.iter().map(|v| {
+                    let vname = ident(&v.name);
+                    match &v.body {
+                        VariantBody::Literal(l) => {
+                            let literal = match l {
+                                Literal::String(s) => s.clone(),
+                                Literal::Bool(b) => b.to_string(),
+                                Literal::Int(i) => i.to_string(),
+                            };
+                            quote!(#union_name::#vname => form.text(#wire, #literal),)
+                        }
+                        VariantBody::Type(t) => {
+                            let part = multipart_part(api, t, wire, quote!(inner), depth + 1);
+                            quote!(#union_name::#vname(inner) => { #part })
+                        }
+                    }
+                });
+                let unknown = u.unknown.as_ref().map(|n| {
+                    let n = ident(n);
+                    quote!(#union_name::#n(inner) => { form.json(#wire, inner)?; })
+                });
+                quote! {
+                    match #value {
+                        #(#arms)*
+                        #unknown
+                    }
+                }
+            }
+            TypeKind::Struct(_) | TypeKind::Params(_) => json,
+        },
     }
 }

@@ -4,12 +4,14 @@
 //!
 //! Generated operations return a [`Call`], so the common case stays `op(args).await?`, while
 //! `.timeout(..)`, `.max_retries(..)`, `.header(..)`, `.with_response()` and, for list
-//! operations, `.auto_paginate()` are one method away.
+//! operations, `.auto_paginate()` are one method away. Operations that answer with a file
+//! return a `Call<Bytes>`, which can also be read as it arrives with `.bytes_stream()`.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
@@ -18,8 +20,8 @@ use super::error::Error;
 use super::request::Request;
 use super::response::Response;
 
-/// Turns a success body into the call's output type.
-pub(super) type Decoder<T> = fn(&[u8]) -> Result<T, serde_json::Error>;
+/// Turns a success body into the call's output type, or says why it cannot.
+pub(super) type Decoder<T> = fn(&Bytes) -> Result<T, String>;
 
 /// Settings that apply to one call only and override the client's.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +30,8 @@ pub(super) struct CallOptions {
     pub(super) max_retries: Option<u32>,
     pub(super) headers: Vec<(String, String)>,
     pub(super) query: Vec<(String, String)>,
+    /// The `Accept` header, when the call expects something other than the client's default of JSON.
+    pub(super) accept: Option<&'static str>,
 }
 
 /// A request that has not been sent yet. Await it for the decoded value.
@@ -47,18 +51,60 @@ impl<T: DeserializeOwned> Call<T> {
     /// Prepares a call whose success body is JSON for `T`. `build` runs at once; an error it
     /// returns is reported when the call is awaited.
     pub fn build(client: &Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call { client: client.clone(), request: build(), options: CallOptions::default(), decode: |body| serde_json::from_slice(body) }
+        Call::with_decoder(client, build(), None, |body| serde_json::from_slice(body).map_err(|error| error.to_string()))
     }
 }
 
 impl Call<()> {
     /// Prepares a call whose success body, if any, is ignored.
     pub fn build_empty(client: &Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
-        Call { client: client.clone(), request: build(), options: CallOptions::default(), decode: |_| Ok(()) }
+        Call::with_decoder(client, build(), None, |_| Ok(()))
+    }
+}
+
+impl Call<Bytes> {
+    /// Prepares a call whose success body is returned as it is, for files such as generated
+    /// audio or the content of an uploaded file.
+    ///
+    /// It asks for `application/octet-stream`, as OpenAI's own SDKs do for such endpoints.
+    pub fn build_bytes(client: &Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
+        Call::with_decoder(client, build(), Some("application/octet-stream"), |body| Ok(body.clone()))
+    }
+
+    /// Sends the call and yields the body in chunks as they arrive, rather than all at once.
+    ///
+    /// The call is retried like any other until an answer has a success status, and an error
+    /// status still becomes [`Error::Api`]. Once the body has started, nothing is retried, since
+    /// part of it has already been yielded: a connection that breaks then ends the stream with
+    /// [`Error::Transport`]. The call's timeout covers the whole body, so raise it for large ones.
+    pub fn bytes_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Send + Unpin + 'static {
+        let Call { client, request, options, .. } = self;
+        stream::once(async move {
+            let request = request?;
+            let (response, _) = client.open(&request, &options).await?;
+            Ok::<_, Error>(response.bytes_stream().map_err(Error::Transport))
+        })
+        .try_flatten()
+        .boxed()
+    }
+}
+
+impl Call<String> {
+    /// Prepares a call whose success body is text, such as a transcript in the `text`, `srt`
+    /// or `vtt` format.
+    ///
+    /// A body that is not valid UTF-8 fails with [`Error::Decode`].
+    pub fn build_text(client: &Client, build: impl FnOnce() -> Result<Request, Error>) -> Self {
+        Call::with_decoder(client, build(), None, |body| std::str::from_utf8(body).map(str::to_owned).map_err(|error| error.to_string()))
     }
 }
 
 impl<T> Call<T> {
+    /// The one constructor behind the public ones, which differ only in how they read the body and what they accept.
+    fn with_decoder(client: &Client, request: Result<Request, Error>, accept: Option<&'static str>, decode: Decoder<T>) -> Self {
+        Call { client: client.clone(), request, options: CallOptions { accept, ..CallOptions::default() }, decode }
+    }
+
     /// Gives up on one attempt after `timeout` (the client's default is 10 minutes).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);

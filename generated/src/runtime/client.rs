@@ -4,6 +4,7 @@
 //! retrying, and the response into a typed value or an [`Error`].
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,15 +14,22 @@ use serde::de::DeserializeOwned;
 
 use super::call::{Call, CallOptions, Decoder};
 use super::error::{ApiError, Error};
-use super::request::Request;
+use super::request::{Request, RequestBody};
 use super::response::{Response, ResponseMeta};
 use super::retry::{self, RetryPolicy};
 
 /// Names whichever crate holds this copy of the runtime.
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
-/// Shown in place of the API key wherever a value is formatted with `Debug`.
+/// Shown in place of a key wherever a value is formatted with `Debug`.
 const REDACTED: &str = "<redacted>";
+
+/// Why a request that needs the API key could not be sent; the key itself never appears in a message, because messages end up in logs.
+const MISSING_API_KEY: &str = "missing API key: set `OPENAI_API_KEY` or call `ClientBuilder::api_key`";
+
+/// Why a request that needs the admin key could not be sent.
+const MISSING_ADMIN_KEY: &str =
+    "missing admin key: this operation needs one; set `OPENAI_ADMIN_KEY` or call `ClientBuilder::admin_key`";
 
 /// How long one attempt may take, as in OpenAI's own SDKs.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -45,6 +53,10 @@ struct Inner {
     project: Option<String>,
     /// Sent with every request; built once in [`ClientBuilder::build`] so that an invalid value fails there and not on the first call.
     headers: HeaderMap,
+    /// `Bearer <API key>`, sent with every request that is not marked admin.
+    api_authorization: Option<HeaderValue>,
+    /// `Bearer <admin key>`, sent with requests marked with [`Request::admin`].
+    admin_authorization: Option<HeaderValue>,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -82,12 +94,38 @@ impl Client {
 
     /// Sends `request`, retries as the policy allows, and decodes the final answer.
     ///
-    /// This is the one place a request leaves the client. Each attempt reads the whole body, so
-    /// that a connection dropped halfway through a response is retried like any other transport
-    /// failure. Nothing here logs the API key or a body.
+    /// The body is read inside the retry loop, so that a connection dropped halfway through a
+    /// response is retried like any other transport failure.
     pub(super) async fn execute<T>(&self, request: &Request, options: &CallOptions, decode: Decoder<T>) -> Result<Response<T>, Error> {
+        let (body, meta) = self.retry_loop(request, options, reqwest::Response::bytes).await?;
+        match decode(&body) {
+            Ok(value) => Ok(Response::new(value, meta)),
+            Err(message) => Err(Error::decode(meta.status, meta.request_id, message, &body)),
+        }
+    }
+
+    /// Sends `request`, retries as the policy allows until an answer has a success status, and
+    /// returns that answer with its body unread, for streaming.
+    ///
+    /// Nothing is retried once the body is being read, because its first bytes may already have
+    /// reached the caller.
+    pub(super) async fn open(&self, request: &Request, options: &CallOptions) -> Result<(reqwest::Response, ResponseMeta), Error> {
+        self.retry_loop(request, options, |response| std::future::ready(Ok(response))).await
+    }
+
+    /// The retry loop that every call goes through; it is the one place a request leaves the client.
+    ///
+    /// Each attempt builds the request afresh, because a multipart body is consumed by sending it.
+    /// A success answer is handed to `read`, whose failure counts as a transport failure of that
+    /// attempt; an error answer is read whole here and becomes [`Error::Api`] unless it is retried.
+    /// Nothing here logs a key or a body.
+    async fn retry_loop<B, R, Fut>(&self, request: &Request, options: &CallOptions, read: R) -> Result<(B, ResponseMeta), Error>
+    where
+        R: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<B, reqwest::Error>>,
+    {
         let url = self.url(request, &options.query)?;
-        let headers = self.headers(request, &options.headers)?;
+        let headers = self.headers(request, options.accept, request.headers().iter().chain(&options.headers))?;
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
         let method = request.method();
@@ -95,16 +133,23 @@ impl Client {
         let mut retries = 0;
         loop {
             let attempt = retries + 1;
-            tracing::debug!(%method, %path, attempt, "sending request");
             let mut builder = self.inner.http.request(method.clone(), url.clone()).headers(headers.clone()).timeout(timeout);
-            if let Some(body) = request.body() {
-                builder = builder.body(body.to_vec());
-            }
+            builder = match request.payload() {
+                None => builder,
+                Some(RequestBody::Json(bytes)) => builder.body(bytes.clone()),
+                Some(RequestBody::Text { text, .. }) => builder.body(text.clone()),
+                Some(RequestBody::Multipart(form)) => builder.multipart(form.to_form()?),
+            };
+            tracing::debug!(%method, %path, attempt, "sending request");
             let outcome = match builder.send().await {
                 Ok(response) => {
                     let status = response.status();
                     let response_headers = response.headers().clone();
-                    response.bytes().await.map(|body| (status, response_headers, body))
+                    if status.is_success() {
+                        read(response).await.map(|body| (status, response_headers, Answer::Success(body)))
+                    } else {
+                        response.bytes().await.map(|body| (status, response_headers, Answer::Failure(body)))
+                    }
                 }
                 Err(error) => Err(error),
             };
@@ -125,13 +170,13 @@ impl Client {
             let meta = ResponseMeta::from_headers(status.as_u16(), &response_headers, attempt);
             // `-` stands for a response without an `x-request-id` header.
             let request_id = meta.request_id.as_deref().unwrap_or("-");
-            if status.is_success() {
-                tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "response");
-                return match decode(&body) {
-                    Ok(value) => Ok(Response::new(value, meta)),
-                    Err(error) => Err(Error::decode(status, meta.request_id, &error, &body)),
-                };
-            }
+            let body = match body {
+                Answer::Success(body) => {
+                    tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "response");
+                    return Ok((body, meta));
+                }
+                Answer::Failure(body) => body,
+            };
             let error = ApiError::from_response(status, &response_headers, &body);
             if retries < max_retries && retry::should_retry(status, &response_headers, error.code.as_deref()) {
                 let delay = self.inner.retry.delay(retries, Some(&response_headers));
@@ -153,11 +198,40 @@ impl Client {
         }
     }
 
-    /// The client's headers, plus `Content-Type` for a body and the call's own headers.
-    fn headers(&self, request: &Request, extra: &[(String, String)]) -> Result<HeaderMap, Error> {
+    /// The client's headers, plus the credential the request needs, `Accept` when the call
+    /// expects something other than JSON, `Content-Type` for a body, header parameters and the
+    /// call's own headers.
+    ///
+    /// A missing credential fails here, before anything is sent.
+    fn headers<'h>(
+        &self,
+        request: &Request,
+        accept: Option<&'static str>,
+        extra: impl Iterator<Item = &'h (String, String)>,
+    ) -> Result<HeaderMap, Error> {
         let mut headers = self.inner.headers.clone();
-        if request.body().is_some() {
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let authorization = if request.is_admin() {
+            self.inner.admin_authorization.clone().ok_or_else(|| Error::Config(MISSING_ADMIN_KEY.to_owned()))?
+        } else {
+            self.inner.api_authorization.clone().ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?
+        };
+        headers.insert(header::AUTHORIZATION, authorization);
+        if let Some(accept) = accept {
+            headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
+        }
+        match request.payload() {
+            Some(RequestBody::Json(_)) => {
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            Some(RequestBody::Text { content_type, .. }) => {
+                let value = HeaderValue::try_from(content_type.as_str()).map_err(|_| Error::InvalidArgument {
+                    name: "body",
+                    reason: format!("`{}` is not a valid content type", content_type.escape_debug()),
+                })?;
+                headers.insert(header::CONTENT_TYPE, value);
+            }
+            // reqwest writes the multipart content type itself, because it carries the form's boundary.
+            Some(RequestBody::Multipart(_)) | None => {}
         }
         for (name, value) in extra {
             let invalid = |what: &str| Error::InvalidArgument { name: "header", reason: format!("`{}` is not a valid header {what}", name.escape_debug()) };
@@ -191,11 +265,18 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("api_key", &REDACTED)
+            .field("api_key", &self.inner.api_authorization.as_ref().map(|_| REDACTED))
+            .field("admin_key", &self.inner.admin_authorization.as_ref().map(|_| REDACTED))
             .field("organization", &self.inner.organization)
             .field("project", &self.inner.project)
             .finish_non_exhaustive()
     }
+}
+
+/// What one attempt got back: a success answer as `read` made it, or an error answer's whole body.
+enum Answer<B> {
+    Success(B),
+    Failure(bytes::Bytes),
 }
 
 /// Configures and builds a [`Client`].
@@ -205,6 +286,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: String,
     api_key: Option<String>,
+    admin_key: Option<String>,
     organization: Option<String>,
     project: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -220,6 +302,7 @@ impl ClientBuilder {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
             api_key: None,
+            admin_key: None,
             organization: None,
             project: None,
             http_client: None,
@@ -229,7 +312,7 @@ impl ClientBuilder {
         }
     }
 
-    /// Reads `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` from the process environment.
+    /// Reads `OPENAI_API_KEY`, `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` from the process environment.
     #[must_use]
     pub fn env(self) -> Self {
         self.env_with(|name| std::env::var(name).ok())
@@ -243,6 +326,9 @@ impl ClientBuilder {
         let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
         if let Some(api_key) = read("OPENAI_API_KEY") {
             self.api_key = Some(api_key);
+        }
+        if let Some(admin_key) = read("OPENAI_ADMIN_KEY") {
+            self.admin_key = Some(admin_key);
         }
         if let Some(base_url) = read("OPENAI_BASE_URL") {
             self.base_url = base_url;
@@ -260,6 +346,13 @@ impl ClientBuilder {
     #[must_use]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets the admin key sent as `Authorization: Bearer <key>` with the requests that need it (see [`Request::admin`]).
+    #[must_use]
+    pub fn admin_key(mut self, admin_key: impl Into<String>) -> Self {
+        self.admin_key = Some(admin_key.into());
         self
     }
 
@@ -323,26 +416,21 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] when there is no API key, when the base URL is not an absolute `http` or `https` URL, or when a setting cannot be sent as a header.
+    /// Fails with [`Error::Config`] when there is neither an API key nor an admin key, when the base URL is not an absolute `http` or `https` URL, or when a setting cannot be sent as a header.
+    /// A client with only one of the keys can be built; a request that needs the other fails when it is sent.
     pub fn build(self) -> Result<Client, Error> {
-        let api_key = self.api_key.filter(|key| !key.is_empty()).ok_or_else(|| {
-            Error::Config(
-                "missing API key: set `OPENAI_API_KEY` or call `ClientBuilder::api_key`".to_owned(),
-            )
-        })?;
+        let api_key = self.api_key.filter(|key| !key.is_empty());
+        let admin_key = self.admin_key.filter(|key| !key.is_empty());
+        if api_key.is_none() && admin_key.is_none() {
+            return Err(Error::Config(
+                "missing API key: set `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY` for admin operations), or call `ClientBuilder::api_key` or `ClientBuilder::admin_key`".to_owned(),
+            ));
+        }
         let base_url = parse_base_url(&self.base_url)?;
+        let api_authorization = api_key.map(|key| authorization(&key, "API key")).transpose()?;
+        let admin_authorization = admin_key.map(|key| authorization(&key, "admin key")).transpose()?;
 
         let mut headers = HeaderMap::new();
-        // The key never appears in the message, because error messages end up in logs.
-        let mut authorization =
-            HeaderValue::try_from(format!("Bearer {api_key}")).map_err(|_| {
-                Error::Config(
-                    "invalid API key: it contains characters not allowed in an HTTP header"
-                        .to_owned(),
-                )
-            })?;
-        authorization.set_sensitive(true);
-        headers.insert(header::AUTHORIZATION, authorization);
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         for (name, value, setting) in [
@@ -370,6 +458,8 @@ impl ClientBuilder {
                 organization: self.organization,
                 project: self.project,
                 headers,
+                api_authorization,
+                admin_authorization,
                 timeout: self.timeout,
                 retry: self.retry,
             }),
@@ -382,12 +472,23 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field("admin_key", &self.admin_key.as_ref().map(|_| REDACTED))
             .field("organization", &self.organization)
             .field("project", &self.project)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
+}
+
+/// The `Authorization` value for `key`, marked sensitive so that `reqwest` and `http` keep it out of their `Debug` output.
+///
+/// `what` names the key in the error, which never quotes the key itself, because error messages end up in logs.
+fn authorization(key: &str, what: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::try_from(format!("Bearer {key}"))
+        .map_err(|_| Error::Config(format!("invalid {what}: it contains characters not allowed in an HTTP header")))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Checks that `base_url` is an absolute `http` or `https` URL that a path can be appended to, and returns it without a trailing `/`.

@@ -51,9 +51,19 @@ pub enum Error {
         reason: String,
     },
 
-    /// The client could not be built from its configuration.
+    /// The client could not be built from its configuration, or lacks a credential that the request needs.
     #[error("invalid client configuration: {0}")]
     Config(String),
+
+    /// A file to upload could not be read.
+    #[error("could not read `{name}`: {source}")]
+    Io {
+        /// The path or file name of what was being read.
+        name: String,
+        /// What the operating system reported.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -94,17 +104,17 @@ impl Error {
         }
     }
 
-    /// Builds [`Error::Decode`] for a success body that `serde_json` rejected.
+    /// Builds [`Error::Decode`] for a success body, or a part of one, that did not decode.
     pub(super) fn decode(
-        status: StatusCode,
+        status: u16,
         request_id: Option<String>,
-        error: &serde_json::Error,
+        message: impl fmt::Display,
         body: &[u8],
     ) -> Self {
         Error::Decode {
-            status: status.as_u16(),
+            status,
             request_id,
-            message: error.to_string(),
+            message: message.to_string(),
             snippet: snippet(body),
         }
     }
@@ -199,17 +209,40 @@ impl ApiError {
             rate_limit: RateLimit::from_headers(headers),
         };
         match envelope {
-            Some(Value::Object(fields)) => {
-                error.message = text(fields.get("message")).unwrap_or_else(fallback);
-                error.r#type = text(fields.get("type"));
-                error.param = text(fields.get("param"));
-                error.code = text(fields.get("code"));
-            }
+            Some(Value::Object(fields)) => error.fill(&fields, fallback),
             // Some gateways put a bare string where the object should be.
             Some(Value::String(message)) if !message.is_empty() => error.message = message,
             _ => error.message = fallback(),
         }
         error
+    }
+
+    /// Reads the `error` object of an event in a stream whose response had `status`, `request_id` and `rate_limit`.
+    pub(super) fn from_event(
+        status: u16,
+        request_id: Option<String>,
+        rate_limit: RateLimit,
+        fields: &serde_json::Map<String, Value>,
+    ) -> Self {
+        let mut error = ApiError {
+            status,
+            message: String::new(),
+            r#type: None,
+            param: None,
+            code: None,
+            request_id,
+            rate_limit,
+        };
+        error.fill(fields, || "the stream reported an error".to_owned());
+        error
+    }
+
+    /// Takes message, type, param and code from the fields of an `error` object, and the message from `fallback` when the object has none.
+    fn fill(&mut self, fields: &serde_json::Map<String, Value>, fallback: impl FnOnce() -> String) {
+        self.message = text(fields.get("message")).unwrap_or_else(fallback);
+        self.r#type = text(fields.get("type"));
+        self.param = text(fields.get("param"));
+        self.code = text(fields.get("code"));
     }
 }
 

@@ -1,0 +1,285 @@
+//! `cargo xtask whole-spec`: OpenAI's whole published spec, exactly as published, through the
+//! generator, then built, linted and tested as a crate of its own:
+//!
+//! 1. generate it into a folder outside the workspace, with a test file that decodes every
+//!    example response the spec carries into its operation's type;
+//! 2. `cargo build` it (all features, then `fine-tuning` alone), `cargo clippy -D warnings`
+//!    on it, and run that test;
+//! 3. print what it produced: operations, types, lines, and the time and peak memory of each
+//!    step, measured with GNU time when the machine has it.
+//!
+//! Examples the published spec gets wrong are listed in `tests/whole-spec/known-examples.txt`
+//! with the reason; the test fails when the list and reality part ways, in either direction.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use serde_json::Value;
+
+use crate::project_root;
+
+struct Options {
+    specs: Vec<PathBuf>,
+    build: bool,
+}
+
+fn parse(args: &[String]) -> anyhow::Result<Options> {
+    let mut options = Options { specs: Vec::new(), build: true };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--spec" => options.specs.push(PathBuf::from(args.next().context("`--spec` needs a path")?)),
+            "--no-build" => options.build = false,
+            other => bail!("unknown argument `{other}` to `whole-spec`; expected --spec PATH or --no-build"),
+        }
+    }
+    if options.specs.is_empty() {
+        let shared = project_root().parent().map(|p| p.join("shared/specs")).unwrap_or_default();
+        options.specs = vec![shared.join("openai-openapi.yaml"), shared.join("openai-openapi-2026-07-15.yaml")];
+    }
+    Ok(options)
+}
+
+/// Runs the checks for each spec; a missing default spec is reported and skipped.
+pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
+    let options = parse(args)?;
+    let mut ok = true;
+    for spec in &options.specs {
+        if !spec.is_file() {
+            eprintln!("==> {} is not here: the whole-spec checks for it were NOT run", spec.display());
+            continue;
+        }
+        ok &= check(spec, options.build)?;
+    }
+    Ok(ok)
+}
+
+/// What one measured command took.
+struct Measured {
+    ok: bool,
+    seconds: f64,
+    peak_mb: Option<f64>,
+}
+
+fn check(spec: &Path, build: bool) -> anyhow::Result<bool> {
+    let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
+    eprintln!("==> whole spec: {}", spec.display());
+    let text = std::fs::read_to_string(spec).with_context(|| format!("cannot read {}", spec.display()))?;
+    let label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+
+    let started = Instant::now();
+    let generated = match codegen::generate(&label, &text) {
+        Ok(generated) => generated,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(false);
+        }
+    };
+    let generate_seconds = started.elapsed().as_secs_f64();
+    eprintln!("{} warnings", generated.warnings.len());
+
+    let out = std::env::temp_dir().join(format!("sdk-whole-spec-{name}"));
+    let _ = std::fs::remove_dir_all(&out);
+    for file in &generated.files {
+        let path = out.join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("files live in folders"))?;
+        std::fs::write(&path, &file.contents)?;
+    }
+    std::fs::copy(project_root().join("Cargo.lock"), out.join("Cargo.lock"))?;
+    let lines: usize = generated.files.iter().map(|f| f.contents.lines().count()).sum();
+
+    let doc = codegen::load(&label, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let known_path = project_root().join("tests/whole-spec/known-examples.txt");
+    let known = std::fs::read_to_string(&known_path).unwrap_or_default();
+    let (test, not_json) = examples_test(&generated.api, &doc, &known);
+    std::fs::create_dir_all(out.join("tests"))?;
+    std::fs::write(out.join("tests/examples.rs"), test)?;
+    // The generated crate's dev-dependency for the test.
+    let manifest = out.join("Cargo.toml");
+    let mut cargo_toml = std::fs::read_to_string(&manifest)?;
+    cargo_toml.push_str("\n[dev-dependencies]\nserde_json = \"1\"\n");
+    std::fs::write(&manifest, cargo_toml)?;
+
+    let api = &generated.api;
+    let summary = format!(
+        "{name}: {} operations, {} types, {} lines in {} files, generated in {:.2} s",
+        api.operations.len(),
+        api.types.len(),
+        lines,
+        generated.files.len(),
+        generate_seconds
+    );
+    if !build {
+        eprintln!("{summary}\ngenerated into {} (not built)", out.display());
+        return Ok(true);
+    }
+
+    let target = project_root().join("target/whole-spec");
+    let cargo = |args: &[&str]| {
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command.current_dir(&out).env("CARGO_TARGET_DIR", &target).args(args);
+        command
+    };
+    // Dependencies are built first so that the timings below are the generated crate's own.
+    let fetch = measure("dependencies", cargo(&["build", "--offline", "--lib", "--no-default-features"]))?;
+    let touch = || std::fs::write(out.join("src/lib.rs"), std::fs::read(out.join("src/lib.rs")).unwrap_or_default());
+    touch()?;
+    let full = measure("cargo build (all features)", cargo(&["build", "--offline"]))?;
+    touch()?;
+    let fine_tuning = measure(
+        "cargo build --no-default-features --features fine-tuning",
+        cargo(&["build", "--offline", "--no-default-features", "--features", "fine-tuning"]),
+    )?;
+    let clippy = measure("cargo clippy --all-targets -- -D warnings", cargo(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]))?;
+    let examples = measure("cargo test --test examples", cargo(&["test", "--offline", "--test", "examples", "--", "--nocapture"]))?;
+
+    let row = |m: &Measured| match m.peak_mb {
+        Some(mb) => format!("{:.1} s, peak {:.0} MB{}", m.seconds, mb, if m.ok { "" } else { " (FAILED)" }),
+        None => format!("{:.1} s{}", m.seconds, if m.ok { "" } else { " (FAILED)" }),
+    };
+    eprintln!("==> {summary}");
+    eprintln!("    build, all features:        {}", row(&full));
+    eprintln!("    build, fine-tuning only:    {}", row(&fine_tuning));
+    eprintln!("    clippy -D warnings:         {}", row(&clippy));
+    eprintln!("    examples test:              {}", row(&examples));
+    eprintln!("    examples that are not JSON: {not_json}");
+    Ok(fetch.ok && full.ok && fine_tuning.ok && clippy.ok && examples.ok)
+}
+
+/// Runs `command` under GNU time when available, for its peak memory.
+fn measure(name: &str, mut command: Command) -> anyhow::Result<Measured> {
+    eprintln!("==> {name}");
+    let gnu_time = Path::new("/usr/bin/time");
+    let report = std::env::temp_dir().join(format!("sdk-whole-spec-time-{}", std::process::id()));
+    let started = Instant::now();
+    let status = if gnu_time.is_file() {
+        let program = command.get_program().to_owned();
+        let mut timed = Command::new(gnu_time);
+        timed.arg("-f").arg("%M").arg("-o").arg(&report).arg(program).args(command.get_args());
+        if let Some(dir) = command.get_current_dir() {
+            timed.current_dir(dir);
+        }
+        for (key, value) in command.get_envs() {
+            match value {
+                Some(value) => timed.env(key, value),
+                None => timed.env_remove(key),
+            };
+        }
+        timed.status()?
+    } else {
+        command.status()?
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let peak_mb = std::fs::read_to_string(&report).ok().and_then(|t| t.lines().last()?.trim().parse::<f64>().ok()).map(|kb| kb / 1024.0);
+    let _ = std::fs::remove_file(&report);
+    if !status.success() {
+        eprintln!("==> {name} failed ({status})");
+    }
+    Ok(Measured { ok: status.success(), seconds, peak_mb })
+}
+
+/// The test file that decodes every example, and how many examples were not JSON at all.
+///
+/// Examples are sorted into: JSON (decoded by the test), almost-JSON the repair makes parse
+/// (trailing commas, Python's `None`; decoded too), server-sent events (each `data:` line
+/// decoded into the event type), and text that is no JSON at all (counted, listed).
+fn examples_test(api: &codegen::ir::Api, doc: &codegen::load::Document, known: &str) -> (String, usize) {
+    let krate = api.crate_name.replace('-', "_");
+    let mut cases = String::new();
+    let mut not_json = Vec::new();
+    for example in codegen::examples::responses(doc) {
+        let Some(op) = api.operations.iter().find(|o| o.id == example.operation) else { continue };
+        let label = format!("{} {}", example.operation, example.title).trim().to_owned();
+        let text = example.response.trim();
+        let events = text.starts_with("data:") || text.starts_with("event:");
+        if events {
+            let Some(stream) = &op.stream else { continue };
+            let event = codegen::emit::type_path(api, &stream.event, &krate);
+            for (i, data) in text.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).enumerate() {
+                if data == "[DONE]" {
+                    continue;
+                }
+                match parse_json(data) {
+                    Some(json) => {
+                        let _ = writeln!(cases, "    ({:?}, decode::<{event}>, {}),", format!("{label} event {i}"), raw(&json));
+                    }
+                    None => not_json.push(format!("{label} event {i}")),
+                }
+            }
+            continue;
+        }
+        let Some(response) = &op.response else { continue };
+        let ty = codegen::emit::type_path(api, response, &krate);
+        match parse_json(text) {
+            Some(json) => {
+                let _ = writeln!(cases, "    ({label:?}, decode::<{ty}>, {}),", raw(&json));
+            }
+            None => not_json.push(label),
+        }
+    }
+    let known_lines: BTreeSet<&str> = known.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let known_list: String = known_lines.iter().map(|l| format!("    {l:?},\n")).collect();
+    let not_json_list: String = not_json.iter().map(|l| format!("    {:?},\n", format!("{l}: not JSON"))).collect();
+    let test = format!(
+        r#"//! @generated by `cargo xtask whole-spec`: every example response of the spec, decoded into its
+//! operation's type. Failures must match `tests/whole-spec/known-examples.txt` in the generator's
+//! repository, which says why the spec gets each one wrong.
+
+type Case = (&'static str, fn(&str) -> Result<(), String>, &'static str);
+
+fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> {{
+    serde_json::from_str::<T>(json).map(|_| ()).map_err(|e| e.to_string())
+}}
+
+const CASES: &[Case] = &[
+{cases}];
+
+const NOT_JSON: &[&str] = &[
+{not_json_list}];
+
+const KNOWN: &[&str] = &[
+{known_list}];
+
+#[test]
+fn every_example_decodes_or_is_a_known_spec_mistake() {{
+    let mut failures: Vec<String> = NOT_JSON.iter().map(|s| s.to_string()).collect();
+    let mut decoded = 0;
+    for (label, decode, json) in CASES {{
+        match decode(json) {{
+            Ok(()) => decoded += 1,
+            Err(error) => {{
+                eprintln!("{{label}}: {{error}}");
+                failures.push(format!("{{label}}: does not decode"));
+            }}
+        }}
+    }}
+    failures.sort();
+    eprintln!("{{decoded}} of {{}} JSON examples decoded; {{}} examples are not JSON", CASES.len(), NOT_JSON.len());
+    let known: Vec<String> = KNOWN.iter().map(|line| line.split(" -- ").next().unwrap_or(line).trim().to_string()).collect();
+    let unexpected: Vec<&String> = failures.iter().filter(|f| !known.contains(f)).collect();
+    let fixed: Vec<&String> = known.iter().filter(|k| !failures.contains(k)).collect();
+    assert!(unexpected.is_empty() && fixed.is_empty(), "new failures: {{unexpected:#?}}\nlisted but now fine: {{fixed:#?}}");
+}}
+"#
+    );
+    (test, not_json.len())
+}
+
+/// The JSON value of an example, repaired if that is what it takes.
+fn parse_json(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok().or_else(|| serde_json::from_str(&codegen::examples::repair_json(text)).ok())
+}
+
+/// A raw string literal holding the value as compact JSON.
+fn raw(json: &Value) -> String {
+    let text = json.to_string();
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}
