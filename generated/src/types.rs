@@ -3,7 +3,7 @@
 //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
 #![allow(deprecated)]
-/// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`; among objects, variants that require more properties are tried first.
+/// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoOrInteger {
     /// The value `"auto"`.
@@ -51,7 +51,7 @@ impl ::std::convert::From<i64> for AutoOrInteger {
     }
 }
 
-/// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`; among objects, variants that require more properties are tried first.
+/// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoOrNumber {
     /// The value `"auto"`.
@@ -436,7 +436,7 @@ impl ::serde::Serialize for EvalItem {
 
 /// Message content: a single content item or a list of them. Text may hold template strings.
 ///
-/// Values go to the first variant that accepts their JSON type, in this order: `Item`, `Array`; among objects, variants that require more properties are tried first.
+/// Values go to the first variant that accepts their JSON type, in this order: `Item`, `Array`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalItemContent {
     Item(EvalItemContentItem),
@@ -497,8 +497,9 @@ pub type EvalItemContentArray = ::std::vec::Vec<EvalItemContentItem>;
 
 /// One piece of message content: plain text, input text, output text, an image or audio.
 ///
-/// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `EvalItemContentText`; among objects, variants that require more properties are tried first.
+/// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `EvalItemContentText`.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum EvalItemContentItem {
     EvalItemContentText(EvalItemContentText),
     InputTextContent(InputTextContent),
@@ -1732,6 +1733,7 @@ impl<'de> ::serde::Deserialize<'de> for FineTuningJobStatus {
 
 /// Decoding picks the variant by the object's `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Grader {
     StringCheck(GraderStringCheck),
     TextSimilarity(GraderTextSimilarity),
@@ -1931,6 +1933,7 @@ impl ::serde::Serialize for GraderMulti {
 ///
 /// Decoding picks the variant by the object's `type` property.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GraderMultiGraders {
     StringCheck(GraderStringCheck),
     TextSimilarity(GraderTextSimilarity),

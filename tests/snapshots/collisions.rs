@@ -464,8 +464,9 @@ pub mod types {
         }
     }
 
-    /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`, `Error`; among objects, variants that require more properties are tried first.
+    /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`, `Error`.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum Value {
         String(String),
         Integer(i64),

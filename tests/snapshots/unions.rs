@@ -56,7 +56,7 @@ pub mod types {
     #![allow(deprecated)]
     /// `auto` or a count.
     ///
-    /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`; among objects, variants that require more properties are tried first.
+    /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`.
     #[derive(Debug, Clone, PartialEq)]
     pub enum AutoOrInteger {
         /// The value `"auto"`.
@@ -106,7 +106,7 @@ pub mod types {
 
     /// `auto` or a multiplier; the `auto` branch has no `type`.
     ///
-    /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`; among objects, variants that require more properties are tried first.
+    /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`.
     #[derive(Debug, Clone, PartialEq)]
     pub enum AutoOrNumber {
         /// The value `"auto"`.
@@ -201,8 +201,9 @@ pub mod types {
 
     /// A plain string, a tagged part, or a list of parts.
     ///
-    /// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `String`, `Array`; among objects, variants that require more properties are tried first.
+    /// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `String`, `Array`.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum Content {
         String(::std::string::String),
         TextPart(TextPart),
@@ -334,6 +335,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `Coordinates`, `Address`; among objects, variants that require more properties are tried first.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum Location {
         Coordinates(LocationCoordinates),
         Address(LocationAddress),
@@ -436,6 +438,7 @@ pub mod types {
     ///
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum Part {
         TextPart(TextPart),
         ImagePart(ImagePart),
@@ -500,6 +503,7 @@ pub mod types {
     ///
     /// Decoding picks the variant by the object's `pet_type` property.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum Pet {
         Cat(Cat),
         Dog(Dog),
@@ -562,6 +566,7 @@ pub mod types {
     ///
     /// Decoding picks the variant by the object's `kind` property.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum Shape {
         Circle(Circle),
         Square(Square),
@@ -671,6 +676,7 @@ pub mod types {
     ///
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
     pub enum ShapeRequestEvent {
         Progress(ShapeRequestEventProgress),
         Done(ShapeRequestEventDone),
@@ -859,7 +865,7 @@ pub mod types {
 
     /// A string or an integer.
     ///
-    /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`; among objects, variants that require more properties are tried first.
+    /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`.
     #[derive(Debug, Clone, PartialEq)]
     pub enum StringOrInteger {
         String(::std::string::String),

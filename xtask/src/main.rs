@@ -91,7 +91,10 @@ fn test(args: &[String]) -> anyhow::Result<bool> {
             "cargo clippy --workspace --all-targets -- -D warnings",
             cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         )?
-        && standalone()?;
+        && standalone()?
+        // Last, because it is the slowest: the whole published spec (skipped, and said so,
+        // where ../shared/specs is absent).
+        && whole_spec::run(&[])?;
     if ok {
         eprintln!("==> all tests passed");
     }

@@ -66,10 +66,74 @@ fn features_table(api: &Api) -> String {
     table
 }
 
+/// The `types` module, rendered type by type on every core: parsing one huge token stream and
+/// printing one huge syntax tree is most of the generator's time and memory on a large spec,
+/// while rendering each type on its own keeps both small and spreads them over the threads.
+/// The result is the same text, because prettyplease prints items independently.
+fn render_types(api: &Api) -> Result<String, String> {
+    let types = api.sorted_types();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let per_thread = types.len().div_ceil(threads).max(1);
+    let rendered: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = types
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut out = String::new();
+                    for t in chunk {
+                        let (tokens, cfg) = types::items(api, t);
+                        out.push_str(&unparse_items(tokens, cfg.as_ref())?);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a rendering thread panicked".to_owned()))).collect()
+    });
+    let mut text = prettyplease::unparse(&parse_file(types::head())?);
+    for chunk in rendered {
+        text.push_str(&chunk?);
+    }
+    text.push_str(&prettyplease::unparse(&parse_file(types::tail(api))?));
+    Ok(space_items(&text))
+}
+
+fn parse_file(tokens: TokenStream) -> Result<syn::File, String> {
+    syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))
+}
+
+/// Prints items, each with `cfg` added when there is one.
+fn unparse_items(tokens: TokenStream, cfg: Option<&TokenStream>) -> Result<String, String> {
+    let mut file = parse_file(tokens)?;
+    if let Some(cfg) = cfg {
+        let attribute: syn::Attribute = syn::parse_quote!(#cfg);
+        for item in &mut file.items {
+            if let Some(attrs) = item_attrs(item) {
+                attrs.insert(0, attribute.clone());
+            }
+        }
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The attributes of the item kinds the emitters produce.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Mod(i) => Some(&mut i.attrs),
+        syn::Item::Use(i) => Some(&mut i.attrs),
+        _ => None,
+    }
+}
+
 /// Formats a token stream as a Rust file.
 pub fn render(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generator produced invalid Rust: {e}"))?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(space_items(&prettyplease::unparse(&parse_file(tokens)?)))
 }
 
 /// prettyplease puts items right after each other; a blank line between items that follow a
@@ -211,7 +275,7 @@ pub fn emit_crate(api: &Api, spec_label: &str) -> Result<Vec<OutputFile>, String
         OutputFile { path: "Cargo.toml".to_owned(), contents: cargo },
         rust_file("src/lib.rs", spec_label, lib(api, Layout::Files))?,
         rust_file("src/resources.rs", spec_label, resources::module(api))?,
-        rust_file("src/types.rs", spec_label, types::module(api))?,
+        OutputFile { path: "src/types.rs".to_owned(), contents: format!("{}\n{}", header(spec_label, "//"), render_types(api)?) },
     ];
     for (path, source_name, text) in RUNTIME {
         let header = format!(

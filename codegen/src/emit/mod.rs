@@ -42,9 +42,24 @@ pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
+    // Inside a list item, continuation lines are indented under the item's text, as markdown
+    // (and clippy's `doc_lazy_continuation`) expects.
+    let mut list_indent: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
+        if !in_fence {
+            if trimmed.is_empty() {
+                list_indent = None;
+            } else if let Some(width) = list_marker(trimmed) {
+                list_indent = Some(width);
+                out.push(format!(" {trimmed}"));
+                continue;
+            } else if let Some(width) = list_indent {
+                out.push(format!(" {}{trimmed}", " ".repeat(width)));
+                continue;
+            }
+        }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             let fence = &trimmed[..3];
             let info = trimmed[3..].trim();
@@ -82,6 +97,10 @@ pub(crate) fn cfg_attr(api: &Api, features: &[usize]) -> Option<TokenStream> {
     if features.is_empty() || api.features.is_empty() {
         return None;
     }
+    if let [one] = features {
+        let name = &api.features[*one];
+        return Some(quote!(#[cfg(feature = #name)]));
+    }
     let names = features.iter().map(|i| &api.features[*i]);
     Some(quote!(#[cfg(any(#(feature = #names),*))]))
 }
@@ -114,6 +133,15 @@ pub fn type_path(api: &Api, ty: &TypeRef, krate: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The width of a list marker at the start of `line` (`- `, `* `, `+ `, `1. `), if it has one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Where a type reference is written from: inside the `types` module, or from `resources`,
@@ -167,6 +195,12 @@ mod tests {
     fn docs_never_become_doctests() {
         let lines = doc_lines("Intro\n\n    indented code\n```\nlet x = 1;\n```\n```json\n{}\n```\n");
         assert_eq!(lines, [" Intro", "", " indented code", " ```text", " let x = 1;", " ```", " ```json", " {}", " ```"]);
+    }
+
+    #[test]
+    fn list_items_keep_their_continuation_lines_indented() {
+        let lines = doc_lines("Values:\n- `a` means one\nthing.\n10. ten\nmore\n\nAfter.");
+        assert_eq!(lines, [" Values:", " - `a` means one", "   thing.", " 10. ten", "     more", "", " After."]);
     }
 
     #[test]

@@ -8,25 +8,40 @@ use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
 use crate::ir::*;
 use crate::names;
 
-/// The whole `types` module body.
+/// The whole `types` module body, as one token stream (for the one-file layout).
 pub(crate) fn module(api: &Api) -> TokenStream {
+    let head = head();
     let items = api.sorted_types().into_iter().map(|t| {
-        let def = type_def(api, t);
-        let page = api.pages.iter().find(|p| api.ty(p.page).name == t.name).map(|p| paginated_impl(api, p));
-        let form = api.multipart.iter().find(|id| api.ty(**id).name == t.name).map(|id| multipart_impl(api, *id));
-        gate(quote!(#def #page #form), cfg_attr(api, &t.features).as_ref())
+        let (tokens, cfg) = items(api, t);
+        gate(tokens, cfg.as_ref())
     });
-    let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let helper = has_unions.then(decode_helper);
-    let extra_helper = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if needs_extra_filter(s))).then(extra_filter_helper);
+    let tail = tail(api);
+    quote!(#head #(#items)* #tail)
+}
+
+/// The module's inner attributes.
+pub(crate) fn head() -> TokenStream {
     quote! {
         #![doc = " Request and response types, one per schema of the spec (and one per inline schema that needs a name)."]
         // The generated code itself must use what the spec deprecates; users still get the warnings.
         #![allow(deprecated)]
-        #(#items)*
-        #helper
-        #extra_helper
     }
+}
+
+/// Everything one type contributes, and the `cfg` every one of its items carries.
+pub(crate) fn items(api: &Api, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
+    let def = type_def(api, t);
+    let page = api.pages.iter().find(|p| api.ty(p.page).name == t.name).map(|p| paginated_impl(api, p));
+    let form = api.multipart.iter().find(|id| api.ty(**id).name == t.name).map(|id| multipart_impl(api, *id));
+    (quote!(#def #page #form), cfg_attr(api, &t.features))
+}
+
+/// The private helpers at the end of the module.
+pub(crate) fn tail(api: &Api) -> TokenStream {
+    let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
+    let helper = has_unions.then(decode_helper);
+    let extra_helper = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if needs_extra_filter(s))).then(extra_filter_helper);
+    quote!(#helper #extra_helper)
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -669,10 +684,15 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     });
 
     let untagged: Vec<String> = u.variants.iter().filter(|v| !tagged(v)).map(|v| format!("`{}`", v.name)).collect();
-    let order = format!(
-        " Other values go to the first variant that accepts their JSON type, in this order: {}; among objects, variants that require more properties are tried first.",
-        untagged.join(", ")
-    );
+    let untagged_objects = u.variants.iter().filter(|v| !tagged(v) && v.kinds.object && matches!(v.body, VariantBody::Type(_))).count();
+    let objects_note = if untagged_objects > 1 { "; among objects, variants that require more properties are tried first" } else { "" };
+    let order = format!(" Other values go to the first variant that accepts their JSON type, in this order: {}{objects_note}.", untagged.join(", "));
+    // Variants that hold whole objects next to small ones make clippy suggest boxing, which
+    // would change the API the spec describes.
+    let holds_struct = u.variants.iter().any(|v| {
+        matches!(&v.body, VariantBody::Type(TypeRef::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct(_)))
+    });
+    let large = holds_struct.then(|| quote!(#[allow(clippy::large_enum_variant)]));
     let order_doc = match &u.tag {
         Some(tag) if untagged.is_empty() => format!(" Decoding picks the variant by the object's `{tag}` property."),
         Some(tag) => format!(" Decoding picks an object's variant by its `{tag}` property.{order}"),
@@ -684,6 +704,7 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         #sep
         #[doc = #order_doc]
         #[derive(Debug, Clone, PartialEq)]
+        #large
         pub enum #name {
             #(#variants)*
             #unknown
@@ -718,6 +739,15 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     }
 }
 
+/// A field passed to a generic `impl Display` argument: `Copy` scalars by value, the rest by
+/// reference (clippy's `needless_borrows_for_generic_args`).
+fn field_arg(ty: &TypeRef, place: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => place,
+        _ => quote!(&#place),
+    }
+}
+
 /// Writes a map's entries, or a flat struct's fields, as query pairs of their own.
 fn form_object(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
     let mut target = ty;
@@ -735,7 +765,8 @@ fn form_object(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
                             }
                         }
                     } else {
-                        quote!(query.push(#wire, &#value.#fname);)
+                        let arg = field_arg(&f.ty, quote!(#value.#fname));
+                        quote!(query.push(#wire, #arg);)
                     }
                 });
                 return quote!(#(#pushes)*);
@@ -825,7 +856,7 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
                 }
             }
         } else {
-            push(quote!(&self.#fname))
+            push(field_arg(&q.field.ty, quote!(self.#fname)))
         }
     });
     let fields_ref: Vec<&Field> = p.fields.iter().map(|q| &q.field).collect();
@@ -901,7 +932,7 @@ fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
                 }
             }
         } else {
-            multipart_part(api, &f.ty, &f.wire, quote!(&self.#fname), 0)
+            multipart_part(api, &f.ty, &f.wire, field_arg(&f.ty, quote!(self.#fname)), 0)
         }
     });
     quote! {
@@ -954,7 +985,11 @@ fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth
                     Literal::Bool(b) => b.to_string(),
                     Literal::Int(i) => i.to_string(),
                 };
-                quote!(form.text(#wire, #literal);)
+                // The value is always the literal; the binding is only there to be matched.
+                quote! {
+                    let _ = #value;
+                    form.text(#wire, #literal);
+                }
             }
             TypeKind::Union(u) => {
                 let union_name = ident(&api.ty(*id).name);
