@@ -32,6 +32,49 @@ pub(super) struct CallOptions {
     pub(super) accept: Option<&'static str>,
 }
 
+/// The per-call settings [`Call`] and [`StreamCall`](super::sse::StreamCall) both offer,
+/// written once; each type has `options: CallOptions` and `request: Result<Request, Error>`.
+/// Extra doc lines for `timeout` and `max_retries` say what differs for streams.
+macro_rules! per_call_settings {
+    ($(#[$timeout_note:meta])* ; $(#[$retries_note:meta])*) => {
+        /// Gives up on one attempt after `timeout` (the client's default is 10 minutes).
+        $(#[$timeout_note])*
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Retries at most `max_retries` times; 0 sends the request once.
+        $(#[$retries_note])*
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.options.max_retries = Some(max_retries);
+            self
+        }
+
+        /// Sends one more header. A name or value that is not valid in HTTP fails the call with
+        /// [`Error::InvalidArgument`] before anything is sent.
+        pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.options.headers.push((name.into(), value.into()));
+            self
+        }
+
+        /// Appends one more query pair.
+        pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.options.query.push((name.into(), value.into()));
+            self
+        }
+
+        /// The request as it will be sent, or the error that building it raised.
+        pub fn request(&self) -> Result<&Request, &Error> {
+            self.request.as_ref()
+        }
+    };
+    () => {
+        per_call_settings!(;);
+    };
+}
+pub(super) use per_call_settings;
+
 /// A request that has not been sent yet. Await it for the decoded value.
 ///
 /// A request that could not be built (an empty path argument, say) is kept as its error and
@@ -103,35 +146,7 @@ impl<T> Call<T> {
         Call { client: client.clone(), request, options: CallOptions { accept, ..CallOptions::default() }, decode }
     }
 
-    /// Gives up on one attempt after `timeout` (the client's default is 10 minutes).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Retries at most `max_retries` times; 0 sends the request once.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends one more header. A name or value that is not valid in HTTP fails the call with
-    /// [`Error::InvalidArgument`] before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Appends one more query pair.
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// The request as it will be sent, or the error that building it raised.
-    pub fn request(&self) -> Result<&Request, &Error> {
-        self.request.as_ref()
-    }
+    per_call_settings!();
 
     /// Sends the call and keeps the response metadata: request ID, rate limits, attempts.
     pub async fn with_response(self) -> Result<Response<T>, Error> {

@@ -3,34 +3,15 @@
 //! request bodies.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use futures::StreamExt;
-use sdk_runtime::{Bytes, Call, Client, ClientBuilder, Error, Method, Request, RetryPolicy};
+use sdk_runtime::{Bytes, Call, Client, Error, Method, Request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-fn client(uri: &str) -> Client {
-    let quick = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(20), jitter: 0.0 };
-    ClientBuilder::new(&format!("{uri}/v1")).api_key("sk-test").retry_policy(quick).build().unwrap()
-}
+mod common;
+use common::{client, serve};
 
-/// Answers with each template in turn, then repeats the last one.
-struct Sequence(Mutex<Vec<ResponseTemplate>>);
-
-impl Respond for Sequence {
-    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        let mut queue = self.0.lock().unwrap();
-        if queue.len() > 1 { queue.remove(0) } else { queue[0].clone() }
-    }
-}
-
-async fn serve(responses: Vec<ResponseTemplate>) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(Sequence(Mutex::new(responses))).mount(&server).await;
-    server
-}
 
 /// Four MiB of bytes that are not UTF-8, large enough to arrive in several chunks.
 fn audio() -> Vec<u8> {

@@ -2,16 +2,16 @@
 //! the boundary from `Content-Type`), resending the whole form on a retry, and reading files.
 
 use std::pin::Pin;
-use std::sync::Mutex;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
-use sdk_runtime::{Bytes, Client, ClientBuilder, Error, File, Method, Multipart, Request, RequestBody, RetryPolicy, ToMultipart};
+use sdk_runtime::{Bytes, Client, Error, File, Method, Multipart, Request, RequestBody, ToMultipart};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, ReadBuf};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
+
+mod common;
+use common::serve;
 
 /// One part of a received form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,25 +147,9 @@ fn expected_transcription_form() -> Vec<Part> {
 }
 
 fn client(server: &MockServer) -> Client {
-    let quick = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(20), jitter: 0.0 };
-    ClientBuilder::new(&format!("{}/v1", server.uri())).api_key("sk-test").retry_policy(quick).build().unwrap()
+    common::client(&server.uri())
 }
 
-/// Answers with each template in turn, then repeats the last one.
-struct Sequence(Mutex<Vec<ResponseTemplate>>);
-
-impl Respond for Sequence {
-    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        let mut queue = self.0.lock().unwrap();
-        if queue.len() > 1 { queue.remove(0) } else { queue[0].clone() }
-    }
-}
-
-async fn serve(responses: Vec<ResponseTemplate>) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(Sequence(Mutex::new(responses))).mount(&server).await;
-    server
-}
 
 fn ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"text": "hello"}))

@@ -9,7 +9,10 @@ use sdk_runtime::{ApiErrorKind, Client, ClientBuilder, Error, Method, Request, R
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::Sequence;
 
 /// Waits short enough to keep the tests fast; the default policy's numbers are checked apart.
 fn quick() -> RetryPolicy {
@@ -18,16 +21,6 @@ fn quick() -> RetryPolicy {
 
 fn client(uri: &str) -> Client {
     ClientBuilder::new(&format!("{uri}/v1")).api_key("sk-secret-key").retry_policy(quick()).build().unwrap()
-}
-
-/// Answers with each template in turn, then repeats the last one.
-struct Sequence(Mutex<Vec<ResponseTemplate>>);
-
-impl Respond for Sequence {
-    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        let mut queue = self.0.lock().unwrap();
-        if queue.len() > 1 { queue.remove(0) } else { queue[0].clone() }
-    }
 }
 
 async fn serve(responses: Vec<ResponseTemplate>) -> MockServer {

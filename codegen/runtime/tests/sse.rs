@@ -2,36 +2,17 @@
 //! (`event:` lines) streams, errors in the middle, malformed events, and chunks that split
 //! lines and characters anywhere.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
-use sdk_runtime::{Client, ClientBuilder, Error, EventStream, Method, Request, ResponseMeta, RetryPolicy, StreamCall};
+use sdk_runtime::{Client, Error, EventStream, Method, Request, ResponseMeta, StreamCall};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-fn client(uri: &str) -> Client {
-    let quick = RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(20), jitter: 0.0 };
-    ClientBuilder::new(&format!("{uri}/v1")).api_key("sk-test").retry_policy(quick).build().unwrap()
-}
+mod common;
+use common::{client, serve};
 
-/// Answers with each template in turn, then repeats the last one.
-struct Sequence(Mutex<Vec<ResponseTemplate>>);
-
-impl Respond for Sequence {
-    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        let mut queue = self.0.lock().unwrap();
-        if queue.len() > 1 { queue.remove(0) } else { queue[0].clone() }
-    }
-}
-
-async fn serve(responses: Vec<ResponseTemplate>) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(Sequence(Mutex::new(responses))).mount(&server).await;
-    server
-}
 
 fn events(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_owned(), "text/event-stream").insert_header("x-request-id", "req_stream")

@@ -12,14 +12,13 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::call::CallOptions;
+use super::call::{CallOptions, per_call_settings};
 use super::client::Client;
 use super::error::{ApiError, Error};
 use super::request::Request;
@@ -57,38 +56,14 @@ impl<E: DeserializeOwned + Send + 'static> StreamCall<E> {
 }
 
 impl<E> StreamCall<E> {
-    /// Gives up on one attempt after `timeout` (the client's default is 10 minutes).
-    ///
-    /// The timeout covers the whole stream, not only the wait for it to start, so raise it for
-    /// long generations.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Retries at most `max_retries` times before the stream starts; 0 sends the request once.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Sends one more header. A name or value that is not valid in HTTP fails the call with
-    /// [`Error::InvalidArgument`] before anything is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Appends one more query pair.
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// The request as it will be sent, or the error that building it raised.
-    pub fn request(&self) -> Result<&Request, &Error> {
-        self.request.as_ref()
-    }
+    per_call_settings!(
+        ///
+        /// The timeout covers the whole stream, not only the wait for it to start, so raise it
+        /// for long generations.
+        ;
+        ///
+        /// Retries happen only before the stream starts.
+    );
 }
 
 impl<E: DeserializeOwned + Send + 'static> IntoFuture for StreamCall<E> {
