@@ -20,6 +20,7 @@ pub mod ir;
 pub mod load;
 mod lower;
 pub mod names;
+mod normalize;
 mod operations;
 mod schema;
 
@@ -37,9 +38,12 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses YAML text into a document; `file` names it in diagnostics.
+/// Parses YAML text into a document; `file` names it in diagnostics. `$recursiveRef`s to an
+/// anchored component come back as plain `$ref`s (see `normalize.rs`).
 pub fn load(file: &str, text: &str) -> Result<load::Document, Errors> {
-    load::parse(file, text).map_err(|d| Errors(vec![d]))
+    let mut doc = load::parse(file, text).map_err(|d| Errors(vec![d]))?;
+    normalize::recursive_refs(&mut doc);
+    Ok(doc)
 }
 
 /// Lowers a document to the IR, or returns every error found.

@@ -344,12 +344,22 @@ impl<'a> Cx<'a> {
                 }
             }
             let mut changed = false;
-            for (_, mut group) in groups {
+            // Within one shape, only names that end in the same word merge: `billing` and
+            // `shipping` addresses are better as two types than as one named after either, and
+            // an unrelated type of the same shape must not decide whether the others merge.
+            let mut clusters: Vec<Vec<usize>> = Vec::new();
+            for (_, group) in groups {
+                let mut by_last_word: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+                for i in group {
+                    let last = words(&self.slots[i].wanted).last().map(|w| (*w).to_owned()).unwrap_or_default();
+                    by_last_word.entry(last).or_default().push(i);
+                }
+                clusters.extend(by_last_word.into_values());
+            }
+            for mut group in clusters {
                 if group.len() < 2 {
                     continue;
                 }
-                // Shapes that share no name ending are kept apart: `billing` and `shipping`
-                // addresses are better as two types than as one named after either.
                 let wanted: Vec<&str> = group.iter().map(|i| self.slots[*i].wanted.as_str()).collect();
                 if !good_shared_name(&common_suffix(&wanted)) {
                     continue;
@@ -545,8 +555,19 @@ impl<'a> Cx<'a> {
         if let Some(note) = lowered.note.take() {
             lowered.doc = Some(append_doc(lowered.doc.take(), &note));
         }
-        if let (Some(text), None) = (schema.default.and_then(literal_text), &lowered.literal) {
-            lowered.doc = Some(append_doc(lowered.doc.take(), &format!("Defaults to `{text}`.")));
+        if let (Some(default), None) = (schema.default, &lowered.literal) {
+            match literal_text(default) {
+                Some(text) if self.default_fits(default, &lowered.ty) => {
+                    lowered.doc = Some(append_doc(lowered.doc.take(), &format!("Defaults to `{text}`.")));
+                }
+                // Null defaults mean "none" and lists or objects are not written into docs.
+                None => {}
+                Some(text) => self.report(
+                    Severity::Warning,
+                    &at.push("default"),
+                    format!("default `{text}` does not match the schema; ignored"),
+                ),
+            }
         }
         // A named type made for this very schema carries its docs.
         if let TypeRef::Named(id) = lowered.ty {
@@ -841,14 +862,19 @@ impl<'a> Cx<'a> {
     }
 
     fn lower_array(&mut self, schema: &Schema<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        let mut note = None;
         let item = match schema.items {
             Some(items) => {
                 let lowered = self.lower_schema(items, &at.push("items"), &hint.child("Item"), depth + 1);
+                // A list of one possible value keeps its base type; the doc says the value.
+                if let Some(literal) = &lowered.literal {
+                    note = Some(format!("Each item is `{}`.", literal_display(literal)));
+                }
                 if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
             }
             None => TypeRef::Json,
         };
-        Lowered::plain(TypeRef::Vec(Box::new(item)))
+        Lowered { note, ..Lowered::plain(TypeRef::Vec(Box::new(item))) }
     }
 
     fn lower_object(&mut self, schema: &Schema<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
@@ -930,6 +956,15 @@ impl<'a> Cx<'a> {
         if flatten.is_some() && !consts.is_empty() {
             self.error(at, "an `allOf` that flattens a union next to single-value properties is not supported");
         }
+        // Next to a flattened union a catch-all map would also catch the union's keys and
+        // write them twice; the union's own unknown-variant handling keeps extras instead.
+        let extra_ty = match extra_ty {
+            Some(_) if flatten.is_some() => {
+                self.report(Severity::Warning, at, "`additionalProperties` next to a union in `allOf` is ignored".to_owned());
+                None
+            }
+            other => other,
+        };
         if extra_ty.is_some() {
             // The catch-all map yields its name to a real property of the same name.
             let wanted = "additional_properties".to_owned();
@@ -1162,7 +1197,10 @@ impl<'a> Cx<'a> {
             return names::type_name(title);
         }
         let types = schema.non_null_types();
+        let binary = |node: Option<&Node>| node.and_then(|n| n.get("format")).and_then(Node::as_str) == Some("binary");
         match types.as_slice() {
+            ["string"] if schema.format == Some("binary") => "File",
+            ["array"] if binary(schema.items) => "Files",
             ["string"] => "String",
             ["integer"] => "Integer",
             ["number"] => "Number",
@@ -1371,7 +1409,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn stream_switch(&self, ty: &TypeRef) -> Option<(String, Literal)> {
         let TypeRef::Named(id) = self.unalias(ty) else { return None };
         let Some(TypeKind::Struct(s)) = &self.slots[id.0].kind else { return None };
-        if let Some(field) = s.fields.iter().find(|f| f.wire == "stream" && f.ty == TypeRef::Boolean) {
+        if let Some(field) = s.fields.iter().find(|f| f.wire == "stream" && self.unalias(&f.ty) == TypeRef::Boolean) {
             return Some((field.wire.clone(), Literal::Bool(true)));
         }
         s.fields.iter().find_map(|f| {
@@ -1383,6 +1421,65 @@ impl<'a> Cx<'a> {
             };
             offers_sse.then(|| (f.wire.clone(), Literal::String("sse".to_owned())))
         })
+    }
+
+    /// Whether a scalar default is a value `ty` can hold: the right JSON kind, and one of the
+    /// listed values for an enum.
+    fn default_fits(&self, default: &Node, ty: &TypeRef) -> bool {
+        match (&default.value, self.unalias(ty)) {
+            (_, TypeRef::Json) => true,
+            (Value::String(_), TypeRef::String) => true,
+            (Value::Int(_), TypeRef::Integer | TypeRef::Number) => true,
+            (Value::Float(_), TypeRef::Number) => true,
+            (Value::Bool(_), TypeRef::Boolean) => true,
+            (value, TypeRef::Named(id)) => match &self.slots[id.0].kind {
+                Some(TypeKind::Enum(e)) => matches!(value, Value::String(s) if e.variants.iter().any(|v| &v.wire == s)),
+                Some(TypeKind::OpenString(_)) => matches!(value, Value::String(_)),
+                Some(TypeKind::Const(l)) => literal_of(default).as_ref() == Some(l),
+                // A union takes a default that fits any of its variants.
+                Some(TypeKind::Union(u)) => u.variants.iter().any(|v| match &v.body {
+                    VariantBody::Literal(l) => literal_of(default).as_ref() == Some(l),
+                    VariantBody::Type(t) => self.default_fits(default, t),
+                }),
+                // A component lowered later is not known yet; its default is given the benefit
+                // of the doubt rather than a false warning.
+                None => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether a value of `ty` can hold a file, through any field, variant or list.
+    pub(crate) fn contains_file(&self, ty: &TypeRef) -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = vec![ty.clone()];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::File => return true,
+                TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Box(t) => stack.push(*t),
+                TypeRef::Named(id) if seen.insert(id) => {
+                    if let Some(kind) = &self.slots[id.0].kind {
+                        stack.extend(refs_of(kind));
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Whether a response type is a list: an array, or an object with a required `data` array.
+    pub(crate) fn is_list(&self, ty: &TypeRef) -> bool {
+        match self.unalias(ty) {
+            TypeRef::Vec(_) => true,
+            TypeRef::Option(inner) => self.is_list(&inner),
+            TypeRef::Named(id) => match &self.slots[id.0].kind {
+                Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| f.wire == "data" && matches!(self.unalias(&f.ty), TypeRef::Vec(_))),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// The type behind any chain of aliases.
@@ -1499,6 +1596,14 @@ fn literal_of(node: &Node) -> Option<Literal> {
         Value::Bool(b) => Some(Literal::Bool(*b)),
         Value::Int(i) => i64::try_from(*i).ok().map(Literal::Int),
         _ => None,
+    }
+}
+
+fn literal_display(literal: &Literal) -> String {
+    match literal {
+        Literal::String(s) => s.clone(),
+        Literal::Bool(b) => b.to_string(),
+        Literal::Int(i) => i.to_string(),
     }
 }
 
@@ -1757,6 +1862,24 @@ fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
         TypeRef::Named(id) => out.push(*id),
         TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Box(t) => named_in(t, out),
         _ => {}
+    }
+}
+
+/// Every type reference a type kind holds directly.
+fn refs_of(kind: &TypeKind) -> Vec<TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty.clone()).chain(s.extra.iter().chain(&s.flatten).map(|(_, t)| t.clone())).collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| match &v.body {
+                VariantBody::Type(t) => Some(t.clone()),
+                VariantBody::Literal(_) => None,
+            })
+            .collect(),
+        TypeKind::Alias(t) => vec![t.clone()],
+        TypeKind::Params(p) => p.fields.iter().map(|q| q.field.ty.clone()).collect(),
+        TypeKind::Enum(_) | TypeKind::OpenString(_) | TypeKind::Const(_) => Vec::new(),
     }
 }
 

@@ -76,7 +76,9 @@ struct Placement {
     method: String,
 }
 
-fn place(method: &str, segments: &[Segment], has_get: &HashSet<String>, shapes: &HashSet<String>) -> Placement {
+/// `lists` says whether the operation answers with a list (an array, or an object with a
+/// `data` array): a GET of a collection that answers with one object is a `retrieve`.
+fn place(method: &str, segments: &[Segment], has_get: &HashSet<String>, shapes: &HashSet<String>, lists: bool) -> Placement {
     let mut statics = Vec::new();
     let mut prefixes = Vec::new();
     let mut template = String::new();
@@ -107,7 +109,8 @@ fn place(method: &str, segments: &[Segment], has_get: &HashSet<String>, shapes: 
                 || shapes.iter().any(|s| s == &continued || s.starts_with(&format!("{continued}/")));
             if collection {
                 let verb = match method {
-                    "get" => "list",
+                    "get" if lists => "list",
+                    "get" => "retrieve",
                     "post" => "create",
                     "put" => "replace",
                     "patch" => "update",
@@ -185,7 +188,8 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) -> Option<(Vec<Operation>, Resou
                 continue;
             };
             op.fixed_query = fixed_query.clone();
-            let mut placement = place(method, &segments, &has_get, &shapes);
+            let lists = op.response.as_ref().is_some_and(|ty| cx.is_list(ty));
+            let mut placement = place(method, &segments, &has_get, &shapes, lists);
             // A path that fixes a query (`?beta=true`) is a variant of the plain path's operation:
             // `beta_create` beside `create`.
             for (key, value) in fixed_query.iter().rev() {
@@ -435,7 +439,7 @@ fn lower_operation<'a>(
             q.field.name = name;
         }
         let required = query_fields.iter().any(|q| q.field.required);
-        let doc = format!("Query parameters of `{id}` (`{} {path}`).", method.to_ascii_uppercase());
+        let doc = format!("Parameters of `{id}` (`{} {path}`) that travel in the query string or in headers.", method.to_ascii_uppercase());
         let id = cx.add_params_type(params_name, &op_ptr.push("parameters"), Params { fields: query_fields }, doc);
         Some((id, fresh_arg("params", &mut arg_names), required))
     };
@@ -460,8 +464,16 @@ fn lower_operation<'a>(
                         };
                         match (found.json.clone(), found.multipart.clone()) {
                             (Some(json), multipart) => {
-                                body = Some(lower_body(json, false, cx));
-                                multipart_alternative = multipart.map(|m| lower_body(m, true, cx));
+                                let json_body = lower_body(json, false, cx);
+                                match multipart {
+                                    // A JSON body that holds a file cannot be sent as JSON: the
+                                    // form is the operation.
+                                    Some(form) if cx.contains_file(&json_body.ty) => body = Some(lower_body(form, true, cx)),
+                                    form => {
+                                        body = Some(json_body);
+                                        multipart_alternative = form.map(|m| lower_body(m, true, cx));
+                                    }
+                                }
                             }
                             (None, Some(multipart)) => body = Some(lower_body(multipart, true, cx)),
                             (None, None) if found.binary || found.text => {
@@ -680,7 +692,7 @@ mod tests {
     fn placement(method: &str, path: &str, all: &[(&str, &str)]) -> (Vec<String>, String) {
         let shapes: HashSet<String> = all.iter().map(|(_, p)| shape(&split_path(p))).collect();
         let has_get: HashSet<String> = all.iter().filter(|(m, _)| *m == "get").map(|(_, p)| shape(&split_path(p))).collect();
-        let p = place(method, &split_path(path), &has_get, &shapes);
+        let p = place(method, &split_path(path), &has_get, &shapes, true);
         (p.chain, p.method)
     }
 

@@ -145,7 +145,7 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn list(
         &self,
         fine_tuned_model_checkpoint: &str,
@@ -181,7 +181,7 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn create(
         &self,
         fine_tuned_model_checkpoint: &str,
@@ -218,7 +218,7 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn delete(
         &self,
         fine_tuned_model_checkpoint: &str,
@@ -316,7 +316,7 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn retrieve(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
         rt::Call::build(
             self.client,
@@ -345,7 +345,7 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn cancel(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
         rt::Call::build(
             self.client,
@@ -374,7 +374,7 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn pause(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
         rt::Call::build(
             self.client,
@@ -403,7 +403,7 @@ impl<'a> FineTuningJobs<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn resume(&self, fine_tuning_job_id: &str) -> rt::Call<types::FineTuningJob> {
         rt::Call::build(
             self.client,
@@ -440,7 +440,7 @@ impl<'a> FineTuningJobsCheckpoints<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn list(
         &self,
         fine_tuning_job_id: &str,
@@ -482,7 +482,7 @@ impl<'a> FineTuningJobsEvents<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
     pub fn list(
         &self,
         fine_tuning_job_id: &str,

@@ -2676,7 +2676,7 @@ impl crate::runtime::Paginated for ListFineTuningCheckpointPermissionResponse {
     }
 }
 
-/// Query parameters of `listFineTuningCheckpointPermissions` (`GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`).
+/// Parameters of `listFineTuningCheckpointPermissions` (`GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions`) that travel in the query string or in headers.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFineTuningCheckpointPermissionsParams {
     /// Only return the permission for this project.
@@ -2775,7 +2775,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFineTuningCheckpointPermissionsParam
     }
 }
 
-/// Query parameters of `listFineTuningEvents` (`GET /fine_tuning/jobs/{fine_tuning_job_id}/events`).
+/// Parameters of `listFineTuningEvents` (`GET /fine_tuning/jobs/{fine_tuning_job_id}/events`) that travel in the query string or in headers.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFineTuningEventsParams {
     /// Cursor: ID of the last event on the previous page.
@@ -2795,7 +2795,7 @@ impl crate::runtime::ToQuery for ListFineTuningEventsParams {
     }
 }
 
-/// Query parameters of `listFineTuningJobCheckpoints` (`GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`).
+/// Parameters of `listFineTuningJobCheckpoints` (`GET /fine_tuning/jobs/{fine_tuning_job_id}/checkpoints`) that travel in the query string or in headers.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFineTuningJobCheckpointsParams {
     /// Cursor: ID of the last checkpoint on the previous page.
@@ -2971,7 +2971,7 @@ impl crate::runtime::Paginated for ListFineTuningJobEventsResponse {
     }
 }
 
-/// Query parameters of `listPaginatedFineTuningJobs` (`GET /fine_tuning/jobs`).
+/// Parameters of `listPaginatedFineTuningJobs` (`GET /fine_tuning/jobs`) that travel in the query string or in headers.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPaginatedFineTuningJobsParams {
     /// Cursor: ID of the last job on the previous page.

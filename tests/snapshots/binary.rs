@@ -62,7 +62,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn delete(&self, file_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -91,8 +91,8 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub fn list(&self, file_id: &str) -> rt::Call<rt::Bytes> {
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        pub fn retrieve(&self, file_id: &str) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
                 || ::std::result::Result::Ok(
@@ -162,8 +162,8 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub fn list(&self, bundle_id: &str) -> rt::Call<rt::Bytes> {
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        pub fn retrieve(&self, bundle_id: &str) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
                 || ::std::result::Result::Ok(

@@ -55,7 +55,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, self_: &str, client: &str) -> rt::Call<types::Client> {
             rt::Call::build(
                 self.client,
@@ -85,7 +85,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn update(
             &self,
             params: &str,
@@ -147,7 +147,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn update(&self, request: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -423,7 +423,7 @@ pub mod types {
     /// A string alias named `String`.
     pub type String = ::std::string::String;
 
-    /// Query parameters of `updatePart` (`POST /things/{params}/parts/{body}`).
+    /// Parameters of `updatePart` (`POST /things/{params}/parts/{body}`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdatePartParams {
         pub self_: ::std::option::Option<::std::string::String>,

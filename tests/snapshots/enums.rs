@@ -61,6 +61,8 @@ pub mod types {
         /// One value is literally `unknown`.
         pub outcome: Outcome,
         /// A list of the single-value enum.
+        ///
+        /// Each item is `image`.
         pub kinds: ::std::vec::Vec<ObjectKind>,
     }
 

@@ -128,24 +128,6 @@ pub mod resources {
         pub fn create(&self, body: &types::ArchiveBody) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
-                || rt::Request::new(rt::Method::POST, "/archives").json(body),
-            )
-        }
-
-        /// Both media types name the same schema, which holds a file.
-        ///
-        /// `POST /archives`
-        ///
-        /// The same operation with the body sent as a multipart form, for uploading files.
-        ///
-        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
-        ///
-        /// # Errors
-        ///
-        /// Whatever sending the request or decoding its answer returns.
-        pub fn create_multipart(&self, body: &types::ArchiveBody) -> rt::Call<()> {
-            rt::Call::build_empty(
-                self.client,
                 || rt::Request::new(rt::Method::POST, "/archives").multipart(body),
             )
         }
@@ -319,10 +301,10 @@ pub mod types {
             }
             if let ::std::option::Option::Some(value) = &self.pages {
                 match value {
-                    UploadRequestPages::String(inner) => {
+                    UploadRequestPages::File(inner) => {
                         form.file("pages", inner);
                     }
-                    UploadRequestPages::Array(inner) => {
+                    UploadRequestPages::Files(inner) => {
                         for item in inner {
                             form.file("pages[]", item);
                         }
@@ -347,11 +329,11 @@ pub mod types {
 
     /// One file or several.
     ///
-    /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Array`.
+    /// Values go to the first variant that accepts their JSON type, in this order: `File`, `Files`.
     #[derive(Debug, Clone, PartialEq)]
     pub enum UploadRequestPages {
-        String(crate::runtime::File),
-        Array(::std::vec::Vec<crate::runtime::File>),
+        File(crate::runtime::File),
+        Files(::std::vec::Vec<crate::runtime::File>),
     }
 
     impl ::serde::Serialize for UploadRequestPages {
@@ -360,8 +342,8 @@ pub mod types {
             S: ::serde::Serializer,
         {
             match self {
-                Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-                Self::Array(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::File(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Files(value) => ::serde::Serialize::serialize(value, serializer),
             }
         }
     }
@@ -375,7 +357,7 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_array() {
-                return decode_variant(&value).map(Self::Array);
+                return decode_variant(&value).map(Self::Files);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -387,14 +369,14 @@ pub mod types {
 
     impl ::std::convert::From<crate::runtime::File> for UploadRequestPages {
         fn from(value: crate::runtime::File) -> Self {
-            Self::String(value)
+            Self::File(value)
         }
     }
 
     impl ::std::convert::From<::std::vec::Vec<crate::runtime::File>>
     for UploadRequestPages {
         fn from(value: ::std::vec::Vec<crate::runtime::File>) -> Self {
-            Self::Array(value)
+            Self::Files(value)
         }
     }
 

@@ -47,7 +47,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, owner_id: &str) -> rt::Call<types::Owner> {
             rt::Call::build(
                 self.client,
@@ -79,8 +79,8 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
-        pub fn list(
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        pub fn retrieve(
             &self,
             owner_id: &str,
         ) -> rt::Call<::std::option::Option<types::Metadata>> {

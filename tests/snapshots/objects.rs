@@ -40,7 +40,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, record_id: &str) -> rt::Call<types::Record> {
             rt::Call::build(
                 self.client,

@@ -91,7 +91,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, pet_id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -118,7 +118,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         #[deprecated]
         pub fn delete(&self, pet_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
@@ -140,7 +140,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn feed(
             &self,
             pet_id: &str,
@@ -177,7 +177,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn list(
             &self,
             pet_id: &str,
@@ -222,7 +222,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, store_id: &str, pet_id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -250,7 +250,7 @@ pub mod types {
         pub food: ::std::option::Option<::std::string::String>,
     }
 
-    /// Query parameters of `listPets` (`GET /pets`).
+    /// Parameters of `listPets` (`GET /pets`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPetsParams {
         /// At most this many.

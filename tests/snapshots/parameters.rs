@@ -106,7 +106,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(
             &self,
             thing_id: &str,
@@ -137,7 +137,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn delete(
             &self,
             thing_id: &str,
@@ -164,7 +164,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    /// Query parameters of `beta_createThing` (`POST /things?beta=true`).
+    /// Parameters of `beta_createThing` (`POST /things?beta=true`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BetaCreateThingParams {
         /// Sent as `x-features: a,b`.
@@ -187,7 +187,7 @@ pub mod types {
         }
     }
 
-    /// Query parameters of `createThing` (`POST /things`).
+    /// Parameters of `createThing` (`POST /things`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateThingParams {
         /// Echoed back in the logs.
@@ -202,7 +202,7 @@ pub mod types {
         }
     }
 
-    /// Query parameters of `deleteThing` (`DELETE /things/{thing_id}`).
+    /// Parameters of `deleteThing` (`DELETE /things/{thing_id}`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteThingParams {
         pub include: bool,
@@ -223,7 +223,7 @@ pub mod types {
         }
     }
 
-    /// Query parameters of `getThing` (`GET /things/{thing_id}`).
+    /// Parameters of `getThing` (`GET /things/{thing_id}`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetThingParams {
         /// Declared for the path item; `delete` overrides it.
@@ -238,7 +238,7 @@ pub mod types {
         }
     }
 
-    /// Query parameters of `listThings` (`GET /things`).
+    /// Parameters of `listThings` (`GET /things`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListThingsParams {
         /// Sent as `gt=1&lt=2`.

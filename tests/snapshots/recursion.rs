@@ -219,12 +219,12 @@ pub mod types {
         }
     }
 
-    /// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `Value`.
+    /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
     pub enum CompoundFilterFiltersItem {
         ComparisonFilter(ComparisonFilter),
-        Value(CompoundFilter),
+        CompoundFilter(CompoundFilter),
         /// An object whose `type` this SDK does not know yet, kept as sent.
         Unknown(::serde_json::Value),
     }
@@ -238,7 +238,9 @@ pub mod types {
                 Self::ComparisonFilter(value) => {
                     ::serde::Serialize::serialize(value, serializer)
                 }
-                Self::Value(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::CompoundFilter(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
                 Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
             }
         }
@@ -258,11 +260,9 @@ pub mod types {
             {
                 return match tag {
                     "eq" | "ne" => decode_variant(&value).map(Self::ComparisonFilter),
+                    "and" | "or" => decode_variant(&value).map(Self::CompoundFilter),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
-            }
-            if value.is_object() {
-                return decode_variant(&value).map(Self::Value);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -280,7 +280,7 @@ pub mod types {
 
     impl ::std::convert::From<CompoundFilter> for CompoundFilterFiltersItem {
         fn from(value: CompoundFilter) -> Self {
-            Self::Value(value)
+            Self::CompoundFilter(value)
         }
     }
 
@@ -501,13 +501,9 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<AutoOrNumber>,
         /// The default is not an integer.
-        ///
-        /// Defaults to `unlimited`.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub max_results: ::std::option::Option<i64>,
         /// The default is not one of the values.
-        ///
-        /// Defaults to `medium`.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<SearchRequestDetail>,
         /// The default is a list, as on some of the published spec's enums.
@@ -532,8 +528,6 @@ pub mod types {
     }
 
     /// The default is not one of the values.
-    ///
-    /// Defaults to `medium`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum SearchRequestDetail {
         /// `low`

@@ -67,7 +67,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// Whatever sending the request or decoding its answer returns.
+        /// [`Error::Config`](crate::Error::Config) before any request when the client has no admin key. Otherwise whatever sending the request or decoding its answer returns.
         pub fn create(
             &self,
             body: &types::CreateProjectRequest,
@@ -86,7 +86,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, project_id: &str) -> rt::Call<types::Project> {
             rt::Call::build(
                 self.client,
@@ -112,7 +112,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client has no admin key. Otherwise whatever sending the request or decoding its answer returns.
         pub fn delete(&self, project_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -146,7 +146,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
-        pub fn list(&self) -> rt::Call<types::GetStatusResponse> {
+        pub fn retrieve(&self) -> rt::Call<types::GetStatusResponse> {
             rt::Call::build(
                 self.client,
                 || ::std::result::Result::Ok(

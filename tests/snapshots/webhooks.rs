@@ -40,7 +40,7 @@ pub mod resources {
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, batch_id: &str) -> rt::Call<types::GetBatchResponse> {
             rt::Call::build(
                 self.client,
@@ -69,7 +69,7 @@ pub mod types {
     pub struct BatchCompletedEvent {
         pub id: ::std::string::String,
         pub created_at: i64,
-        pub data: BatchCompletedEventData,
+        pub data: EventData,
     }
 
     impl BatchCompletedEvent {
@@ -77,7 +77,7 @@ pub mod types {
         pub fn new(
             id: impl ::std::convert::Into<::std::string::String>,
             created_at: impl ::std::convert::Into<i64>,
-            data: impl ::std::convert::Into<BatchCompletedEventData>,
+            data: impl ::std::convert::Into<EventData>,
         ) -> Self {
             Self {
                 id: ::std::convert::Into::into(id),
@@ -103,26 +103,12 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct BatchCompletedEventData {
-        pub id: ::std::string::String,
-    }
-
-    impl BatchCompletedEventData {
-        /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
-        }
-    }
-
     /// Always written with `object`: `"event"`, `type`: `"batch.failed"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct BatchFailedEvent {
         pub id: ::std::string::String,
         pub created_at: i64,
-        pub data: BatchFailedEventData,
+        pub data: EventData,
     }
 
     impl BatchFailedEvent {
@@ -130,7 +116,7 @@ pub mod types {
         pub fn new(
             id: impl ::std::convert::Into<::std::string::String>,
             created_at: impl ::std::convert::Into<i64>,
-            data: impl ::std::convert::Into<BatchFailedEventData>,
+            data: impl ::std::convert::Into<EventData>,
         ) -> Self {
             Self {
                 id: ::std::convert::Into::into(id),
@@ -156,26 +142,12 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct BatchFailedEventData {
-        pub id: ::std::string::String,
-    }
-
-    impl BatchFailedEventData {
-        /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
-        }
-    }
-
     /// Always written with `object`: `"event"`, `type`: `"eval.run.succeeded"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct EvalRunSucceededEvent {
         pub id: ::std::string::String,
         pub created_at: i64,
-        pub data: EvalRunSucceededEventData,
+        pub data: EventData,
     }
 
     impl EvalRunSucceededEvent {
@@ -183,7 +155,7 @@ pub mod types {
         pub fn new(
             id: impl ::std::convert::Into<::std::string::String>,
             created_at: impl ::std::convert::Into<i64>,
-            data: impl ::std::convert::Into<EvalRunSucceededEventData>,
+            data: impl ::std::convert::Into<EventData>,
         ) -> Self {
             Self {
                 id: ::std::convert::Into::into(id),
@@ -210,11 +182,11 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-    pub struct EvalRunSucceededEventData {
+    pub struct EventData {
         pub id: ::std::string::String,
     }
 
-    impl EvalRunSucceededEventData {
+    impl EventData {
         /// A value with the required fields set and every optional field empty.
         pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {

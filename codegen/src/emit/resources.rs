@@ -111,7 +111,9 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         (None, Some(RawResponse::Text)) => Output::Call(quote!(::std::string::String), quote!(build_text)),
         (None, None) => Output::Call(quote!(()), quote!(build_empty)),
     };
-    let main = method(api, op, &client, &op.method_name, op.body.as_ref(), output, "");
+    // An operation that only ever answers with events is its stream method, under its own name.
+    let only_events = op.response.is_none() && op.raw_response.is_none() && op.stream.is_some();
+    let main = (!only_events).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, ""));
     let multipart = op.multipart_alternative.as_ref().map(|form| {
         let output = match (&op.response, op.raw_response) {
             (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
@@ -122,16 +124,24 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         let name = format!("{}_multipart", names::unraw(&op.method_name));
         method(api, op, &client, &name, Some(form), output, " The same operation with the body sent as a multipart form, for uploading files.")
     });
-    let stream = op.stream.as_ref().map(|stream| {
-        let event = ty(api, &stream.event, From::Resources);
-        let name = format!("{}_stream", names::unraw(&op.method_name));
+    let streams = op.stream.as_ref().map(|stream| {
         let note = match &stream.switch {
             Some((field, _)) => format!(" The same operation answered with server-sent events; this sets `{field}` in the body to ask for them."),
             None => " The same operation answered with server-sent events.".to_owned(),
         };
-        method(api, op, &client, &name, op.body.as_ref(), Output::Stream(event, stream.switch.clone()), &note)
+        let bodies = [(op.body.as_ref(), "_stream"), (op.multipart_alternative.as_ref(), "_multipart_stream")];
+        let methods = bodies.into_iter().filter(|(body, suffix)| body.is_some() || *suffix == "_stream").map(|(body, suffix)| {
+            let event = ty(api, &stream.event, From::Resources);
+            let name = if only_events && suffix == "_stream" {
+                names::unraw(&op.method_name).to_owned()
+            } else {
+                format!("{}{suffix}", names::unraw(&op.method_name))
+            };
+            method(api, op, &client, &name, body, Output::Stream(event, stream.switch.clone()), &note)
+        });
+        quote!(#(#methods)*)
     });
-    quote!(#main #multipart #stream)
+    quote!(#main #multipart #streams)
 }
 
 fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Option<&Body>, output: Output, note: &str) -> TokenStream {
@@ -163,14 +173,18 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
     if op.admin {
         doc.push_str("\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).");
     }
-    if op.path_params.is_empty() {
-        doc.push_str("\n\n# Errors\n\nWhatever sending the request or decoding its answer returns.");
-    } else {
-        doc.push_str(
-            "\n\n# Errors\n\n[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path \
-             argument is empty, `.` or `..`; otherwise whatever sending the request or decoding its answer returns.",
-        );
+    doc.push_str("\n\n# Errors\n\n");
+    if !op.path_params.is_empty() {
+        doc.push_str("[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ");
     }
+    if op.admin {
+        doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client has no admin key. ");
+    }
+    doc.push_str(if op.path_params.is_empty() && !op.admin {
+        "Whatever sending the request or decoding its answer returns."
+    } else {
+        "Otherwise whatever sending the request or decoding its answer returns."
+    });
     let doc = doc_attrs(Some(&doc));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 

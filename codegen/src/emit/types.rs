@@ -749,7 +749,7 @@ fn field_arg(ty: &TypeRef, place: TokenStream) -> TokenStream {
 }
 
 /// Writes a map's entries, or a flat struct's fields, as query pairs of their own.
-fn form_object(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStream) -> TokenStream {
     let mut target = ty;
     while let TypeRef::Named(id) = target {
         match &api.ty(*id).kind {
@@ -760,12 +760,12 @@ fn form_object(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
                     let fname = ident(&f.name);
                     if f.optional() {
                         quote! {
-                            if let ::std::option::Option::Some(field) = &#value.#fname {
+                            if let ::std::option::Option::Some(field) = &#place.#fname {
                                 query.push(#wire, field);
                             }
                         }
                     } else {
-                        let arg = field_arg(&f.ty, quote!(#value.#fname));
+                        let arg = field_arg(&f.ty, quote!(#place.#fname));
                         quote!(query.push(#wire, #arg);)
                     }
                 });
@@ -775,7 +775,7 @@ fn form_object(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
         }
     }
     quote! {
-        for (key, entry) in #value {
+        for (key, entry) in #reference {
             query.push(key, entry);
         }
     }
@@ -825,38 +825,41 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
     let pushes = p.fields.iter().map(|q| {
         let wire = &q.field.wire;
         let fname = ident(&q.field.name);
-        let push = |value: TokenStream| match q.style {
-            QueryStyle::Scalar => quote!(query.push(#wire, #value);),
+        // `place` names the value (`self.x`, or `value` bound by reference), `arg` is what a
+        // generic `impl Display` argument takes (Copy scalars by value, the rest by reference)
+        // and `reference` borrows it for iterating.
+        let push = |place: TokenStream, arg: TokenStream, reference: TokenStream| match q.style {
+            QueryStyle::Scalar => quote!(query.push(#wire, #arg);),
             QueryStyle::Exploded => quote! {
-                for item in #value {
+                for item in #reference {
                     query.push(#wire, item);
                 }
             },
             QueryStyle::Joined => quote! {
                 query.push(
                     #wire,
-                    #value.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
+                    #place.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
                 );
             },
-            QueryStyle::DeepObject => quote!(query.push_deep_object(#wire, #value);),
-            QueryStyle::Header => quote!(query.push_header(#wire, #value);),
+            QueryStyle::DeepObject => quote!(query.push_deep_object(#wire, #reference);),
+            QueryStyle::Header => quote!(query.push_header(#wire, #arg);),
             QueryStyle::HeaderList => quote! {
                 query.push_header(
                     #wire,
-                    #value.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
+                    #place.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
                 );
             },
-            QueryStyle::FormObject => form_object(api, &q.field.ty, value),
+            QueryStyle::FormObject => form_object(api, &q.field.ty, place, reference),
         };
         if q.field.optional() {
-            let body = push(quote!(value));
+            let body = push(quote!(value), quote!(value), quote!(value));
             quote! {
                 if let ::std::option::Option::Some(value) = &self.#fname {
                     #body
                 }
             }
         } else {
-            push(field_arg(&q.field.ty, quote!(self.#fname)))
+            push(quote!(self.#fname), field_arg(&q.field.ty, quote!(self.#fname)), quote!(&self.#fname))
         }
     });
     let fields_ref: Vec<&Field> = p.fields.iter().map(|q| &q.field).collect();
@@ -922,6 +925,16 @@ fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
 fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
     let name = ident(&api.ty(id).name);
     let TypeKind::Struct(s) = &api.ty(id).kind else { return TokenStream::new() };
+    // The single-value properties are sent as text parts, as JSON bodies carry them too.
+    let consts = s.consts.iter().map(|c| {
+        let wire = &c.wire;
+        let value = match &c.value {
+            Literal::String(v) => v.clone(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i) => i.to_string(),
+        };
+        quote!(form.text(#wire, #value);)
+    });
     let parts = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         if f.optional() {
@@ -941,6 +954,7 @@ fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
                 &self,
                 form: &mut crate::runtime::Multipart,
             ) -> ::std::result::Result<(), crate::runtime::Error> {
+                #(#consts)*
                 #(#parts)*
                 ::std::result::Result::Ok(())
             }
