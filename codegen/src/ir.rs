@@ -352,8 +352,8 @@ pub struct Operation {
     pub raw_response: Option<RawResponse>,
     /// The event type when the operation can also answer with server-sent events.
     pub stream: Option<EventStream>,
-    /// Whether the operation authenticates with the admin key rather than the API key.
-    pub admin: bool,
+    /// Which credential the operation sends.
+    pub auth: Auth,
     /// Rustdoc text.
     pub doc: Option<String>,
     /// `deprecated: true`.
@@ -362,6 +362,17 @@ pub struct Operation {
     pub pointer: String,
     /// Whether the response is one of [`Api::pages`].
     pub paginated: bool,
+}
+
+/// The credential an operation authenticates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// The spec's default scheme: the API key.
+    ApiKey,
+    /// Only schemes other than the default: the admin key.
+    AdminKey,
+    /// `security: []`: no credential.
+    None,
 }
 
 /// A request body.

@@ -542,12 +542,18 @@ fn lower_operation<'a>(
         .and_then(Node::as_seq)
         .map(|alternatives| alternatives.iter().filter_map(Node::as_map).flat_map(|m| m.keys().map(String::as_str)).collect())
         .unwrap_or_default();
-    let admin = op.get("security").and_then(Node::as_seq).is_some_and(|alternatives| {
-        !alternatives.is_empty()
-            && alternatives.iter().all(|alternative| {
-                alternative.as_map().is_some_and(|m| !m.is_empty() && m.keys().all(|k| !default_schemes.contains(&k.as_str())))
-            })
-    });
+    // `security: []`, or an empty alternative `{}` among them, opens the operation to anyone.
+    let auth = match op.get("security").and_then(Node::as_seq) {
+        None => Auth::ApiKey,
+        Some(alternatives) if alternatives.is_empty() => Auth::None,
+        Some(alternatives) if alternatives.iter().any(|a| a.as_map().is_some_and(|m| m.is_empty())) => Auth::None,
+        Some(alternatives) => {
+            let avoids_default = alternatives
+                .iter()
+                .all(|alternative| alternative.as_map().is_some_and(|m| m.keys().all(|k| !default_schemes.contains(&k.as_str()))));
+            if avoids_default { Auth::AdminKey } else { Auth::ApiKey }
+        }
+    };
 
     let summary = op.get("summary").and_then(Node::as_str).map(str::trim);
     let description = op.get("description").and_then(Node::as_str).map(str::trim);
@@ -578,7 +584,7 @@ fn lower_operation<'a>(
         response,
         raw_response,
         stream,
-        admin,
+        auth,
         doc: Some(doc),
         deprecated: op.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
         pointer: op_ptr.to_string(),

@@ -143,6 +143,8 @@ pub mod resources {
         ///
         /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
         ///
+        /// This operation sends no credential.
+        ///
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
@@ -150,7 +152,7 @@ pub mod resources {
             rt::Call::build(
                 self.client,
                 || ::std::result::Result::Ok(
-                    rt::Request::new(rt::Method::GET, "/status"),
+                    rt::Request::new(rt::Method::GET, "/status").anonymous(),
                 ),
             )
         }

@@ -30,7 +30,8 @@ pub struct Request {
     path: String,
     query: Query,
     body: Option<RequestBody>,
-    admin: bool,
+    /// `Some(true)`: the admin key; `Some(false)`: the API key; `None`: no credential at all.
+    credential: Option<bool>,
 }
 
 /// The body of a [`Request`], in one of the three encodings the API accepts.
@@ -72,7 +73,7 @@ impl Request {
             path: path.into(),
             query: Query::default(),
             body: None,
-            admin: false,
+            credential: Some(false),
         }
     }
 
@@ -152,7 +153,15 @@ impl Request {
     /// Sending it from a client without an admin key fails with [`Error::Config`] before anything is sent.
     #[must_use]
     pub fn admin(mut self) -> Self {
-        self.admin = true;
+        self.credential = Some(true);
+        self
+    }
+
+    /// Marks the request as one that sends no credential at all, for operations the spec opens
+    /// to everyone (`security: []`); it then needs no key either.
+    #[must_use]
+    pub fn anonymous(mut self) -> Self {
+        self.credential = None;
         self
     }
 
@@ -203,7 +212,12 @@ impl Request {
 
     /// Whether the request must authenticate with the admin key; see [`Request::admin`].
     pub fn is_admin(&self) -> bool {
-        self.admin
+        self.credential == Some(true)
+    }
+
+    /// Whether the request sends no credential; see [`Request::anonymous`].
+    pub fn is_anonymous(&self) -> bool {
+        self.credential.is_none()
     }
 
     /// Headers that parameters asked for (`in: header` in the spec), as `(name, value)`.
@@ -235,7 +249,8 @@ impl fmt::Debug for Request {
             .field("path", &self.path)
             .field("query", &self.query.pairs)
             .field("body", &self.body)
-            .field("admin", &self.admin)
+            .field("admin", &self.is_admin())
+            .field("anonymous", &self.is_anonymous())
             .finish()
     }
 }

@@ -157,3 +157,17 @@ fn admin_marks_the_request() {
     assert!(!list_models().is_admin());
     assert!(format!("{:?}", list_users()).contains("admin: true"));
 }
+
+#[tokio::test]
+async fn an_anonymous_request_sends_no_credential_and_needs_no_key_of_its_kind() {
+    let server = server().await;
+    // A client that only has the admin key can still make an open request.
+    let client = builder(&server).admin_key(ADMIN_KEY).build().unwrap();
+    let request = Request::new(Method::GET, "/open").anonymous();
+    assert!(request.is_anonymous() && !request.is_admin());
+    let answer: Value = client.send(request).await.unwrap();
+    assert_eq!(answer, json!({"ok": true}));
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert!(received[0].headers.get("authorization").is_none(), "no Authorization header at all");
+}

@@ -170,17 +170,20 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
             "\n\nAwait the returned [`StreamCall`](crate::StreamCall) for a stream of events, or set per-call options on it first.",
         ),
     }
-    if op.admin {
+    if op.auth == Auth::None {
+        doc.push_str("\n\nThis operation sends no credential.");
+    }
+    if op.auth == Auth::AdminKey {
         doc.push_str("\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).");
     }
     doc.push_str("\n\n# Errors\n\n");
     if !op.path_params.is_empty() {
         doc.push_str("[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ");
     }
-    if op.admin {
+    if op.auth == Auth::AdminKey {
         doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client has no admin key. ");
     }
-    doc.push_str(if op.path_params.is_empty() && !op.admin {
+    doc.push_str(if op.path_params.is_empty() && op.auth != Auth::AdminKey {
         "Whatever sending the request or decoding its answer returns."
     } else {
         "Otherwise whatever sending the request or decoding its answer returns."
@@ -240,8 +243,10 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
         let pairs = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
         request = quote!(#request.query(&[#(#pairs),*]));
     }
-    if op.admin {
-        request = quote!(#request.admin());
+    match op.auth {
+        Auth::ApiKey => {}
+        Auth::AdminKey => request = quote!(#request.admin()),
+        Auth::None => request = quote!(#request.anonymous()),
     }
     // The closure returns the finished request, or the argument error that stops the call.
     let encode = |arg: &proc_macro2::Ident, multipart: bool| if multipart { quote!(multipart(#arg)) } else { quote!(json(#arg)) };

@@ -210,12 +210,14 @@ impl Client {
         extra: impl Iterator<Item = &'h (String, String)>,
     ) -> Result<HeaderMap, Error> {
         let mut headers = self.inner.headers.clone();
-        let authorization = if request.is_admin() {
-            self.inner.admin_authorization.clone().ok_or_else(|| Error::Config(MISSING_ADMIN_KEY.to_owned()))?
-        } else {
-            self.inner.api_authorization.clone().ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?
-        };
-        headers.insert(header::AUTHORIZATION, authorization);
+        if !request.is_anonymous() {
+            let authorization = if request.is_admin() {
+                self.inner.admin_authorization.clone().ok_or_else(|| Error::Config(MISSING_ADMIN_KEY.to_owned()))?
+            } else {
+                self.inner.api_authorization.clone().ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?
+            };
+            headers.insert(header::AUTHORIZATION, authorization);
+        }
         if let Some(accept) = accept {
             headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
         }
