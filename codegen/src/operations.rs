@@ -545,7 +545,7 @@ fn lower_operation<'a>(
     // `security: []`, or an empty alternative `{}` among them, opens the operation to anyone.
     let auth = match op.get("security").and_then(Node::as_seq) {
         None => Auth::ApiKey,
-        Some(alternatives) if alternatives.is_empty() => Auth::None,
+        Some([]) => Auth::None,
         Some(alternatives) if alternatives.iter().any(|a| a.as_map().is_some_and(|m| m.is_empty())) => Auth::None,
         Some(alternatives) => {
             let avoids_default = alternatives

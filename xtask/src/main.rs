@@ -11,7 +11,9 @@ use std::process::{Command, ExitCode};
 mod bench;
 mod codegen_cmd;
 mod prism;
+mod synth;
 mod whole_spec;
+mod whole_spec_prism;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,10 +48,12 @@ commands:
   test  run every test: the freshness check, the workspace tests (with Prism mock servers
         for the conformance tests; installs Prism into .tools/prism with npm when needed),
         clippy, and a build of generated/ copied out of the workspace; then `whole-spec`
-  whole-spec [--spec PATH]... [--no-build]
+  whole-spec [--spec PATH]... [--no-build] [--accept]
         generate OpenAI's whole published spec (default: both copies in ../shared/specs) into a
         crate outside the workspace, build it (all features and fine-tuning alone), run clippy and
-        a test that decodes every example response; prints lines, times and peak memory
+        a test that decodes every example response, then call every JSON operation once against a
+        Prism mock server of the spec; prints lines, times and peak memory; --accept rewrites the
+        lists of known failures (tests/whole-spec/*.known-{examples,prism}.txt)
   bench [--spec PATH] [--runs N]
         generation speed: runs the generator N times (default 7) on a spec (default: the whole
         published spec), each in a fresh release-built process, and prints median wall time and

@@ -4,6 +4,9 @@
 //! The servers run with `--errors`, so a request that does not match the spec gets a 422 and a
 //! response Prism generated invalidly comes back as a 500 whose problem `type` ends in
 //! `#VIOLATIONS`. The tests find the servers through `PRISM_SPEC_URL` and `PRISM_PUBLISHED_URL`.
+//!
+//! [`Mock`] is one server in Prism's plain static mode, for the whole published spec
+//! (`whole_spec_prism.rs`): it still answers 422 to a request the spec does not allow.
 
 use std::fs::File;
 use std::io::{Read as _, Seek as _, SeekFrom};
@@ -21,6 +24,8 @@ const VERSION: &str = "5.16.1";
 const MIN_NODE: (u32, u32, u32) = (18, 20, 1);
 /// How long a server may take to start listening.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a server of the whole published spec (3 MB) may take; it needs about 15 s alone.
+pub(crate) const WHOLE_SPEC_READY_TIMEOUT: Duration = Duration::from_secs(180);
 /// New ports tried when the one picked was taken between choosing it and Prism binding it.
 const PORT_ATTEMPTS: u32 = 3;
 
@@ -46,9 +51,10 @@ impl Servers {
             root.parent().map(|parent| parent.join("shared").join("specs").join("openai-fine-tuning.yaml"));
         let started = Instant::now();
         // Both are spawned before either is waited for, so that they boot side by side.
-        let mut spec = Prism::spawn(&cli, "spec", &root.join("spec").join("openai-fine-tuning.yaml"), &log_dir)?;
+        let mut spec =
+            Prism::spawn(&cli, "spec".into(), &root.join("spec").join("openai-fine-tuning.yaml"), &log_dir, true)?;
         let mut published = match published_spec {
-            Some(path) if path.is_file() => Some(Prism::spawn(&cli, "published", &path, &log_dir)?),
+            Some(path) if path.is_file() => Some(Prism::spawn(&cli, "published".into(), &path, &log_dir, true)?),
             Some(path) => {
                 eprintln!(
                     "==> Prism: {} is missing (no ../shared?), so the published-spec run is SKIPPED",
@@ -58,9 +64,9 @@ impl Servers {
             }
             None => None,
         };
-        spec.wait_ready()?;
+        spec.wait_ready(READY_TIMEOUT)?;
         if let Some(published) = &mut published {
-            published.wait_ready()?;
+            published.wait_ready(READY_TIMEOUT)?;
         }
         for server in std::iter::once(&spec).chain(&published) {
             eprintln!(
@@ -81,6 +87,36 @@ impl Servers {
             Some(published) => command.env(PUBLISHED_URL_VAR, published.url()),
             None => command.env_remove(PUBLISHED_URL_VAR),
         };
+    }
+}
+
+/// One Prism server in static mode (no `--errors`), started without waiting for it, so that
+/// something else can run while it reads its spec. Dropping this stops it.
+pub(crate) struct Mock {
+    prism: Prism,
+}
+
+impl Mock {
+    /// Installs Prism when needed and starts `prism mock` for `spec` on a free loopback port,
+    /// logging to `target/prism/<name>.log`.
+    pub(crate) fn spawn(root: &Path, name: &str, spec: &Path) -> anyhow::Result<Mock> {
+        let cli = install(root)?;
+        let log_dir = root.join("target").join("prism");
+        std::fs::create_dir_all(&log_dir).with_context(|| format!("cannot create {}", log_dir.display()))?;
+        Ok(Mock { prism: Prism::spawn(&cli, name.to_owned(), spec, &log_dir, false)? })
+    }
+
+    /// Waits until the server accepts connections, at most `timeout`.
+    pub(crate) fn wait_ready(&mut self, timeout: Duration) -> anyhow::Result<()> {
+        self.prism.wait_ready(timeout)
+    }
+
+    pub(crate) fn url(&self) -> String {
+        self.prism.url()
+    }
+
+    pub(crate) fn log(&self) -> &Path {
+        &self.prism.log
     }
 }
 
@@ -188,32 +224,39 @@ fn json_string_field(json: &str, name: &str) -> Option<String> {
 
 /// One Prism process. Dropping it kills the process and any children it has.
 struct Prism {
-    name: &'static str,
+    name: String,
     cli: PathBuf,
     spec: PathBuf,
     log: PathBuf,
     port: u16,
     child: Child,
+    /// Whether it runs with `--errors`.
+    errors: bool,
 }
 
 impl Prism {
-    /// Starts `prism mock --errors` for `spec` on a free loopback port, logging to `<log_dir>/<name>.log`.
-    fn spawn(cli: &Path, name: &'static str, spec: &Path, log_dir: &Path) -> anyhow::Result<Prism> {
+    /// Starts `prism mock` (with `--errors` when `errors`) for `spec` on a free loopback port,
+    /// logging to `<log_dir>/<name>.log`.
+    fn spawn(cli: &Path, name: String, spec: &Path, log_dir: &Path, errors: bool) -> anyhow::Result<Prism> {
         let log = log_dir.join(format!("{name}.log"));
-        let (port, child) = Self::launch(cli, spec, &log)?;
-        Ok(Prism { name, cli: cli.to_owned(), spec: spec.to_owned(), log, port, child })
+        let (port, child) = Self::launch(cli, spec, &log, errors)?;
+        Ok(Prism { name, cli: cli.to_owned(), spec: spec.to_owned(), log, port, child, errors })
     }
 
     /// Runs `node` on the entry script itself rather than the `.bin/prism` shim, so that the
     /// child is the server and no shell sits in between. It stays in our process group, so a
     /// Ctrl-C in the terminal reaches it even when `Drop` never runs.
-    fn launch(cli: &Path, spec: &Path, log: &Path) -> anyhow::Result<(u16, Child)> {
+    fn launch(cli: &Path, spec: &Path, log: &Path, errors: bool) -> anyhow::Result<(u16, Child)> {
         let port = free_port()?;
         let stdout = File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
         let stderr = stdout.try_clone()?;
-        let child = Command::new("node")
-            .arg(cli)
-            .args(["mock", "--errors", "--host", "127.0.0.1", "--port", &port.to_string()])
+        let mut command = Command::new("node");
+        command.arg(cli).arg("mock");
+        if errors {
+            command.arg("--errors");
+        }
+        let child = command
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .arg(spec)
             .stdin(Stdio::null())
             .stdout(stdout)
@@ -229,7 +272,7 @@ impl Prism {
 
     /// Polls the port until Prism accepts a connection; a server that exits because its port
     /// was taken in the meantime is started again on another one.
-    fn wait_ready(&mut self) -> anyhow::Result<()> {
+    fn wait_ready(&mut self, timeout: Duration) -> anyhow::Result<()> {
         let started = Instant::now();
         let mut attempts = 1;
         loop {
@@ -241,7 +284,7 @@ impl Prism {
                 let log = log_tail(&self.log);
                 if log.contains("EADDRINUSE") && attempts < PORT_ATTEMPTS {
                     attempts += 1;
-                    (self.port, self.child) = Self::launch(&self.cli, &self.spec, &self.log)?;
+                    (self.port, self.child) = Self::launch(&self.cli, &self.spec, &self.log, self.errors)?;
                     continue;
                 }
                 bail!(
@@ -250,12 +293,12 @@ impl Prism {
                     self.log.display()
                 );
             }
-            if started.elapsed() > READY_TIMEOUT {
+            if started.elapsed() > timeout {
                 bail!(
                     "Prism for {} did not listen on port {} within {} s; its log {}:\n{}",
                     self.spec.display(),
                     self.port,
-                    READY_TIMEOUT.as_secs(),
+                    timeout.as_secs(),
                     self.log.display(),
                     log_tail(&self.log)
                 );

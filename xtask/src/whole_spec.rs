@@ -2,14 +2,18 @@
 //! generator, then built, linted and tested as a crate of its own:
 //!
 //! 1. generate it into a folder outside the workspace, with a test file that decodes every
-//!    example response the spec carries into its operation's type;
+//!    example response the spec carries into its operation's type, and a second one that calls
+//!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`);
 //! 2. `cargo build` it (all features, then `fine-tuning` alone), `cargo clippy -D warnings`
-//!    on it, and run that test;
-//! 3. print what it produced: operations, types, lines, and the time and peak memory of each
+//!    on it (both tests included), and run the examples test;
+//! 3. start Prism on the spec, in static mode, while the Prism test compiles, and run it;
+//! 4. print what it produced: operations, types, lines, and the time and peak memory of each
 //!    step, measured with GNU time when the machine has it.
 //!
-//! Examples the published spec gets wrong are listed in `tests/whole-spec/known-examples.txt`
-//! with the reason; the test fails when the list and reality part ways, in either direction.
+//! Examples the published spec gets wrong are listed in `tests/whole-spec/<spec>.known-examples.txt`
+//! with the reason, and the calls Prism does not answer with something that decodes in
+//! `tests/whole-spec/<spec>.known-prism.txt`; each test fails when its list and reality part
+//! ways, in either direction, and `--accept` rewrites both.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -21,6 +25,7 @@ use anyhow::{Context, bail};
 use serde_json::Value;
 
 use crate::project_root;
+use crate::whole_spec_prism;
 
 struct Options {
     specs: Vec<PathBuf>,
@@ -101,7 +106,25 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
     let (test, not_json) = examples_test(&generated.api, &doc, &known);
     std::fs::create_dir_all(out.join("tests"))?;
     std::fs::write(out.join("tests/examples.rs"), test)?;
-    // The generated crate's dev-dependency for the test.
+    let known_prism_path = project_root().join(format!("tests/whole-spec/{name}.known-prism.txt"));
+    let known_prism = std::fs::read_to_string(&known_prism_path).unwrap_or_default();
+    let prism_test = whole_spec_prism::generate(&generated.api, &doc, &known_prism);
+    std::fs::write(out.join("tests/prism.rs"), &prism_test.source)?;
+    let (prism_spec, dropped) = whole_spec_prism::prism_spec(&doc);
+    let prism_spec_path = out.join("prism-spec.json");
+    std::fs::write(&prism_spec_path, prism_spec)?;
+    let twins: Vec<String> = prism_test.twins.iter().map(|(what, n)| format!("{n} {what}")).collect();
+    eprintln!(
+        "Prism test: {} operations called, {} not ({}), nor {}; Prism reads {} ({dropped} `nullable`s without `type` dropped)",
+        prism_test.called,
+        prism_test.skipped.len(),
+        whole_spec_prism::skipped_summary(&prism_test.skipped),
+        twins.join(" or "),
+        prism_spec_path.display()
+    );
+    // The generated crate's dev-dependency for the tests. The Prism test also uses tokio and
+    // reqwest, which the crate itself depends on, with no features they do not already have, so
+    // that the crate is not compiled again for its tests.
     let manifest = out.join("Cargo.toml");
     let mut cargo_toml = std::fs::read_to_string(&manifest)?;
     cargo_toml.push_str("\n[dev-dependencies]\nserde_json = \"1\"\n");
@@ -154,6 +177,13 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         eprintln!("wrote {}", known_path.display());
         examples.ok = true;
     }
+    let (prism_build, mut prism_run) = run_prism_test(&prism_spec_path, &name, &out, &cargo)?;
+    if accept && prism_run.ran {
+        let found = std::fs::read_to_string(out.join("found-prism.txt")).context("the Prism test wrote no findings")?;
+        std::fs::write(&known_prism_path, whole_spec_prism::accepted(&known_prism, &found))?;
+        eprintln!("wrote {}", known_prism_path.display());
+        prism_run.measured.ok = true;
+    }
 
     let row = |m: &Measured| match m.peak_mb {
         Some(mb) => format!("{:.1} s, peak {:.0} MB{}", m.seconds, mb, if m.ok { "" } else { " (FAILED)" }),
@@ -165,7 +195,66 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
     eprintln!("    clippy -D warnings:         {}", row(&clippy));
     eprintln!("    examples test:              {}", row(&examples));
     eprintln!("    examples that are not JSON: {not_json}");
-    Ok(fetch.ok && full.ok && fine_tuning.ok && clippy.ok && examples.ok)
+    eprintln!("    Prism test, build:          {}", row(&prism_build));
+    eprintln!(
+        "    Prism test, run:            {} (after waiting {:.1} s for Prism; {} operations called, {} not)",
+        row(&prism_run.measured),
+        prism_run.waited_seconds,
+        prism_test.called,
+        prism_test.skipped.len()
+    );
+    Ok(fetch.ok && full.ok && fine_tuning.ok && clippy.ok && examples.ok && prism_build.ok && prism_run.measured.ok)
+}
+
+/// What running the Prism test took.
+struct PrismRun {
+    measured: Measured,
+    /// Whether the test ran at all (it does not when Prism did not start or the build failed).
+    ran: bool,
+    /// How long the test waited for Prism to listen once it was built.
+    waited_seconds: f64,
+}
+
+/// Starts Prism on `spec`, builds the Prism test while it reads the spec, waits for it, and runs
+/// the test against it; Prism is stopped when this returns, whatever happened.
+fn run_prism_test(
+    spec: &Path,
+    name: &str,
+    out: &Path,
+    cargo: &dyn Fn(&[&str]) -> Command,
+) -> anyhow::Result<(Measured, PrismRun)> {
+    let started = Instant::now();
+    let not_run = |measured| PrismRun { measured, ran: false, waited_seconds: 0.0 };
+    let failed = || Measured { ok: false, seconds: 0.0, peak_mb: None };
+    let mut mock = match crate::prism::Mock::spawn(&project_root(), &format!("whole-spec-{name}"), spec) {
+        Ok(mock) => mock,
+        Err(error) => {
+            eprintln!("==> Prism did not start, so the Prism test was NOT run: {error:#}");
+            return Ok((failed(), not_run(failed())));
+        }
+    };
+    let build = measure("cargo test --test prism --no-run", cargo(&["test", "--offline", "--test", "prism", "--no-run"]))?;
+    if !build.ok {
+        return Ok((build, not_run(failed())));
+    }
+    let waiting = Instant::now();
+    if let Err(error) = mock.wait_ready(crate::prism::WHOLE_SPEC_READY_TIMEOUT) {
+        eprintln!("==> {error:#}");
+        return Ok((build, not_run(failed())));
+    }
+    let waited_seconds = waiting.elapsed().as_secs_f64();
+    eprintln!(
+        "==> Prism serves {} at {} ({:.1} s after it started; log {})",
+        spec.display(),
+        mock.url(),
+        started.elapsed().as_secs_f64(),
+        mock.log().display()
+    );
+    let mut test = cargo(&["test", "--offline", "--test", "prism", "--", "--nocapture"]);
+    test.env("PRISM_URL", mock.url()).env("PRISM_FOUND", out.join("found-prism.txt"));
+    let measured = measure("cargo test --test prism (against Prism)", test)?;
+    drop(mock);
+    Ok((build, PrismRun { measured, ran: true, waited_seconds }))
 }
 
 /// Runs `command` under GNU time when available, for its peak memory.
