@@ -1226,7 +1226,15 @@ impl<'a> Cx<'a> {
         let objects: Vec<usize> = (0..branches.len()).filter(|i| self.is_object_schema(branches[*i].1, 0)).collect();
         if let Some((property, mapping)) = &schema.discriminator {
             let property = (*property).to_owned();
-            let mut all_tags: HashSet<String> = HashSet::new();
+            // A branch that is itself a union answers to the tags of its own branches.
+            let unions: Vec<usize> = (0..branches.len())
+                .filter(|i| !objects.contains(i) && self.is_union_schema(branches[*i].1))
+                .collect();
+            for &i in &unions {
+                tags_of[i] = self.property_values(branches[i].1, &property, 0);
+            }
+            // Two branches may share a tag (an input and an output message are both
+            // `message`); decoding then tries them in turn, so the tags are all kept.
             for &i in &objects {
                 let (_, branch) = branches[i];
                 let mut tags: Vec<String> = Vec::new();
@@ -1247,7 +1255,6 @@ impl<'a> Cx<'a> {
                 if tags.is_empty() {
                     self.error(&list_ptr.index(branches[i].0), format!("cannot tell which `{property}` values select this branch"));
                 }
-                tags.retain(|t| all_tags.insert(t.clone()));
                 tags_of[i] = tags;
             }
             return (Some(property), tags_of);
@@ -1338,7 +1345,22 @@ impl<'a> Cx<'a> {
                 return values;
             }
         }
-        Vec::new()
+        // A union: every value any of its branches takes.
+        let mut values: Vec<String> = Vec::new();
+        for branch in schema.alternatives().map(|(_, b)| b).unwrap_or_default() {
+            for value in self.property_values(branch, property, depth + 1) {
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+        }
+        values
+    }
+
+    /// Whether a schema (through `$ref`) is a `oneOf`/`anyOf` without properties of its own.
+    fn is_union_schema(&self, node: &'a Node) -> bool {
+        let Some(node) = self.deref_quiet(node) else { return false };
+        Schema::read(node, &Pointer::root()).is_ok_and(|s| s.alternatives().is_some() && s.properties.is_none())
     }
 
     // ----- helpers for operations -----

@@ -279,4 +279,29 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/nullable.main.rs:
+fn main() {
+    use serde_json::json;
+    use types::{Owner, Pet};
+
+    // Required-but-nullable fields accept `null` and absence alike, and are written as `null`;
+    // optional ones are left out when empty.
+    let absent: Owner = serde_json::from_value(json!({})).unwrap();
+    let null: Owner = serde_json::from_value(json!({"flag_req": null, "pet_any_of_req": null})).unwrap();
+    assert_eq!(absent, null);
+    assert_eq!(absent.flag_req, None);
+    let written = serde_json::to_value(&absent).unwrap();
+    assert_eq!(written["flag_req"], json!(null));
+    assert!(written.get("flag_opt").is_none());
+
+    // All three spellings of a nullable reference decode the same object.
+    let pets: Owner = serde_json::from_value(json!({
+        "pet_any_of_req": {"name": "a"},
+        "pet_one_of_req": {"name": "b"},
+        "pet_all_of_req": {"name": "c"},
+    }))
+    .unwrap();
+    assert_eq!(pets.pet_any_of_req, Some(Pet::new("a")));
+    assert_eq!(pets.pet_one_of_req, Some(Pet::new("b")));
+    assert_eq!(pets.pet_all_of_req, Some(Pet::new("c")));
+}

@@ -376,4 +376,21 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/objects.main.rs:
+fn main() {
+    use serde_json::json;
+    use types::Labelled;
+
+    // The fixed `object` is no field: it is not taken for an extra property (whose values are
+    // integers) on the way in, and it is written on the way out.
+    let sent = json!({"object": "labelled", "name": "n", "count": 3, "size": 9});
+    let labelled: Labelled = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(labelled.name, "n");
+    assert_eq!(labelled.additional_properties.len(), 2);
+    assert_eq!(labelled.additional_properties["count"], 3);
+    assert_eq!(serde_json::to_value(&labelled).unwrap(), sent);
+
+    // An extra property of the wrong type is an error that says so.
+    let error = serde_json::from_value::<Labelled>(json!({"object": "labelled", "name": "n", "count": "many"})).unwrap_err();
+    assert!(error.to_string().contains("invalid type"), "{error}");
+}

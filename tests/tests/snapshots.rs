@@ -1,5 +1,6 @@
 //! Each fixture spec in `tests/fixtures/` is generated as one file and compared with
-//! `tests/snapshots/<name>.rs`; `trybuild.rs` then compiles every snapshot.
+//! `tests/snapshots/<name>.rs`; `trybuild.rs` then compiles every snapshot and runs its `main`,
+//! which is empty unless `tests/fixtures/<name>.main.rs` gives one that checks behaviour.
 //! Accept intended changes with `EXPECTORATE=overwrite cargo test -p sdk-tests --test snapshots`
 //! and read the diff before committing.
 
@@ -23,8 +24,16 @@ fn fixtures_match_their_snapshots() {
     for name in &names {
         let label = format!("tests/fixtures/{name}.yaml");
         let text = sdk_tests::read(&label);
-        let output = codegen::generate_single_file(&label, &text, RUNTIME_PATH, true)
+        let mut output = codegen::generate_single_file(&label, &text, RUNTIME_PATH, true)
             .unwrap_or_else(|errors| panic!("fixture {name} does not generate:\n{errors}"));
+        // A fixture may bring a `main` that exercises the generated code; trybuild runs it.
+        let checks = repo_root().join(format!("tests/fixtures/{name}.main.rs"));
+        if let Ok(main) = std::fs::read_to_string(&checks) {
+            let empty_main = "fn main() {}\n";
+            assert!(output.ends_with(empty_main), "the one-file output ends with an empty main");
+            output.truncate(output.len() - empty_main.len());
+            output.push_str(&format!("// From tests/fixtures/{name}.main.rs:\n{main}"));
+        }
         expectorate::assert_contents(format!("snapshots/{name}.rs"), &output);
     }
     // Every snapshot has its fixture, so a deleted fixture cannot leave a stale snapshot behind.

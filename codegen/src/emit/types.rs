@@ -598,10 +598,52 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     });
     let tagged = |v: &Variant| !v.tags.is_empty();
     let tag_dispatch = u.tag.as_ref().map(|tag| {
-        let arms = u.variants.iter().filter(|v| tagged(v)).map(|v| {
-            let tags = &v.tags;
-            let construct = construct(v);
-            quote!(#(#tags)|* => decode_variant(&value).map(#construct),)
+        // Tags in order of first appearance, each with the variants it selects. Tags with the
+        // same variants share an arm; a tag several variants share tries them in turn, those
+        // that require more properties first.
+        let mut selects: Vec<(String, Vec<&Variant>)> = Vec::new();
+        for v in u.variants.iter().filter(|v| tagged(v)) {
+            for t in &v.tags {
+                match selects.iter_mut().find(|(existing, _)| existing == t) {
+                    Some((_, variants)) => variants.push(v),
+                    None => selects.push((t.clone(), vec![v])),
+                }
+            }
+        }
+        let mut grouped: Vec<(Vec<String>, Vec<&Variant>)> = Vec::new();
+        for (t, mut variants) in selects {
+            variants.sort_by_key(|v| std::cmp::Reverse(required_count(api, v) + variant_consts(api, v).len()));
+            match grouped.iter_mut().find(|(_, vs)| vs.len() == variants.len() && vs.iter().zip(&variants).all(|(a, b)| a.name == b.name)) {
+                Some((tags, _)) => tags.push(t),
+                None => grouped.push((vec![t], variants)),
+            }
+        }
+        let arms = grouped.iter().map(|(tags, variants)| {
+            let (last, first) = variants.split_last().expect("a tag selects at least one variant");
+            // Decoding ignores single-value properties, so a candidate is only tried when the
+            // object does not contradict them (an output message's `role` is `assistant`).
+            let tries = first.iter().map(|v| {
+                let construct = construct(v);
+                let checks: Vec<TokenStream> = variant_consts(api, v)
+                    .iter()
+                    .map(|(wire, literal)| {
+                        let literal = literal_tokens(literal);
+                        quote!(value.get(#wire).is_none_or(|found| *found == #literal))
+                    })
+                    .collect();
+                let attempt = quote! {
+                    if let ::std::result::Result::Ok(decoded) = decode_variant::<_, D::Error>(&value).map(#construct) {
+                        return ::std::result::Result::Ok(decoded);
+                    }
+                };
+                if checks.is_empty() { attempt } else { quote!(if #(#checks)&&* { #attempt }) }
+            });
+            let construct = construct(last);
+            if first.is_empty() {
+                quote!(#(#tags)|* => decode_variant(&value).map(#construct),)
+            } else {
+                quote!(#(#tags)|* => { #(#tries)* decode_variant(&value).map(#construct) })
+            }
         });
         let fallback = match &u.unknown {
             Some(n) => {
@@ -778,6 +820,22 @@ fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStre
         for (key, entry) in #reference {
             query.push(key, entry);
         }
+    }
+}
+
+/// The single-value properties of a variant's object, as `(wire name, value)`.
+fn variant_consts(api: &Api, v: &Variant) -> Vec<(String, Literal)> {
+    let VariantBody::Type(t) = &v.body else { return Vec::new() };
+    let inner = match t {
+        TypeRef::Box(inner) => inner.as_ref(),
+        other => other,
+    };
+    match inner {
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Struct(s) => s.consts.iter().map(|c| (c.wire.clone(), c.value.clone())).collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }
 
