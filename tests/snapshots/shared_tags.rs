@@ -275,7 +275,7 @@ pub mod types {
         }
     }
 
-    /// Both messages are tagged `message`; the one that needs more fields is tried first.
+    /// Both messages are tagged `message`; the branch that re-encodes the value with the fewest changes wins.
     ///
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
@@ -322,21 +322,13 @@ pub mod types {
             {
                 return match tag {
                     "message" => {
-                        if value.get("type").is_none_or(|found| *found == "message")
-                            && value
-                                .get("role")
-                                .is_none_or(|found| *found == "assistant")
-                        {
-                            if let ::std::result::Result::Ok(decoded) = decode_variant::<
-                                _,
-                                D::Error,
-                            >(&value)
-                                .map(Self::OutputMessage)
-                            {
-                                return ::std::result::Result::Ok(decoded);
-                            }
-                        }
-                        decode_variant(&value).map(Self::InputMessage)
+                        decode_best(
+                            &value,
+                            [
+                                decode_variant(&value).map(Self::InputMessage),
+                                decode_variant(&value).map(Self::OutputMessage),
+                            ],
+                        )
                     }
                     "function_call" => decode_variant(&value).map(Self::FunctionCall),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
@@ -412,6 +404,84 @@ pub mod types {
     {
         <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
+
+    /// Of the attempts to decode `value` as each candidate variant, keeps the result that
+    /// encodes back closest to it: the first that changes nothing, else the one that changes
+    /// the fewest properties.
+    #[allow(
+        dead_code,
+        reason = "unused when the enabled features include no shared tag"
+    )]
+    fn decode_best<T, E>(
+        value: &::serde_json::Value,
+        attempts: impl ::std::iter::IntoIterator<Item = ::std::result::Result<T, E>>,
+    ) -> ::std::result::Result<T, E>
+    where
+        T: ::serde::Serialize,
+        E: ::serde::de::Error,
+    {
+        let mut best: ::std::option::Option<(usize, T)> = ::std::option::Option::None;
+        let mut first_error: ::std::option::Option<E> = ::std::option::Option::None;
+        for attempt in attempts {
+            match attempt {
+                ::std::result::Result::Ok(decoded) => {
+                    let again = ::serde_json::to_value(&decoded)
+                        .unwrap_or(::serde_json::Value::Null);
+                    let changes = changed_properties(value, &again);
+                    if changes == 0 {
+                        return ::std::result::Result::Ok(decoded);
+                    }
+                    if best.as_ref().is_none_or(|(fewest, _)| changes < *fewest) {
+                        best = ::std::option::Option::Some((changes, decoded));
+                    }
+                }
+                ::std::result::Result::Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        match (best, first_error) {
+            (::std::option::Option::Some((_, decoded)), _) => {
+                ::std::result::Result::Ok(decoded)
+            }
+            (::std::option::Option::None, ::std::option::Option::Some(error)) => {
+                ::std::result::Result::Err(error)
+            }
+            (::std::option::Option::None, ::std::option::Option::None) => {
+                ::std::result::Result::Err(E::custom("no candidate variant"))
+            }
+        }
+    }
+
+    /// How many properties of `before`, at any depth, are missing from or different in `after`.
+    #[allow(
+        dead_code,
+        reason = "unused when the enabled features include no shared tag"
+    )]
+    fn changed_properties(
+        before: &::serde_json::Value,
+        after: &::serde_json::Value,
+    ) -> usize {
+        match (before, after) {
+            (::serde_json::Value::Object(old), ::serde_json::Value::Object(new)) => {
+                old.iter()
+                    .map(|(key, value)| match new.get(key) {
+                        ::std::option::Option::Some(other) => {
+                            changed_properties(value, other)
+                        }
+                        ::std::option::Option::None => usize::from(!value.is_null()),
+                    })
+                    .sum()
+            }
+            (
+                ::serde_json::Value::Array(old),
+                ::serde_json::Value::Array(new),
+            ) if old.len() == new.len() => {
+                old.iter().zip(new).map(|(a, b)| changed_properties(a, b)).sum()
+            }
+            (old, new) => usize::from(old != new),
+        }
+    }
 }
 
 pub use runtime::{
@@ -448,8 +518,9 @@ fn main() {
     use serde_json::json;
     use types::{Entry, Item};
 
-    // Two branches share the tag `message`: the one whose fixed `role` fits, and that has all
-    // its required fields, wins; nothing the object carries is lost on the way back out.
+    // Two branches share the tag `message`. Both accept this object (an input message would
+    // keep `assistant` as an unknown role and drop `id`); the branch that writes it back
+    // unchanged wins, so nothing the object carries is lost on the way back out.
     let output = json!({"type": "message", "id": "m1", "role": "assistant", "content": "hi"});
     let item: Item = serde_json::from_value(output.clone()).unwrap();
     assert!(matches!(&item, Item::OutputMessage(m) if m.id == "m1"), "{item:?}");

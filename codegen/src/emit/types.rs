@@ -40,8 +40,15 @@ pub(crate) fn items(api: &Api, t: &TypeDef) -> (TokenStream, Option<TokenStream>
 pub(crate) fn tail(api: &Api) -> TokenStream {
     let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let helper = has_unions.then(decode_helper);
+    let best = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if shares_tags(u))).then(decode_best_helper);
     let extra_helper = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if needs_extra_filter(s))).then(extra_filter_helper);
-    quote!(#helper #extra_helper)
+    quote!(#helper #best #extra_helper)
+}
+
+/// Whether two variants of a union answer to one tag value.
+fn shares_tags(u: &Union) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    u.variants.iter().flat_map(|v| &v.tags).any(|t| !seen.insert(t))
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -612,38 +619,24 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         }
         let mut grouped: Vec<(Vec<String>, Vec<&Variant>)> = Vec::new();
         for (t, mut variants) in selects {
-            variants.sort_by_key(|v| std::cmp::Reverse(required_count(api, v) + variant_consts(api, v).len()));
+            variants.sort_by_key(|v| std::cmp::Reverse(required_count(api, v)));
             match grouped.iter_mut().find(|(_, vs)| vs.len() == variants.len() && vs.iter().zip(&variants).all(|(a, b)| a.name == b.name)) {
                 Some((tags, _)) => tags.push(t),
                 None => grouped.push((vec![t], variants)),
             }
         }
         let arms = grouped.iter().map(|(tags, variants)| {
-            let (last, first) = variants.split_last().expect("a tag selects at least one variant");
-            // Decoding ignores single-value properties, so a candidate is only tried when the
-            // object does not contradict them (an output message's `role` is `assistant`).
-            let tries = first.iter().map(|v| {
-                let construct = construct(v);
-                let checks: Vec<TokenStream> = variant_consts(api, v)
-                    .iter()
-                    .map(|(wire, literal)| {
-                        let literal = literal_tokens(literal);
-                        quote!(value.get(#wire).is_none_or(|found| *found == #literal))
-                    })
-                    .collect();
-                let attempt = quote! {
-                    if let ::std::result::Result::Ok(decoded) = decode_variant::<_, D::Error>(&value).map(#construct) {
-                        return ::std::result::Result::Ok(decoded);
-                    }
-                };
-                if checks.is_empty() { attempt } else { quote!(if #(#checks)&&* { #attempt }) }
-            });
-            let construct = construct(last);
-            if first.is_empty() {
-                quote!(#(#tags)|* => decode_variant(&value).map(#construct),)
-            } else {
-                quote!(#(#tags)|* => { #(#tries)* decode_variant(&value).map(#construct) })
+            if let [only] = variants.as_slice() {
+                let construct = construct(only);
+                return quote!(#(#tags)|* => decode_variant(&value).map(#construct),);
             }
+            // Several branches answer to this tag: each decodes, and the one that gives back
+            // the object unchanged wins (decoding alone ignores unknown and fixed properties).
+            let attempts = variants.iter().map(|v| {
+                let construct = construct(v);
+                quote!(decode_variant(&value).map(#construct))
+            });
+            quote!(#(#tags)|* => decode_best(&value, [#(#attempts),*]),)
         });
         let fallback = match &u.unknown {
             Some(n) => {
@@ -823,22 +816,6 @@ fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStre
     }
 }
 
-/// The single-value properties of a variant's object, as `(wire name, value)`.
-fn variant_consts(api: &Api, v: &Variant) -> Vec<(String, Literal)> {
-    let VariantBody::Type(t) = &v.body else { return Vec::new() };
-    let inner = match t {
-        TypeRef::Box(inner) => inner.as_ref(),
-        other => other,
-    };
-    match inner {
-        TypeRef::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Struct(s) => s.consts.iter().map(|c| (c.wire.clone(), c.value.clone())).collect(),
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
-}
-
 /// How many properties a variant's object must have: its required, non-nullable fields.
 fn required_count(api: &Api, v: &Variant) -> usize {
     let VariantBody::Type(t) = &v.body else { return 0 };
@@ -853,6 +830,70 @@ fn required_count(api: &Api, v: &Variant) -> usize {
     match &api.ty(id).kind {
         TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.optional()).count(),
         _ => 0,
+    }
+}
+
+/// The helper for tags several variants share: the candidate whose round trip changes the
+/// least of the object wins, and on a tie the earlier one.
+fn decode_best_helper() -> TokenStream {
+    quote! {
+        /// Of the attempts to decode `value` as each candidate variant, keeps the result that
+        /// encodes back closest to it: the first that changes nothing, else the one that changes
+        /// the fewest properties.
+        #[allow(dead_code, reason = "unused when the enabled features include no shared tag")]
+        fn decode_best<T, E>(
+            value: &::serde_json::Value,
+            attempts: impl ::std::iter::IntoIterator<Item = ::std::result::Result<T, E>>,
+        ) -> ::std::result::Result<T, E>
+        where
+            T: ::serde::Serialize,
+            E: ::serde::de::Error,
+        {
+            let mut best: ::std::option::Option<(usize, T)> = ::std::option::Option::None;
+            let mut first_error: ::std::option::Option<E> = ::std::option::Option::None;
+            for attempt in attempts {
+                match attempt {
+                    ::std::result::Result::Ok(decoded) => {
+                        let again = ::serde_json::to_value(&decoded).unwrap_or(::serde_json::Value::Null);
+                        let changes = changed_properties(value, &again);
+                        if changes == 0 {
+                            return ::std::result::Result::Ok(decoded);
+                        }
+                        if best.as_ref().is_none_or(|(fewest, _)| changes < *fewest) {
+                            best = ::std::option::Option::Some((changes, decoded));
+                        }
+                    }
+                    ::std::result::Result::Err(error) => {
+                        first_error.get_or_insert(error);
+                    }
+                }
+            }
+            match (best, first_error) {
+                (::std::option::Option::Some((_, decoded)), _) => ::std::result::Result::Ok(decoded),
+                (::std::option::Option::None, ::std::option::Option::Some(error)) => ::std::result::Result::Err(error),
+                (::std::option::Option::None, ::std::option::Option::None) => {
+                    ::std::result::Result::Err(E::custom("no candidate variant"))
+                }
+            }
+        }
+
+        /// How many properties of `before`, at any depth, are missing from or different in `after`.
+        #[allow(dead_code, reason = "unused when the enabled features include no shared tag")]
+        fn changed_properties(before: &::serde_json::Value, after: &::serde_json::Value) -> usize {
+            match (before, after) {
+                (::serde_json::Value::Object(old), ::serde_json::Value::Object(new)) => old
+                    .iter()
+                    .map(|(key, value)| match new.get(key) {
+                        ::std::option::Option::Some(other) => changed_properties(value, other),
+                        ::std::option::Option::None => usize::from(!value.is_null()),
+                    })
+                    .sum(),
+                (::serde_json::Value::Array(old), ::serde_json::Value::Array(new)) if old.len() == new.len() => {
+                    old.iter().zip(new).map(|(a, b)| changed_properties(a, b)).sum()
+                }
+                (old, new) => usize::from(old != new),
+            }
+        }
     }
 }
 
