@@ -371,6 +371,9 @@ pub enum Auth {
     ApiKey,
     /// Only schemes other than the default: the admin key.
     AdminKey,
+    /// The default scheme or another one: the API key, or the admin key when the client has
+    /// no API key.
+    Either,
     /// `security: []`: no credential.
     None,
 }

@@ -548,10 +548,14 @@ fn lower_operation<'a>(
         Some([]) => Auth::None,
         Some(alternatives) if alternatives.iter().any(|a| a.as_map().is_some_and(|m| m.is_empty())) => Auth::None,
         Some(alternatives) => {
-            let avoids_default = alternatives
-                .iter()
-                .all(|alternative| alternative.as_map().is_some_and(|m| m.keys().all(|k| !default_schemes.contains(&k.as_str()))));
-            if avoids_default { Auth::AdminKey } else { Auth::ApiKey }
+            let uses_default = |alternative: &Node| {
+                alternative.as_map().is_some_and(|m| m.keys().any(|k| default_schemes.contains(&k.as_str())))
+            };
+            match (alternatives.iter().any(uses_default), alternatives.iter().all(uses_default)) {
+                (false, _) => Auth::AdminKey,
+                (true, true) => Auth::ApiKey,
+                (true, false) => Auth::Either,
+            }
         }
     };
 

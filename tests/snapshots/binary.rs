@@ -242,7 +242,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
@@ -270,4 +270,74 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/binary.main.rs:
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    use futures::TryStreamExt;
+    use types::{CreateCallRequest, CreateSpeechRequest};
+    use wiremock::matchers::{body_json, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).max_retries(0).build().unwrap();
+
+    // Bytes come back as they were sent, whole or in chunks; the request asks for bytes.
+    let content: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    Mock::given(method("GET"))
+        .and(path("/files/file-1/content"))
+        .and(header("accept", "application/octet-stream"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(content.clone(), "application/octet-stream"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let whole = client.files().content().retrieve("file-1").await.unwrap();
+    assert_eq!(&whole[..], &content[..]);
+    let chunks: Vec<Bytes> = client.files().content().retrieve("file-1").bytes_stream().try_collect().await.unwrap();
+    assert_eq!(chunks.concat(), content);
+
+    // An error status is still the API's error, not bytes.
+    Mock::given(method("GET"))
+        .and(path("/files/missing/content"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"error": {"message": "No such file", "type": "invalid_request_error", "param": null, "code": null}})))
+        .mount(&server)
+        .await;
+    match client.files().content().retrieve("missing").await {
+        Err(Error::Api(error)) => assert_eq!((error.status, error.kind(), error.message.as_str()), (404, ApiErrorKind::NotFound, "No such file")),
+        other => panic!("expected the API's 404, got {other:?}"),
+    }
+    let mut stream = client.files().content().retrieve("missing").bytes_stream();
+    assert!(matches!(stream.try_next().await, Err(Error::Api(error)) if error.status == 404));
+
+    // An empty path argument is refused before anything is sent.
+    let before = server.received_requests().await.unwrap().len();
+    assert!(matches!(client.files().delete("").await, Err(Error::InvalidArgument { .. })));
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+
+    // No body, audio, a zip preferred over its JSON alternative (its path argument percent-encoded),
+    // and text under its own media type.
+    Mock::given(method("DELETE")).and(path("/files/file-1")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+    client.files().delete("file-1").await.unwrap();
+    Mock::given(method("POST"))
+        .and(path("/speech"))
+        .and(body_json(serde_json::json!({"input": "Hi"})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(&b"ID3"[..], "audio/mpeg"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(&client.speech().create(&CreateSpeechRequest::new("Hi")).await.unwrap()[..], b"ID3");
+    Mock::given(method("GET"))
+        .and(path("/bundles/b%201/content"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(&b"PK\x03\x04"[..], "application/zip"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(&client.bundles().content().retrieve("b 1").await.unwrap()[..], b"PK\x03\x04");
+    Mock::given(method("POST"))
+        .and(path("/calls"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n", "application/sdp"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let answer = client.calls().create(&CreateCallRequest::new("v=0")).await.unwrap();
+    assert!(answer.starts_with("v=0\r\n"), "{answer:?}");
+}

@@ -458,7 +458,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
@@ -486,4 +486,91 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/multipart.main.rs:
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    use types::{ArchiveBody, BundleByReference, BundleUpload, UploadRequest, UploadRequestOptions, UploadRequestPages, UploadRequestQuality};
+    use wiremock::matchers::{body_json, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).max_retries(0).build().unwrap();
+    let stored = ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "up_1"}));
+    Mock::given(method("POST")).and(path("/uploads")).respond_with(stored.clone()).expect(1).mount(&server).await;
+
+    // Every kind of field the form can hold: a file from bytes (content type from its
+    // extension), an optional file, text, a number, an enum, a list of strings, a list of
+    // files, the one-or-many union, and a nested object as one JSON part.
+    let mut upload = UploadRequest::new(File::from_bytes(&b"RIFF-audio"[..], "take.wav"), "Take one");
+    upload.duration = Some(42);
+    upload.quality = Some(UploadRequestQuality::High);
+    upload.tags = Some(vec!["a".into(), "b".into()]);
+    upload.attachments = Some(vec![File::from_bytes(&b"notes"[..], "notes.txt"), File::from_bytes(&b"{}"[..], "meta.json")]);
+    upload.pages = Some(UploadRequestPages::File(File::from_bytes(&b"%PDF"[..], "page.pdf").with_content_type("application/x-pdf")));
+    upload.options = Some(UploadRequestOptions { normalize: Some(true), gain: None });
+    let answer = client.uploads().create(&upload).await.unwrap();
+    assert_eq!(answer.id, "up_1");
+
+    let requests = server.received_requests().await.unwrap();
+    let request = requests.last().unwrap();
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap().to_owned();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect(&content_type);
+    let body = String::from_utf8(request.body.clone()).unwrap();
+    // Each part: its headers and its content, in the order the fields are declared.
+    let parts: Vec<(String, String)> = body
+        .split(&format!("--{boundary}"))
+        .filter_map(|part| part.strip_prefix("\r\n")?.strip_suffix("\r\n")?.split_once("\r\n\r\n"))
+        .map(|(head, content)| (head.replace("\r\n", " | "), content.to_owned()))
+        .collect();
+    assert!(body.trim_end().ends_with(&format!("--{boundary}--")), "{body}");
+    let expected = [
+        ("Content-Disposition: form-data; name=\"file\"; filename=\"take.wav\" | Content-Type: audio/wav", "RIFF-audio"),
+        ("Content-Disposition: form-data; name=\"title\"", "Take one"),
+        ("Content-Disposition: form-data; name=\"duration\"", "42"),
+        ("Content-Disposition: form-data; name=\"quality\"", "high"),
+        ("Content-Disposition: form-data; name=\"tags[]\"", "a"),
+        ("Content-Disposition: form-data; name=\"tags[]\"", "b"),
+        ("Content-Disposition: form-data; name=\"attachments[]\"; filename=\"notes.txt\" | Content-Type: text/plain", "notes"),
+        ("Content-Disposition: form-data; name=\"attachments[]\"; filename=\"meta.json\" | Content-Type: application/json", "{}"),
+        ("Content-Disposition: form-data; name=\"pages\"; filename=\"page.pdf\" | Content-Type: application/x-pdf", "%PDF"),
+        ("Content-Disposition: form-data; name=\"options\"", "{\"normalize\":true}"),
+    ];
+    let found: Vec<(&str, &str)> = parts.iter().map(|(head, content)| (head.as_str(), content.as_str())).collect();
+    assert_eq!(found, expected);
+
+    // An operation that takes JSON or a form: the plain method sends JSON, the `_multipart`
+    // twin sends the form.
+    Mock::given(method("POST"))
+        .and(path("/bundles"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(serde_json::json!({"file_ids": ["file-1"]})))
+        .respond_with(stored.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    client.bundles().create(&BundleByReference::new(vec!["file-1".to_owned()])).await.unwrap();
+    Mock::given(method("POST")).and(path("/bundles")).respond_with(stored.clone()).expect(1).mount(&server).await;
+    let files = BundleUpload::new(vec![File::from_bytes(&b"x"[..], "x.zip")]);
+    client.bundles().create_multipart(&files).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let form = requests.last().unwrap();
+    assert!(form.headers.get("content-type").unwrap().to_str().unwrap().starts_with("multipart/form-data; boundary="));
+    let body = String::from_utf8(form.body.clone()).unwrap();
+    assert!(body.contains("name=\"files[]\"; filename=\"x.zip\"\r\nContent-Type: application/zip\r\n\r\nx\r\n"), "{body}");
+
+    // A file read from disk is named after its path; one from an async reader takes the
+    // name it is given.
+    let on_disk = std::env::temp_dir().join(format!("sdk-fixture-{}.csv", std::process::id()));
+    std::fs::write(&on_disk, "a,b\n").unwrap();
+    let from_path = File::from_path(&on_disk).await.unwrap();
+    std::fs::remove_file(&on_disk).unwrap();
+    assert!(from_path.file_name().ends_with(".csv"));
+    assert_eq!((from_path.content_type(), &from_path.bytes()[..]), (Some("text/csv"), &b"a,b\n"[..]));
+    let from_reader = File::from_reader(&b"PK"[..], "archive.zip").await.unwrap();
+    assert_eq!(from_reader.content_type(), Some("application/zip"));
+    Mock::given(method("POST")).and(path("/archives")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+    client.archives().create(&ArchiveBody::new(from_reader)).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let body = String::from_utf8(requests.last().unwrap().body.clone()).unwrap();
+    assert!(body.contains("name=\"archive\"; filename=\"archive.zip\"\r\nContent-Type: application/zip\r\n\r\nPK\r\n"), "{body}");
+}

@@ -310,7 +310,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
@@ -338,4 +338,72 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/parameters.main.rs:
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    use std::collections::BTreeMap;
+    use types::{BetaCreateThingParams, CreateThingParams, DeleteThingParams, GetThingParams, ListThingsParams, ListThingsParamsCreated, NewThing};
+    use wiremock::matchers::{body_json, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).max_retries(0).build().unwrap();
+    let thing = ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "t1", "name": "n"}));
+    let query_of = |index: usize| {
+        let server = &server;
+        async move {
+            let requests = server.received_requests().await.unwrap();
+            let url = &requests[index].url;
+            (url.path().to_owned(), url.query().map(str::to_owned))
+        }
+    };
+
+    // A header parameter is a header, not a query pair; unset, it is not sent at all.
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .and(header("x-trace-id", "trace-7"))
+        .and(body_json(serde_json::json!({"name": "n"})))
+        .respond_with(thing.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = CreateThingParams { x_trace_id: Some("trace-7".into()) };
+    client.things().create(&params, &NewThing::new("n")).await.unwrap();
+    assert_eq!(query_of(0).await, ("/things".to_owned(), None));
+
+    // The fixed query of the path key, and an array header joined with commas.
+    Mock::given(method("POST"))
+        .and(path("/things"))
+        .and(query_param("beta", "true"))
+        .respond_with(thing.clone())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = BetaCreateThingParams { x_features: Some(vec!["fast=v1".into(), "slow=v2".into()]) };
+    client.things().beta_create(&params, &NewThing::new("n")).await.unwrap();
+    assert_eq!(query_of(1).await, ("/things".to_owned(), Some("beta=true".to_owned())));
+    // (Read raw: wiremock's header matcher splits values at commas.)
+    let requests = server.received_requests().await.unwrap();
+    let features: Vec<&str> = requests[1].headers.get_all("x-features").iter().map(|value| value.to_str().unwrap()).collect();
+    assert_eq!(features, ["fast=v1,slow=v2"]);
+
+    // An object exploded into its own names, and a map into one pair per entry, in key order.
+    Mock::given(method("GET")).and(path("/things")).respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([]))).mount(&server).await;
+    let params = ListThingsParams {
+        created: Some(ListThingsParamsCreated { gt: Some(1), lt: Some(2) }),
+        labels: Some(BTreeMap::from([("team".to_owned(), "a b".to_owned()), ("env".to_owned(), "prod".to_owned())])),
+    };
+    assert!(client.things().list(&params).await.unwrap().is_empty());
+    assert_eq!(query_of(2).await, ("/things".to_owned(), Some("gt=1&lt=2&env=prod&team=a+b".to_owned())));
+    client.things().list(&ListThingsParams::default()).await.unwrap();
+    assert_eq!(query_of(3).await, ("/things".to_owned(), None));
+
+    // A parameter declared on the path item applies to each operation, which may override it.
+    Mock::given(method("GET")).and(path("/things/t%2F1")).respond_with(thing.clone()).mount(&server).await;
+    Mock::given(method("DELETE")).and(path("/things/t1")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let params = GetThingParams { include: Some("owner".into()) };
+    assert_eq!(client.things().retrieve("t/1", &params).await.unwrap().id, "t1");
+    assert_eq!(query_of(4).await, ("/things/t%2F1".to_owned(), Some("include=owner".to_owned())));
+    client.things().delete("t1", &DeleteThingParams::new(false)).await.unwrap();
+    assert_eq!(query_of(5).await, ("/things/t1".to_owned(), Some("include=false".to_owned())));
+}

@@ -753,7 +753,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,

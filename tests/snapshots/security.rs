@@ -84,6 +84,8 @@ pub mod resources {
         ///
         /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
         ///
+        /// This operation accepts the API key or the admin key; it sends the API key when the client has one.
+        ///
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
@@ -92,12 +94,13 @@ pub mod resources {
                 self.client,
                 || ::std::result::Result::Ok(
                     rt::Request::new(
-                        rt::Method::GET,
-                        ::std::format!(
-                            "/projects/{}", rt::Request::path_segment("project_id",
-                            project_id) ?
-                        ),
-                    ),
+                            rt::Method::GET,
+                            ::std::format!(
+                                "/projects/{}", rt::Request::path_segment("project_id",
+                                project_id) ?
+                            ),
+                        )
+                        .either_key(),
                 ),
             )
         }
@@ -212,7 +215,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
@@ -240,4 +243,53 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/security.main.rs:
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    use types::CreateProjectRequest;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let project = ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "p1", "name": "n"}));
+    Mock::given(method("GET")).and(path("/projects")).respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([]))).mount(&server).await;
+    Mock::given(method("POST")).and(path("/projects")).respond_with(project.clone()).mount(&server).await;
+    Mock::given(method("GET")).and(path("/projects/p1")).respond_with(project).mount(&server).await;
+    Mock::given(method("DELETE")).and(path("/projects/p1")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("GET")).and(path("/status")).respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true}))).mount(&server).await;
+    let authorization = |index: usize| {
+        let server = &server;
+        async move {
+            let requests = server.received_requests().await.unwrap();
+            let values: Vec<String> = requests[index].headers.get_all("authorization").iter().map(|value| value.to_str().unwrap().to_owned()).collect();
+            values
+        }
+    };
+
+    // Each operation sends the key its security asks for, and only that one.
+    let both = Client::builder().api_key("sk-user").admin_key("sk-admin").base_url(server.uri()).build().unwrap();
+    both.projects().list().await.unwrap();
+    assert_eq!(authorization(0).await, ["Bearer sk-user"]);
+    both.projects().create(&CreateProjectRequest::new("n")).await.unwrap();
+    assert_eq!(authorization(1).await, ["Bearer sk-admin"]);
+    both.projects().retrieve("p1").await.unwrap();
+    assert_eq!(authorization(2).await, ["Bearer sk-user"]);
+    both.projects().delete("p1").await.unwrap();
+    assert_eq!(authorization(3).await, ["Bearer sk-admin"]);
+    assert!(both.status().retrieve().await.unwrap().ok);
+    assert!(authorization(4).await.is_empty());
+
+    // With only the admin key, an operation that accepts either key uses it; one that needs
+    // the normal key cannot be sent.
+    let admin = Client::builder().admin_key("sk-admin").base_url(server.uri()).build().unwrap();
+    admin.projects().retrieve("p1").await.unwrap();
+    assert_eq!(authorization(5).await, ["Bearer sk-admin"]);
+
+    // Without the admin key, the admin operation fails before anything is sent.
+    let user = Client::builder().api_key("sk-user").base_url(server.uri()).build().unwrap();
+    let sent = server.received_requests().await.unwrap().len();
+    let error = user.projects().create(&CreateProjectRequest::new("n")).await.unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(error.to_string().contains("admin"), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), sent);
+}

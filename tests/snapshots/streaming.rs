@@ -535,7 +535,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
@@ -563,4 +563,91 @@ impl Client {
     }
 }
 
-fn main() {}
+// From tests/fixtures/streaming.main.rs:
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    use futures::StreamExt;
+    use types::{CompletionRequest, CompletionStreamEvent, SpeechRequest, SpeechStreamEvent};
+    use wiremock::matchers::{body_json, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let client = Client::builder().api_key("sk-test").base_url(server.uri()).max_retries(0).build().unwrap();
+
+    // The `_stream` twin sets `stream: true` in the body, asks for an event stream, and yields
+    // each event decoded into the union, in order, up to `[DONE]`.
+    let events = "data: {\"type\":\"text.delta\",\"delta\":\"Hel\"}\n\n\
+                  data: {\"type\":\"text.delta\",\"delta\":\"lo\"}\n\n\
+                  data: {\"type\":\"text.done\",\"text\":\"Hello\"}\n\n\
+                  data: [DONE]\n\n";
+    Mock::given(method("POST"))
+        .and(path("/completions"))
+        .and(header("accept", "text/event-stream"))
+        .and(body_json(serde_json::json!({"prompt": "Say hello", "stream": true})))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", "req_s").set_body_raw(events, "text/event-stream"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let stream = client.completions().create_stream(&CompletionRequest::new("Say hello")).await.unwrap();
+    assert_eq!(stream.request_id(), Some("req_s"));
+    let received: Vec<CompletionStreamEvent> = stream.map(Result::unwrap).collect().await;
+    let deltas: Vec<&str> = received
+        .iter()
+        .filter_map(|event| match event {
+            CompletionStreamEvent::DeltaEvent(delta) => Some(delta.delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deltas, ["Hel", "lo"]);
+    assert!(matches!(received.last(), Some(CompletionStreamEvent::DoneEvent(done)) if done.text == "Hello"));
+    assert_eq!(received.len(), 3);
+
+    // The plain method leaves `stream` out and decodes one JSON document.
+    Mock::given(method("POST"))
+        .and(path("/completions"))
+        .and(body_json(serde_json::json!({"prompt": "Once"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "c1", "text": "Done"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let completion = client.completions().create(&CompletionRequest::new("Once")).await.unwrap();
+    assert_eq!((completion.id.as_str(), completion.text.as_str()), ("c1", "Done"));
+
+    // An enum switch (`stream_format: "sse"`) works the same way; an event of a type the spec
+    // does not list is kept, not dropped.
+    let speech = "data: {\"type\":\"speech.audio.delta\",\"audio\":\"AAA=\"}\n\n\
+                  data: {\"type\":\"speech.audio.fade\"}\n\n\
+                  data: {\"type\":\"speech.audio.done\",\"usage\":{\"total_tokens\":7}}\n\n";
+    Mock::given(method("POST"))
+        .and(path("/speech"))
+        .and(body_json(serde_json::json!({"input": "Hi", "stream_format": "sse"})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(speech, "text/event-stream"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let received: Vec<SpeechStreamEvent> = client
+        .speech()
+        .create_stream(&SpeechRequest::new("Hi"))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert!(matches!(&received[0], SpeechStreamEvent::SpeechAudioDelta(delta) if delta.audio == "AAA="));
+    assert!(matches!(&received[1], SpeechStreamEvent::Unknown(value) if value["type"] == "speech.audio.fade"));
+    assert!(
+        matches!(&received[2], SpeechStreamEvent::SpeechAudioDone(done) if done.usage.as_ref().and_then(|u| u.total_tokens) == Some(7))
+    );
+    assert_eq!(received.len(), 3);
+
+    // Without the switch the same operation answers with audio bytes.
+    Mock::given(method("POST"))
+        .and(path("/speech"))
+        .and(body_json(serde_json::json!({"input": "Bytes"})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![1u8, 2, 3], "audio/mpeg"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let audio = client.speech().create(&SpeechRequest::new("Bytes")).await.unwrap();
+    assert_eq!(&audio[..], [1, 2, 3]);
+}

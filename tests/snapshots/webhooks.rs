@@ -304,7 +304,7 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
     Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
     RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
@@ -349,4 +349,48 @@ pub fn unwrap_webhook(
         .map_err(|error| WebhookError::Decode(error.to_string()))
 }
 
-fn main() {}
+// From tests/fixtures/webhooks.main.rs:
+fn main() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use hmac::{Hmac, KeyInit, Mac};
+    use types::WebhookEvent;
+
+    let key = b"a webhook signing key";
+    let secret = format!("whsec_{}", STANDARD.encode(key));
+    // What a sender does: sign `{id}.{timestamp}.{body}` and send the result in headers.
+    let signed = |body: &str, timestamp: u64| {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+        mac.update(format!("msg_1.{timestamp}.{body}").as_bytes());
+        let mut headers = HeaderMap::new();
+        headers.insert("webhook-id", "msg_1".parse().unwrap());
+        headers.insert("webhook-timestamp", timestamp.to_string().parse().unwrap());
+        headers.insert("webhook-signature", format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())).parse().unwrap());
+        headers
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+
+    // A signed payload decodes into its variant of the union, by its `type`.
+    let body = r#"{"object":"event","id":"evt_1","type":"batch.completed","created_at":1,"data":{"id":"batch_1"}}"#;
+    match unwrap_webhook(&secret, &signed(body, now), body.as_bytes()).unwrap() {
+        WebhookEvent::BatchCompleted(event) => assert_eq!((event.id.as_str(), event.data.id.as_str()), ("evt_1", "batch_1")),
+        other => panic!("expected `BatchCompleted`, got {other:?}"),
+    }
+    // A type this SDK does not know yet is kept whole.
+    let later = r#"{"object":"event","id":"evt_2","type":"batch.paused","created_at":1,"data":{"id":"batch_1"}}"#;
+    assert!(matches!(unwrap_webhook(&secret, &signed(later, now), later.as_bytes()), Ok(WebhookEvent::Unknown(value)) if value["type"] == "batch.paused"));
+
+    // Nothing is decoded before the signature holds: a changed body, an old timestamp, a
+    // missing header and a wrong secret are each refused.
+    let tampered = body.replace("batch_1", "batch_2");
+    assert!(matches!(unwrap_webhook(&secret, &signed(body, now), tampered.as_bytes()), Err(WebhookError::NoMatchingSignature)));
+    assert!(matches!(unwrap_webhook(&secret, &signed(body, now - 3600), body.as_bytes()), Err(WebhookError::TooOld)));
+    let mut unsigned = signed(body, now);
+    unsigned.remove("webhook-signature");
+    assert!(matches!(unwrap_webhook(&secret, &unsigned, body.as_bytes()), Err(WebhookError::MissingHeader(_))));
+    let other_secret = format!("whsec_{}", STANDARD.encode(b"another key"));
+    assert!(matches!(unwrap_webhook(&other_secret, &signed(body, now), body.as_bytes()), Err(WebhookError::NoMatchingSignature)));
+    // A signed body that is not a webhook of the spec is a decode error, not a panic.
+    let odd = r#"{"object":"event","type":"batch.completed"}"#;
+    assert!(matches!(unwrap_webhook(&secret, &signed(odd, now), odd.as_bytes()), Err(WebhookError::Decode(_))));
+}

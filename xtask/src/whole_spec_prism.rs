@@ -119,7 +119,7 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use serde_json::Value;
-use {krate}::{{Call, Client, Error, Request}};
+use {krate}::{{Call, Client, Credential, Error, Request}};
 
 const API_KEY: &str = "sk-prism-whole-spec";
 const ADMIN_KEY: &str = "sk-admin-prism-whole-spec";
@@ -249,7 +249,7 @@ fn http(request: &Request, body: Option<Vec<u8>>) -> Result<reqwest::RequestBuil
     if !request.query_pairs().is_empty() {{
         url.query_pairs_mut().extend_pairs(request.query_pairs());
     }}
-    let key = if request.is_admin() {{ ADMIN_KEY }} else {{ API_KEY }};
+    let key = if request.credential() == Credential::AdminKey {{ ADMIN_KEY }} else {{ API_KEY }};
     let mut builder = reqwest::Client::new().request(request.method().clone(), url).bearer_auth(key);
     for (name, value) in request.headers() {{
         builder = builder.header(name.as_str(), value.as_str());

@@ -30,8 +30,21 @@ pub struct Request {
     path: String,
     query: Query,
     body: Option<RequestBody>,
-    /// `Some(true)`: the admin key; `Some(false)`: the API key; `None`: no credential at all.
-    credential: Option<bool>,
+    credential: Credential,
+}
+
+/// Which key a [`Request`] authenticates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credential {
+    /// The API key (the default).
+    ApiKey,
+    /// The admin key.
+    AdminKey,
+    /// The API key when the client has one, otherwise the admin key: the spec accepts either.
+    Either,
+    /// No credential at all.
+    None,
 }
 
 /// The body of a [`Request`], in one of the three encodings the API accepts.
@@ -73,7 +86,7 @@ impl Request {
             path: path.into(),
             query: Query::default(),
             body: None,
-            credential: Some(false),
+            credential: Credential::ApiKey,
         }
     }
 
@@ -153,7 +166,17 @@ impl Request {
     /// Sending it from a client without an admin key fails with [`Error::Config`] before anything is sent.
     #[must_use]
     pub fn admin(mut self) -> Self {
-        self.credential = Some(true);
+        self.credential = Credential::AdminKey;
+        self
+    }
+
+    /// Marks the request as one that accepts either key: the API key when the client has one,
+    /// otherwise the admin key.
+    ///
+    /// Sending it from a client with neither fails with [`Error::Config`] before anything is sent.
+    #[must_use]
+    pub fn either_key(mut self) -> Self {
+        self.credential = Credential::Either;
         self
     }
 
@@ -161,7 +184,7 @@ impl Request {
     /// to everyone (`security: []`); it then needs no key either.
     #[must_use]
     pub fn anonymous(mut self) -> Self {
-        self.credential = None;
+        self.credential = Credential::None;
         self
     }
 
@@ -210,14 +233,10 @@ impl Request {
         self.body.as_ref()
     }
 
-    /// Whether the request must authenticate with the admin key; see [`Request::admin`].
-    pub fn is_admin(&self) -> bool {
-        self.credential == Some(true)
-    }
-
-    /// Whether the request sends no credential; see [`Request::anonymous`].
-    pub fn is_anonymous(&self) -> bool {
-        self.credential.is_none()
+    /// The key the request authenticates with; see [`Request::admin`], [`Request::either_key`]
+    /// and [`Request::anonymous`].
+    pub fn credential(&self) -> Credential {
+        self.credential
     }
 
     /// Headers that parameters asked for (`in: header` in the spec), as `(name, value)`.
@@ -249,8 +268,7 @@ impl fmt::Debug for Request {
             .field("path", &self.path)
             .field("query", &self.query.pairs)
             .field("body", &self.body)
-            .field("admin", &self.is_admin())
-            .field("anonymous", &self.is_anonymous())
+            .field("credential", &self.credential)
             .finish()
     }
 }

@@ -1,9 +1,10 @@
-//! The two credentials: the API key for ordinary requests and the admin key for requests marked
-//! with `Request::admin`, which header each request carries, and what happens without one.
+//! The two credentials: the API key for ordinary requests, the admin key for requests marked
+//! with `Request::admin`, either for `Request::either_key`; which header each request carries,
+//! and what happens without one.
 
 use std::collections::HashMap;
 
-use sdk_runtime::{Call, Client, ClientBuilder, Error, Method, Request, StreamCall};
+use sdk_runtime::{Call, Client, ClientBuilder, Credential, Error, Method, Request, StreamCall};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -47,6 +48,23 @@ async fn each_request_carries_the_key_it_needs() {
     let _: Value = client.send(list_models()).await.unwrap();
     let _: Value = client.send(list_users()).await.unwrap();
     let _: Value = client.send(list_models()).await.unwrap();
+    assert_eq!(
+        authorizations(&server).await,
+        [format!("Bearer {API_KEY}"), format!("Bearer {ADMIN_KEY}"), format!("Bearer {API_KEY}")]
+    );
+}
+
+#[tokio::test]
+async fn a_request_that_accepts_either_key_prefers_the_api_key() {
+    let server = server().await;
+    let either = || Request::new(Method::GET, "/organization/projects/p1").either_key();
+    assert_eq!(either().credential(), Credential::Either);
+    let both = builder(&server).api_key(API_KEY).admin_key(ADMIN_KEY).build().unwrap();
+    let _: Value = both.send(either()).await.unwrap();
+    let admin_only = builder(&server).admin_key(ADMIN_KEY).build().unwrap();
+    let _: Value = admin_only.send(either()).await.unwrap();
+    let api_only = builder(&server).api_key(API_KEY).build().unwrap();
+    let _: Value = api_only.send(either()).await.unwrap();
     assert_eq!(
         authorizations(&server).await,
         [format!("Bearer {API_KEY}"), format!("Bearer {ADMIN_KEY}"), format!("Bearer {API_KEY}")]
@@ -153,9 +171,9 @@ fn debug_redacts_both_keys() {
 
 #[test]
 fn admin_marks_the_request() {
-    assert!(list_users().is_admin());
-    assert!(!list_models().is_admin());
-    assert!(format!("{:?}", list_users()).contains("admin: true"));
+    assert_eq!(list_users().credential(), Credential::AdminKey);
+    assert_eq!(list_models().credential(), Credential::ApiKey);
+    assert!(format!("{:?}", list_users()).contains("credential: AdminKey"));
 }
 
 #[tokio::test]
@@ -164,7 +182,7 @@ async fn an_anonymous_request_sends_no_credential_and_needs_no_key_of_its_kind()
     // A client that only has the admin key can still make an open request.
     let client = builder(&server).admin_key(ADMIN_KEY).build().unwrap();
     let request = Request::new(Method::GET, "/open").anonymous();
-    assert!(request.is_anonymous() && !request.is_admin());
+    assert_eq!(request.credential(), Credential::None);
     let answer: Value = client.send(request).await.unwrap();
     assert_eq!(answer, json!({"ok": true}));
     let received = server.received_requests().await.unwrap();

@@ -230,7 +230,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         #modules
 
         pub use runtime::{
-            ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File,
+            ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential, DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File,
             HeaderMap, Method, Multipart, Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta, RetryPolicy,
             StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook, verify_webhook_at,
         };

@@ -176,6 +176,9 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
     if op.auth == Auth::AdminKey {
         doc.push_str("\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).");
     }
+    if op.auth == Auth::Either {
+        doc.push_str("\n\nThis operation accepts the API key or the admin key; it sends the API key when the client has one.");
+    }
     doc.push_str("\n\n# Errors\n\n");
     if !op.path_params.is_empty() {
         doc.push_str("[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ");
@@ -246,6 +249,7 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
     match op.auth {
         Auth::ApiKey => {}
         Auth::AdminKey => request = quote!(#request.admin()),
+        Auth::Either => request = quote!(#request.either_key()),
         Auth::None => request = quote!(#request.anonymous()),
     }
     // The closure returns the finished request, or the argument error that stops the call.

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::call::{Call, CallOptions, Decoder};
 use super::error::{ApiError, Error};
-use super::request::{Request, RequestBody};
+use super::request::{Credential, Request, RequestBody};
 use super::response::{Response, ResponseMeta};
 use super::retry::{self, RetryPolicy};
 
@@ -210,12 +210,16 @@ impl Client {
         extra: impl Iterator<Item = &'h (String, String)>,
     ) -> Result<HeaderMap, Error> {
         let mut headers = self.inner.headers.clone();
-        if !request.is_anonymous() {
-            let authorization = if request.is_admin() {
-                self.inner.admin_authorization.clone().ok_or_else(|| Error::Config(MISSING_ADMIN_KEY.to_owned()))?
-            } else {
-                self.inner.api_authorization.clone().ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?
-            };
+        let api = || self.inner.api_authorization.clone();
+        let admin = || self.inner.admin_authorization.clone();
+        let authorization = match request.credential() {
+            Credential::ApiKey => Some(api().ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?),
+            Credential::AdminKey => Some(admin().ok_or_else(|| Error::Config(MISSING_ADMIN_KEY.to_owned()))?),
+            // `build` refuses a client with neither key, so one of them is there.
+            Credential::Either => Some(api().or_else(admin).ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?),
+            Credential::None => None,
+        };
+        if let Some(authorization) = authorization {
             headers.insert(header::AUTHORIZATION, authorization);
         }
         if let Some(accept) = accept {

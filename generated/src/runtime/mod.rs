@@ -22,7 +22,7 @@ pub use call::{Call, Paginated};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use multipart::{File, Multipart, ToMultipart};
-pub use request::{Query, Request, RequestBody, ToQuery};
+pub use request::{Credential, Query, Request, RequestBody, ToQuery};
 pub use response::{RateLimit, Response, ResponseMeta};
 pub use retry::RetryPolicy;
 pub use sse::{EventStream, StreamCall};
