@@ -239,6 +239,9 @@ pub struct Variant {
     pub body: VariantBody,
     /// Values of the tag property that select this variant (empty when untagged).
     pub tags: Vec<String>,
+    /// Whether this tagged object variant may leave the tag property out, so that an object
+    /// without it is tried against this variant too.
+    pub tag_optional: bool,
     /// The JSON kinds this variant can decode from.
     pub kinds: Kinds,
     /// Rustdoc text.

@@ -309,7 +309,8 @@ impl<'a> Cx<'a> {
             let variant = names::type_name(name);
             let lowered = self.lower_schema(schema, at, &Hint::inline(format!("{WEBHOOK_EVENT}{variant}")), 0);
             let doc = Some(format!("The `{name}` webhook."));
-            variants.push(Variant { name: variant, body: VariantBody::Type(lowered.ty), tags, kinds: Kinds::default(), doc });
+            let tag_optional = self.tag_is_optional(schema, tag.as_deref(), &tags);
+            variants.push(Variant { name: variant, body: VariantBody::Type(lowered.ty), tags, tag_optional, kinds: Kinds::default(), doc });
         }
         let wants: Vec<(String, String)> = variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
         for (variant, name) in variants.iter_mut().zip(names::assign_unique(&wants, &HashSet::new(), false)) {
@@ -673,7 +674,14 @@ impl<'a> Cx<'a> {
                             "array" => ("Array", TypeRef::Vec(Box::new(TypeRef::Json))),
                             _ => ("Object", TypeRef::Map(Box::new(TypeRef::Json))),
                         };
-                        Variant { name: name.to_owned(), body: VariantBody::Type(ty), tags: Vec::new(), kinds: Kinds::default(), doc: None }
+                        Variant {
+                            name: name.to_owned(),
+                            body: VariantBody::Type(ty),
+                            tags: Vec::new(),
+                            tag_optional: false,
+                            kinds: Kinds::default(),
+                            doc: None,
+                        }
                     })
                     .collect();
                 let id = self.slot_for(hint, at);
@@ -1147,7 +1155,8 @@ impl<'a> Cx<'a> {
             };
             // A `$ref` branch's doc lives on the referenced type.
             let doc = if branch.get("$ref").is_some() { None } else { lowered.doc };
-            variants.push(Variant { name: name.clone(), body, tags, kinds: Kinds::default(), doc });
+            let tag_optional = self.tag_is_optional(branch, tag.as_deref(), &tags);
+            variants.push(Variant { name: name.clone(), body, tags, tag_optional, kinds: Kinds::default(), doc });
         }
 
         let wants: Vec<(String, String)> =
@@ -1355,6 +1364,41 @@ impl<'a> Cx<'a> {
             }
         }
         values
+    }
+
+    /// Whether a branch selected by `tags` of the tag `property` may leave that property out:
+    /// an object that does not list it in `required` (nor does an `allOf` member), or a union
+    /// with such an object among its branches.
+    fn tag_is_optional(&self, branch: &'a Node, property: Option<&str>, tags: &[String]) -> bool {
+        match property {
+            Some(property) if !tags.is_empty() && (self.is_object_schema(branch, 0) || self.is_union_schema(branch)) => {
+                !self.requires(branch, property, 0)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether every object an object schema or union (through `$ref` and `allOf`) accepts has
+    /// `property`: it is required, or required by every object branch of the union.
+    fn requires(&self, node: &'a Node, property: &str, depth: usize) -> bool {
+        let Some(node) = self.deref_quiet(node) else { return false };
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else { return false };
+        if depth > MAX_REF_DEPTH {
+            return false;
+        }
+        if schema.required.contains(&property)
+            || schema.all_of.unwrap_or_default().iter().any(|member| self.requires(member, property, depth + 1))
+        {
+            return true;
+        }
+        match schema.alternatives() {
+            // Branches that are not objects accept no object, so they do not count.
+            Some((_, branches)) if schema.properties.is_none() => branches.iter().all(|branch| {
+                let takes_objects = self.is_object_schema(branch, 0) || self.is_union_schema(branch);
+                !takes_objects || self.requires(branch, property, depth + 1)
+            }),
+            _ => false,
+        }
     }
 
     /// Whether a schema (through `$ref`) is a `oneOf`/`anyOf` without properties of its own.
@@ -1711,7 +1755,7 @@ fn shape_key(kind: &TypeKind, repr: &[usize]) -> String {
                     VariantBody::Literal(l) => format!("{l:?}"),
                     VariantBody::Type(t) => r(t),
                 };
-                let _ = write!(key, "{}={}{:?};", v.name, body, v.tags);
+                let _ = write!(key, "{}={}{:?}{};", v.name, body, v.tags, v.tag_optional);
             }
         }
         TypeKind::Const(l) => {

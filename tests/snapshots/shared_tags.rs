@@ -84,7 +84,7 @@ pub mod types {
 
     /// A short message, or any item; the item branch answers to the item's own tags.
     ///
-    /// Decoding picks the variant by the object's `type` property.
+    /// Decoding picks the variant by the object's `type` property. An object without `type` is decoded as `Item`, which may leave it out.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
     pub enum Entry {
@@ -126,6 +126,9 @@ pub mod types {
                     "message" | "function_call" => decode_variant(&value).map(Self::Item),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
+            }
+            if value.is_object() {
+                return decode_variant(&value).map(Self::Item);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -277,7 +280,7 @@ pub mod types {
 
     /// Both messages are tagged `message`; the branch that re-encodes the value with the fewest changes wins.
     ///
-    /// Decoding picks the variant by the object's `type` property.
+    /// Decoding picks the variant by the object's `type` property. An object without `type` is decoded as `InputMessage`, which may leave it out.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
     pub enum Item {
@@ -333,6 +336,9 @@ pub mod types {
                     "function_call" => decode_variant(&value).map(Self::FunctionCall),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
+            }
+            if value.is_object() {
+                return decode_variant(&value).map(Self::InputMessage);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -539,4 +545,16 @@ fn main() {
     assert!(matches!(easy, Entry::EasyMessage(_)));
     let unknown: Entry = serde_json::from_value(json!({"type": "audio"})).unwrap();
     assert!(matches!(unknown, Entry::Unknown(_)));
+
+    // An input message may leave its tag out; such an object still decodes, at both levels,
+    // and is written back with the tag's one possible value.
+    let bare = json!({"role": "system", "content": "be brief"});
+    let item: Item = serde_json::from_value(bare.clone()).unwrap();
+    assert!(matches!(&item, Item::InputMessage(m) if m.content == "be brief"), "{item:?}");
+    assert_eq!(serde_json::to_value(&item).unwrap(), json!({"type": "message", "role": "system", "content": "be brief"}));
+    let entry: Entry = serde_json::from_value(bare).unwrap();
+    assert!(matches!(entry, Entry::Item(Item::InputMessage(_))), "{entry:?}");
+    // A function call must carry its tag: without it, nothing else fits either.
+    let error = serde_json::from_value::<Item>(json!({"name": "lookup"})).unwrap_err();
+    assert!(error.to_string().contains("role"), "{error}");
 }

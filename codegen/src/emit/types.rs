@@ -658,7 +658,11 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         let mut candidates: Vec<&Variant> = u
             .variants
             .iter()
-            .filter(|v| matches!(v.body, VariantBody::Type(_)) && !(tagged(v) && *kind == "is_object") && accepts(&v.kinds, kind))
+            .filter(|v| {
+                // A tagged object variant is reached through its tag, unless it may leave the tag out.
+                let by_tag_only = tagged(v) && !v.tag_optional && *kind == "is_object";
+                matches!(v.body, VariantBody::Type(_)) && !by_tag_only && accepts(&v.kinds, kind)
+            })
             .collect();
         // A struct without required fields accepts any object, so among objects the variants
         // that require more properties go first (the sort keeps spec order among equals).
@@ -728,9 +732,18 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         matches!(&v.body, VariantBody::Type(TypeRef::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct(_)))
     });
     let large = holds_struct.then(|| quote!(#[allow(clippy::large_enum_variant)]));
+    let tag_optional: Vec<String> = u.variants.iter().filter(|v| v.tag_optional).map(|v| format!("`{}`", v.name)).collect();
+    let without_tag = match (&u.tag, tag_optional.as_slice()) {
+        (Some(tag), [only]) => format!(" An object without `{tag}` is decoded as {only}, which may leave it out."),
+        (Some(tag), [_, ..]) => format!(
+            " An object without `{tag}` goes to the first of {}, which may leave it out, that accepts it (those that require more properties first).",
+            tag_optional.join(", ")
+        ),
+        _ => String::new(),
+    };
     let order_doc = match &u.tag {
-        Some(tag) if untagged.is_empty() => format!(" Decoding picks the variant by the object's `{tag}` property."),
-        Some(tag) => format!(" Decoding picks an object's variant by its `{tag}` property.{order}"),
+        Some(tag) if untagged.is_empty() => format!(" Decoding picks the variant by the object's `{tag}` property.{without_tag}"),
+        Some(tag) => format!(" Decoding picks an object's variant by its `{tag}` property.{without_tag}{order}"),
         None => order.replacen(" Other values go", " Values go", 1),
     };
 
