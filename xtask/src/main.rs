@@ -47,11 +47,12 @@ commands:
         --check writes nothing and fails with a diff when the output is stale
   test  run every test: the freshness check, the workspace tests (with Prism mock servers
         for the conformance tests; installs Prism into .tools/prism with npm when needed),
-        clippy, and a build of generated/ copied out of the workspace; then `whole-spec`
+        clippy, rustdoc with warnings denied, and a build of generated/ copied out of the
+        workspace; then `whole-spec`
   whole-spec [--spec PATH]... [--no-build] [--accept]
         generate OpenAI's whole published spec (default: both copies in ../shared/specs) into a
-        crate outside the workspace, build it (all features and fine-tuning alone), run clippy and
-        a test that decodes every example response, then call every JSON operation once against a
+        crate outside the workspace, build it (all features and fine-tuning alone), run clippy,
+        rustdoc and a test that decodes every example response, then call every JSON operation once against a
         Prism mock server of the spec; prints lines, times and peak memory; --accept rewrites the
         lists of known failures (tests/whole-spec/*.known-{examples,prism}.txt)
   bench [--spec PATH] [--runs N]
@@ -80,7 +81,8 @@ fn step(name: &str, command: &mut Command) -> anyhow::Result<bool> {
     Ok(status.success())
 }
 
-/// Runs every test: stale output first (it is the cheapest), then the suite, then clippy.
+/// Runs every test: stale output first (it is the cheapest), then the suite, then clippy and
+/// rustdoc, then the standalone build and the whole published spec.
 fn test(args: &[String]) -> anyhow::Result<bool> {
     if let Some(extra) = args.first() {
         anyhow::bail!("`test` takes no arguments, found `{extra}`");
@@ -94,6 +96,11 @@ fn test(args: &[String]) -> anyhow::Result<bool> {
         && step(
             "cargo clippy --workspace --all-targets -- -D warnings",
             cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        )?
+        // The generated docs come from spec prose; rustdoc must find nothing to warn about.
+        && step(
+            "cargo doc --workspace --no-deps (RUSTDOCFLAGS=-D warnings)",
+            cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
         )?
         && standalone()?
         // Last, because it is the slowest: the whole published spec (skipped, and said so,

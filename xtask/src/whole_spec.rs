@@ -5,7 +5,7 @@
 //!    example response the spec carries into its operation's type, and a second one that calls
 //!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`);
 //! 2. `cargo build` it (all features, then `fine-tuning` alone), `cargo clippy -D warnings`
-//!    on it (both tests included), and run the examples test;
+//!    on it (both tests included), `cargo doc` with warnings denied, and run the examples test;
 //! 3. start Prism on the spec, in static mode, while the Prism test compiles, and run it;
 //! 4. print what it produced: operations, types, lines, and the time and peak memory of each
 //!    step, measured with GNU time when the machine has it.
@@ -164,6 +164,10 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         cargo(&["build", "--offline", "--no-default-features", "--features", "fine-tuning"]),
     )?;
     let clippy = measure("cargo clippy --all-targets -- -D warnings", cargo(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]))?;
+    // The spec's prose becomes rustdoc; broken links or bare URLs in it are warnings there.
+    let mut doc = cargo(&["doc", "--offline", "--no-deps"]);
+    doc.env("RUSTDOCFLAGS", "-D warnings");
+    let doc = measure("cargo doc --no-deps (RUSTDOCFLAGS=-D warnings)", doc)?;
     let found = out.join("found-examples.txt");
     let mut test = cargo(&["test", "--offline", "--test", "examples", "--", "--nocapture"]);
     test.env("EXAMPLES_FOUND", &found);
@@ -193,6 +197,7 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
     eprintln!("    build, all features:        {}", row(&full));
     eprintln!("    build, fine-tuning only:    {}", row(&fine_tuning));
     eprintln!("    clippy -D warnings:         {}", row(&clippy));
+    eprintln!("    rustdoc -D warnings:        {}", row(&doc));
     eprintln!("    examples test:              {}", row(&examples));
     eprintln!("    examples that are not JSON: {not_json}");
     eprintln!("    Prism test, build:          {}", row(&prism_build));
@@ -203,7 +208,7 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         prism_test.called,
         prism_test.skipped.len()
     );
-    Ok(fetch.ok && full.ok && fine_tuning.ok && clippy.ok && examples.ok && prism_build.ok && prism_run.measured.ok)
+    Ok(fetch.ok && full.ok && fine_tuning.ok && clippy.ok && doc.ok && examples.ok && prism_build.ok && prism_run.measured.ok)
 }
 
 /// What running the Prism test took.

@@ -48,19 +48,21 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     for raw in text.replace("\r\n", "\n").lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
+        let is_fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
         if !in_fence {
-            if trimmed.is_empty() {
+            // A fence ends a list: it starts at the margin, where the `text` rule below applies.
+            if trimmed.is_empty() || is_fence {
                 list_indent = None;
             } else if let Some(width) = list_marker(trimmed) {
                 list_indent = Some(width);
-                out.push(format!(" {trimmed}"));
+                out.push(format!(" {}", autolink(trimmed)));
                 continue;
             } else if let Some(width) = list_indent {
-                out.push(format!(" {}{trimmed}", " ".repeat(width)));
+                out.push(format!(" {}{}", " ".repeat(width), autolink(trimmed)));
                 continue;
             }
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        if is_fence {
             let fence = &trimmed[..3];
             let info = trimmed[3..].trim();
             if !in_fence && (info.is_empty() || info == "rust") {
@@ -71,7 +73,7 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
             in_fence = !in_fence;
             continue;
         }
-        let kept = if in_fence { line } else { trimmed };
+        let kept = if in_fence { line.to_owned() } else { autolink(trimmed) };
         if kept.is_empty() {
             out.push(String::new());
         } else {
@@ -88,6 +90,51 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     }
     while out.last().is_some_and(String::is_empty) {
         out.pop();
+    }
+    out
+}
+
+/// Puts `<…>` around the bare URLs of a line of prose, which rustdoc would otherwise leave as
+/// plain text and warn about; URLs in inline code, in `<…>` or as a markdown link's target stay
+/// as they are. A URL ends at whitespace, and sentence punctuation right after it stays outside.
+fn autolink(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while !rest.is_empty() {
+        let next_tick = rest.find('`');
+        let next_url = ["https://", "http://"].iter().filter_map(|scheme| rest.find(scheme)).min();
+        match (next_tick, next_url) {
+            (Some(tick), url) if in_code || url.is_none_or(|url| tick < url) => {
+                out.push_str(&rest[..=tick]);
+                rest = &rest[tick + 1..];
+                in_code = !in_code;
+            }
+            (_, Some(url)) if !in_code => {
+                out.push_str(&rest[..url]);
+                let len = rest[url..].find(char::is_whitespace).unwrap_or(rest.len() - url);
+                let whole = &rest[url..url + len];
+                let link = whole.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
+                // Closing parentheses without their opening one inside the URL belong to the prose.
+                let mut link = link;
+                while link.ends_with(')') && link.matches(')').count() > link.matches('(').count() {
+                    link = link[..link.len() - 1].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
+                }
+                let linked_already = out.ends_with('<') || out.ends_with("](") || out.ends_with("]: ");
+                if linked_already || link.len() <= "https://".len() {
+                    out.push_str(link);
+                } else {
+                    out.push('<');
+                    out.push_str(link);
+                    out.push('>');
+                }
+                rest = &rest[url + link.len()..];
+            }
+            _ => {
+                out.push_str(rest);
+                rest = "";
+            }
+        }
     }
     out
 }
@@ -201,6 +248,27 @@ mod tests {
     fn list_items_keep_their_continuation_lines_indented() {
         let lines = doc_lines("Values:\n- `a` means one\nthing.\n10. ten\nmore\n\nAfter.");
         assert_eq!(lines, [" Values:", " - `a` means one", "   thing.", " 10. ten", "     more", "", " After."]);
+    }
+
+    #[test]
+    fn bare_urls_become_links_and_others_stay() {
+        let lines = doc_lines(
+            "See https://example.com/docs. Or (https://example.com/a_(b)) and http://x.io/p?q=1,\n\
+             - item: https://example.com/list\n\
+             Kept: <https://a.io>, [text](https://b.io), `curl https://c.io` and\n\
+             ```\nhttps://in.fence\n```",
+        );
+        assert_eq!(
+            lines,
+            [
+                " See <https://example.com/docs>. Or (<https://example.com/a_(b)>) and <http://x.io/p?q=1>,",
+                " - item: <https://example.com/list>",
+                "   Kept: <https://a.io>, [text](https://b.io), `curl https://c.io` and",
+                " ```text",
+                " https://in.fence",
+                " ```",
+            ]
+        );
     }
 
     #[test]
