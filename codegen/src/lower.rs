@@ -1371,9 +1371,7 @@ impl<'a> Cx<'a> {
     /// with such an object among its branches.
     fn tag_is_optional(&self, branch: &'a Node, property: Option<&str>, tags: &[String]) -> bool {
         match property {
-            Some(property) if !tags.is_empty() && (self.is_object_schema(branch, 0) || self.is_union_schema(branch)) => {
-                !self.requires(branch, property, 0)
-            }
+            Some(property) if !tags.is_empty() && self.takes_objects(branch) => !self.requires(branch, property, 0),
             _ => false,
         }
     }
@@ -1393,12 +1391,16 @@ impl<'a> Cx<'a> {
         }
         match schema.alternatives() {
             // Branches that are not objects accept no object, so they do not count.
-            Some((_, branches)) if schema.properties.is_none() => branches.iter().all(|branch| {
-                let takes_objects = self.is_object_schema(branch, 0) || self.is_union_schema(branch);
-                !takes_objects || self.requires(branch, property, depth + 1)
-            }),
+            Some((_, branches)) if schema.properties.is_none() => {
+                branches.iter().all(|branch| !self.takes_objects(branch) || self.requires(branch, property, depth + 1))
+            }
             _ => false,
         }
+    }
+
+    /// Whether a schema accepts objects: an object schema, or a union (whose branches decide).
+    fn takes_objects(&self, node: &'a Node) -> bool {
+        self.is_object_schema(node, 0) || self.is_union_schema(node)
     }
 
     /// Whether a schema (through `$ref`) is a `oneOf`/`anyOf` without properties of its own.

@@ -27,6 +27,7 @@ use codegen::load::{Document, Node};
 use serde_json::Value;
 
 use crate::synth::Synth;
+use crate::whole_spec::raw;
 
 /// The generated test and what it leaves out.
 pub(crate) struct PrismTest {
@@ -624,15 +625,6 @@ pub(crate) fn skipped_summary(skipped: &[(String, &'static str)]) -> String {
     reasons.iter().map(|(reason, count)| format!("{count} {reason}")).collect::<Vec<_>>().join(", ")
 }
 
-/// A raw string literal holding the value as compact JSON.
-fn raw(json: &Value) -> String {
-    let text = json.to_string();
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}")
-}
 
 #[cfg(test)]
 mod tests {

@@ -98,6 +98,7 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
 /// plain text and warn about; URLs in inline code, in `<…>` or as a markdown link's target stay
 /// as they are. A URL ends at whitespace, and sentence punctuation right after it stays outside.
 fn autolink(line: &str) -> String {
+    const PUNCTUATION: [char; 8] = ['.', ',', ';', ':', '!', '?', '\'', '"'];
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
     let mut rest = line;
@@ -113,12 +114,10 @@ fn autolink(line: &str) -> String {
             (_, Some(url)) if !in_code => {
                 out.push_str(&rest[..url]);
                 let len = rest[url..].find(char::is_whitespace).unwrap_or(rest.len() - url);
-                let whole = &rest[url..url + len];
-                let link = whole.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
+                let mut link = rest[url..url + len].trim_end_matches(PUNCTUATION);
                 // Closing parentheses without their opening one inside the URL belong to the prose.
-                let mut link = link;
                 while link.ends_with(')') && link.matches(')').count() > link.matches('(').count() {
-                    link = link[..link.len() - 1].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
+                    link = link[..link.len() - 1].trim_end_matches(PUNCTUATION);
                 }
                 let linked_already = out.ends_with('<') || out.ends_with("](") || out.ends_with("]: ");
                 if linked_already || link.len() <= "https://".len() {

@@ -606,8 +606,8 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     let tagged = |v: &Variant| !v.tags.is_empty();
     let tag_dispatch = u.tag.as_ref().map(|tag| {
         // Tags in order of first appearance, each with the variants it selects. Tags with the
-        // same variants share an arm; a tag several variants share tries them in turn, those
-        // that require more properties first.
+        // same variants share an arm; under a tag several variants share, `decode_best` keeps
+        // the one whose round trip changes least, and on a tie the one that requires more.
         let mut selects: Vec<(String, Vec<&Variant>)> = Vec::new();
         for v in u.variants.iter().filter(|v| tagged(v)) {
             for t in &v.tags {
