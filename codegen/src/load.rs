@@ -122,9 +122,7 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
 
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| {
-            error(format!("invalid YAML: {}", e.info()), e.marker().line(), e.marker().col())
-        })?;
+        let (event, span) = event.map_err(|e| error(format!("invalid YAML: {}", e.info()), e.marker().line(), e.marker().col()))?;
         builder.event(event, span).map_err(|(message, line, column)| error(message, line, column))?;
     }
     match builder.documents.len() {
@@ -170,15 +168,9 @@ impl Builder {
         let line = span.start.line();
         let column = span.start.col();
         match event {
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {
-                Ok(())
-            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => Ok(()),
             Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| ("alias refers to an unknown anchor".to_owned(), line, column))?;
+                let node = self.anchors.get(&id).cloned().ok_or_else(|| ("alias refers to an unknown anchor".to_owned(), line, column))?;
                 self.finish(node, line, column)
             }
             Event::Scalar(text, style, anchor, tag) => {

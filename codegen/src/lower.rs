@@ -125,7 +125,14 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     fn new(doc: &'a Document) -> Self {
-        Cx { doc, diagnostics: Vec::new(), slots: Vec::new(), components: IndexMap::new(), by_pointer: HashMap::new(), multipart: Vec::new() }
+        Cx {
+            doc,
+            diagnostics: Vec::new(),
+            slots: Vec::new(),
+            components: IndexMap::new(),
+            by_pointer: HashMap::new(),
+            multipart: Vec::new(),
+        }
     }
 
     fn error(&mut self, at: &Pointer, message: impl Into<String>) {
@@ -134,13 +141,7 @@ impl<'a> Cx<'a> {
 
     fn report(&mut self, severity: Severity, at: &Pointer, message: String) {
         let location = self.node_at(at).map(Node::location);
-        self.diagnostics.push(Diagnostic {
-            severity,
-            file: self.doc.file.clone(),
-            pointer: at.to_string(),
-            location,
-            message,
-        });
+        self.diagnostics.push(Diagnostic { severity, file: self.doc.file.clone(), pointer: at.to_string(), location, message });
     }
 
     /// The node a pointer names, if it exists.
@@ -231,7 +232,8 @@ impl<'a> Cx<'a> {
         let webhook_event = self.lower_webhooks();
         self.dedup_inline(&mut operations);
         // Dedup renumbers types; the webhook union is never merged, so find it again by name.
-        let webhook_event = webhook_event.and_then(|_| self.slots.iter().position(|s| s.wanted == WEBHOOK_EVENT && s.component.is_none()).map(TypeId));
+        let webhook_event =
+            webhook_event.and_then(|_| self.slots.iter().position(|s| s.wanted == WEBHOOK_EVENT && s.component.is_none()).map(TypeId));
 
         // Pass 3: final names.
         let names = self.assign_type_names();
@@ -381,8 +383,7 @@ impl<'a> Cx<'a> {
         if members.is_empty() {
             return;
         }
-        let component_names: HashSet<String> =
-            self.slots.iter().filter(|s| s.component.is_some()).map(|s| s.wanted.clone()).collect();
+        let component_names: HashSet<String> = self.slots.iter().filter(|s| s.component.is_some()).map(|s| s.wanted.clone()).collect();
         let mut renames = Vec::new();
         for (keep, group) in &members {
             // Docs written for one use rarely fit the others; differing ones are dropped.
@@ -454,10 +455,8 @@ impl<'a> Cx<'a> {
     fn assign_type_names(&self) -> Vec<String> {
         let mut out = vec![String::new(); self.slots.len()];
         let components: Vec<usize> = (0..self.slots.len()).filter(|i| self.slots[*i].component.is_some()).collect();
-        let wants: Vec<(String, String)> = components
-            .iter()
-            .map(|i| (self.slots[*i].component.clone().expect("component"), self.slots[*i].wanted.clone()))
-            .collect();
+        let wants: Vec<(String, String)> =
+            components.iter().map(|i| (self.slots[*i].component.clone().expect("component"), self.slots[*i].wanted.clone())).collect();
         let assigned = names::assign_unique(&wants, &HashSet::new(), false);
         let mut taken = HashSet::new();
         for (i, name) in components.iter().zip(assigned) {
@@ -563,11 +562,9 @@ impl<'a> Cx<'a> {
                 }
                 // Null defaults mean "none" and lists or objects are not written into docs.
                 None => {}
-                Some(text) => self.report(
-                    Severity::Warning,
-                    &at.push("default"),
-                    format!("default `{text}` does not match the schema; ignored"),
-                ),
+                Some(text) => {
+                    self.report(Severity::Warning, &at.push("default"), format!("default `{text}` does not match the schema; ignored"))
+                }
             }
         }
         // A named type made for this very schema carries its docs.
@@ -645,9 +642,7 @@ impl<'a> Cx<'a> {
         }
         let types = schema.non_null_types();
         match types.as_slice() {
-            [] if schema.properties.is_some() || !matches!(schema.additional, Additional::No) => {
-                self.lower_object(schema, at, hint, depth)
-            }
+            [] if schema.properties.is_some() || !matches!(schema.additional, Additional::No) => self.lower_object(schema, at, hint, depth),
             [] if schema.items.is_some() => self.lower_array(schema, at, hint, depth),
             [] if schema.types.contains(&"null") => {
                 self.error(at, "a schema that only allows `null` is not supported here");
@@ -747,10 +742,8 @@ impl<'a> Cx<'a> {
         if let Some((_, branches)) = schema.alternatives() {
             let mut rest = Vec::new();
             for branch in branches {
-                let is_null = self
-                    .deref_quiet(branch)
-                    .and_then(|b| Schema::read(b, &Pointer::root()).ok())
-                    .is_some_and(|s| s.is_null_only());
+                let is_null =
+                    self.deref_quiet(branch).and_then(|b| Schema::read(b, &Pointer::root()).ok()).is_some_and(|s| s.is_null_only());
                 if is_null {
                     nullable = true;
                 } else {
@@ -794,10 +787,8 @@ impl<'a> Cx<'a> {
             let mut values = Vec::new();
             for branch in branches {
                 let (k, v) = self.shallow_kind(branch, depth + 1);
-                let is_null = self
-                    .deref_quiet(branch)
-                    .and_then(|b| Schema::read(b, &Pointer::root()).ok())
-                    .is_some_and(|s| s.is_null_only());
+                let is_null =
+                    self.deref_quiet(branch).and_then(|b| Schema::read(b, &Pointer::root()).ok()).is_some_and(|s| s.is_null_only());
                 match k {
                     _ if is_null => {}
                     Shallow::Other => return (Shallow::Other, Vec::new()),
@@ -951,10 +942,11 @@ impl<'a> Cx<'a> {
         let mut taken = HashSet::new();
         let flatten = union.map(|(node, ptr)| {
             // Named after the referenced union, or `variant` for an inline one.
-            let (field_name, type_name) = match node.get("$ref").and_then(Node::as_str).and_then(Pointer::from_fragment).and_then(|p| p.last()) {
-                Some(target) => (names::field(&target), names::type_name(&target)),
-                None => ("variant".to_owned(), format!("{own_name}Variant")),
-            };
+            let (field_name, type_name) =
+                match node.get("$ref").and_then(Node::as_str).and_then(Pointer::from_fragment).and_then(|p| p.last()) {
+                    Some(target) => (names::field(&target), names::type_name(&target)),
+                    None => ("variant".to_owned(), format!("{own_name}Variant")),
+                };
             let lowered = self.lower_schema(node, &ptr, &Hint::inline(type_name), depth + 1);
             let clash = wants.iter().any(|(_, n)| *n == field_name);
             let field_name = if clash { format!("{field_name}_variant") } else { field_name };
@@ -1085,10 +1077,7 @@ impl<'a> Cx<'a> {
         let mut nullable = false;
         let mut rest: Vec<(usize, &'a Node)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
-            let is_null = self
-                .deref_quiet(branch)
-                .and_then(|b| Schema::read(b, &Pointer::root()).ok())
-                .is_some_and(|s| s.is_null_only());
+            let is_null = self.deref_quiet(branch).and_then(|b| Schema::read(b, &Pointer::root()).ok()).is_some_and(|s| s.is_null_only());
             if is_null {
                 nullable = true;
             } else {
@@ -1146,8 +1135,7 @@ impl<'a> Cx<'a> {
         strip_common_prefix(&mut wanted, &rest.iter().map(|(_, b)| b.get("$ref").is_some()).collect::<Vec<_>>());
         let mut variants = Vec::new();
         for (((i, branch), name), tags) in rest.iter().zip(&wanted).zip(tags_of) {
-            let lowered =
-                self.lower_schema(branch, &list_ptr.index(*i), &Hint::inline(format!("{own_name}{name}")), depth + 1);
+            let lowered = self.lower_schema(branch, &list_ptr.index(*i), &Hint::inline(format!("{own_name}{name}")), depth + 1);
             nullable |= lowered.nullable;
             let body = match lowered.literal {
                 Some(literal) => VariantBody::Literal(literal),
@@ -1159,8 +1147,7 @@ impl<'a> Cx<'a> {
             variants.push(Variant { name: name.clone(), body, tags, tag_optional, kinds: Kinds::default(), doc });
         }
 
-        let wants: Vec<(String, String)> =
-            variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
+        let wants: Vec<(String, String)> = variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
         let unique = names::assign_unique(&wants, &HashSet::new(), false);
         for (variant, name) in variants.iter_mut().zip(unique) {
             variant.name = name;
@@ -1225,20 +1212,13 @@ impl<'a> Cx<'a> {
 
     /// Finds the property that tells object variants apart, from the discriminator or from a
     /// property that every object variant fixes to its own single value.
-    fn find_tag(
-        &mut self,
-        schema: &Schema<'a>,
-        branches: &[(usize, &'a Node)],
-        list_ptr: &Pointer,
-    ) -> (Option<String>, Vec<Vec<String>>) {
+    fn find_tag(&mut self, schema: &Schema<'a>, branches: &[(usize, &'a Node)], list_ptr: &Pointer) -> (Option<String>, Vec<Vec<String>>) {
         let mut tags_of: Vec<Vec<String>> = vec![Vec::new(); branches.len()];
         let objects: Vec<usize> = (0..branches.len()).filter(|i| self.is_object_schema(branches[*i].1, 0)).collect();
         if let Some((property, mapping)) = &schema.discriminator {
             let property = (*property).to_owned();
             // A branch that is itself a union answers to the tags of its own branches.
-            let unions: Vec<usize> = (0..branches.len())
-                .filter(|i| !objects.contains(i) && self.is_union_schema(branches[*i].1))
-                .collect();
+            let unions: Vec<usize> = (0..branches.len()).filter(|i| !objects.contains(i) && self.is_union_schema(branches[*i].1)).collect();
             for &i in &unions {
                 tags_of[i] = self.property_values(branches[i].1, &property, 0);
             }
@@ -1569,9 +1549,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn is_flat_object(&self, ty: &TypeRef) -> bool {
         match self.unalias(ty) {
             TypeRef::Named(id) => match &self.slots[id.0].kind {
-                Some(TypeKind::Struct(s)) => {
-                    s.extra.is_none() && s.flatten.is_none() && s.fields.iter().all(|f| self.is_scalar(&f.ty))
-                }
+                Some(TypeKind::Struct(s)) => s.extra.is_none() && s.flatten.is_none() && s.fields.iter().all(|f| self.is_scalar(&f.ty)),
                 _ => false,
             },
             _ => false,
@@ -1596,10 +1574,8 @@ impl<'a> Additional<'a> {
 }
 
 fn string_enum(values: &[String], default: Option<usize>) -> StringEnum {
-    let wants: Vec<(String, String)> = values
-        .iter()
-        .map(|v| (v.clone(), if v.is_empty() { "Empty".to_owned() } else { names::type_name(v) }))
-        .collect();
+    let wants: Vec<(String, String)> =
+        values.iter().map(|v| (v.clone(), if v.is_empty() { "Empty".to_owned() } else { names::type_name(v) })).collect();
     let assigned = names::assign_unique(&wants, &HashSet::new(), false);
     let taken: HashSet<String> = assigned.iter().cloned().collect();
     let unknown = names::assign_unique(&[("unknown".to_owned(), "Unknown".to_owned())], &taken, false).remove(0);
@@ -1705,7 +1681,11 @@ fn crate_name(title: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) { format!("api-{out}").trim_end_matches('-').to_owned() } else { out }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{out}").trim_end_matches('-').to_owned()
+    } else {
+        out
+    }
 }
 
 /// The spec's version when it is semver-like, else 0.1.0 (the spec version stays in the docs).
@@ -1915,7 +1895,8 @@ fn collect_resource_types(resource: &Resource, operations: &[Operation], out: &m
         if let Some((id, _, _)) = &op.query {
             out.push(*id);
         }
-        let refs = op.body.iter().chain(&op.multipart_alternative).map(|b| &b.ty).chain(&op.response).chain(op.stream.as_ref().map(|s| &s.event));
+        let refs =
+            op.body.iter().chain(&op.multipart_alternative).map(|b| &b.ty).chain(&op.response).chain(op.stream.as_ref().map(|s| &s.event));
         for ty in refs {
             named_in(ty, out);
         }
@@ -1936,7 +1917,9 @@ fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
 /// Every type reference a type kind holds directly.
 fn refs_of(kind: &TypeKind) -> Vec<TypeRef> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty.clone()).chain(s.extra.iter().chain(&s.flatten).map(|(_, t)| t.clone())).collect(),
+        TypeKind::Struct(s) => {
+            s.fields.iter().map(|f| f.ty.clone()).chain(s.extra.iter().chain(&s.flatten).map(|(_, t)| t.clone())).collect()
+        }
         TypeKind::Union(u) => u
             .variants
             .iter()
@@ -2275,7 +2258,10 @@ mod tests {
     #[test]
     fn common_suffixes_by_word() {
         assert_eq!(common_suffix(&["RunGraderRequestGrader", "ValidateGraderResponseGrader"]), "Grader");
-        assert_eq!(common_suffix(&["FineTuneDpoHyperparametersBatchSize", "FineTuningJobHyperparametersBatchSize"]), "HyperparametersBatchSize");
+        assert_eq!(
+            common_suffix(&["FineTuneDpoHyperparametersBatchSize", "FineTuningJobHyperparametersBatchSize"]),
+            "HyperparametersBatchSize"
+        );
         assert_eq!(common_suffix(&["Alpha", "Beta"]), "");
         assert_eq!(common_suffix(&["Same", "Same"]), "Same");
     }

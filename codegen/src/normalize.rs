@@ -50,7 +50,19 @@ mod tests {
         let mut doc = crate::load::parse("t.yaml", text).unwrap();
         recursive_refs(&mut doc);
         let schemas = doc.root.get("components").unwrap().get("schemas").unwrap();
-        let branch = &schemas.get("Filter").unwrap().get("properties").unwrap().get("filters").unwrap().get("items").unwrap().get("oneOf").unwrap().as_seq().unwrap()[0];
+        let branch = &schemas
+            .get("Filter")
+            .unwrap()
+            .get("properties")
+            .unwrap()
+            .get("filters")
+            .unwrap()
+            .get("items")
+            .unwrap()
+            .get("oneOf")
+            .unwrap()
+            .as_seq()
+            .unwrap()[0];
         assert_eq!(branch.get("$ref").and_then(Node::as_str), Some("#/components/schemas/Filter"));
         assert!(branch.get("$recursiveRef").is_none());
         // Without an anchor the keyword stays, and lowering reports it.

@@ -238,8 +238,7 @@ fn build_tree(operations: &mut [Operation], placements: &[Placement]) -> Resourc
     settle(&mut root, operations, placements, &mut struct_names);
     // Struct names are unique across the whole tree.
     let wants: Vec<(String, String)> = struct_names.iter().map(|p: &String| (p.clone(), struct_name(p))).collect();
-    let unique: HashMap<String, String> =
-        struct_names.iter().cloned().zip(names::assign_unique(&wants, &HashSet::new(), false)).collect();
+    let unique: HashMap<String, String> = struct_names.iter().cloned().zip(names::assign_unique(&wants, &HashSet::new(), false)).collect();
     rename(&mut root, &unique);
     root
 }
@@ -258,13 +257,9 @@ fn rename(node: &mut Resource, unique: &HashMap<String, String>) {
 /// Decides accessor and method names inside one resource, recursively.
 fn settle(node: &mut Resource, operations: &mut [Operation], placements: &[Placement], struct_names: &mut Vec<String>) {
     // The root is the client itself, whose own methods are not available as names.
-    let reserved: HashSet<String> = if node.struct_name.is_empty() {
-        CLIENT_METHODS.iter().map(|m| (*m).to_owned()).collect()
-    } else {
-        HashSet::new()
-    };
-    let accessor_wants: Vec<(String, String)> =
-        node.children.iter().map(|c| (c.accessor.clone(), names::field(&c.accessor))).collect();
+    let reserved: HashSet<String> =
+        if node.struct_name.is_empty() { CLIENT_METHODS.iter().map(|m| (*m).to_owned()).collect() } else { HashSet::new() };
+    let accessor_wants: Vec<(String, String)> = node.children.iter().map(|c| (c.accessor.clone(), names::field(&c.accessor))).collect();
     let accessors = names::assign_unique(&accessor_wants, &reserved, true);
     let mut taken: HashSet<String> = accessors.iter().cloned().chain(reserved).collect();
     for (child, name) in node.children.iter_mut().zip(accessors) {
@@ -433,8 +428,7 @@ fn lower_operation<'a>(
     let query = if query_fields.is_empty() {
         None
     } else {
-        let wants: Vec<(String, String)> =
-            query_fields.iter().map(|q| (q.field.wire.clone(), names::field(&q.field.wire))).collect();
+        let wants: Vec<(String, String)> = query_fields.iter().map(|q| (q.field.wire.clone(), names::field(&q.field.wire))).collect();
         for (q, name) in query_fields.iter_mut().zip(names::assign_unique(&wants, &HashSet::new(), true)) {
             q.field.name = name;
         }
@@ -477,7 +471,10 @@ fn lower_operation<'a>(
                             }
                             (None, Some(multipart)) => body = Some(lower_body(multipart, true, cx)),
                             (None, None) if found.binary || found.text => {
-                                cx.error_at(&ptr.push("content"), "request bodies that are not JSON or a multipart form are not supported yet".to_owned());
+                                cx.error_at(
+                                    &ptr.push("content"),
+                                    "request bodies that are not JSON or a multipart form are not supported yet".to_owned(),
+                                );
                                 ok = false;
                             }
                             (None, None) => {}
@@ -548,9 +545,8 @@ fn lower_operation<'a>(
         Some([]) => Auth::None,
         Some(alternatives) if alternatives.iter().any(|a| a.as_map().is_some_and(|m| m.is_empty())) => Auth::None,
         Some(alternatives) => {
-            let uses_default = |alternative: &Node| {
-                alternative.as_map().is_some_and(|m| m.keys().any(|k| default_schemes.contains(&k.as_str())))
-            };
+            let uses_default =
+                |alternative: &Node| alternative.as_map().is_some_and(|m| m.keys().any(|k| default_schemes.contains(&k.as_str())));
             match (alternatives.iter().any(uses_default), alternatives.iter().all(uses_default)) {
                 (false, _) => Auth::AdminKey,
                 (true, true) => Auth::ApiKey,
@@ -657,8 +653,7 @@ fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -
     let style = p.node.get("style").and_then(Node::as_str).unwrap_or(if header { "simple" } else { "form" });
     let explode = p.node.get("explode").and_then(Node::as_bool).unwrap_or(style == "form");
     let required = p.node.get("required").and_then(Node::as_bool).unwrap_or(false);
-    let (ty, nullable, schema_doc) =
-        cx.lower_inline(schema, &p.ptr.push("schema"), format!("{params_name}{}", names::pascal(&p.name)));
+    let (ty, nullable, schema_doc) = cx.lower_inline(schema, &p.ptr.push("schema"), format!("{params_name}{}", names::pascal(&p.name)));
     let doc = p.node.get("description").and_then(Node::as_str).map(str::to_owned).or(schema_doc);
     let shape = cx.unalias(&ty);
     let style = match (&shape, style) {
@@ -723,14 +718,8 @@ mod tests {
         assert_eq!(placement("get", "/fine_tuning/jobs", &all), (chain(&["fine_tuning", "jobs"]), "list".into()));
         assert_eq!(placement("get", "/fine_tuning/jobs/{id}", &all), (chain(&["fine_tuning", "jobs"]), "retrieve".into()));
         assert_eq!(placement("post", "/fine_tuning/jobs/{id}/pause", &all), (chain(&["fine_tuning", "jobs"]), "pause".into()));
-        assert_eq!(
-            placement("get", "/fine_tuning/jobs/{id}/events", &all),
-            (chain(&["fine_tuning", "jobs", "events"]), "list".into())
-        );
-        assert_eq!(
-            placement("post", "/fine_tuning/alpha/graders/run", &all),
-            (chain(&["fine_tuning", "alpha", "graders"]), "run".into())
-        );
+        assert_eq!(placement("get", "/fine_tuning/jobs/{id}/events", &all), (chain(&["fine_tuning", "jobs", "events"]), "list".into()));
+        assert_eq!(placement("post", "/fine_tuning/alpha/graders/run", &all), (chain(&["fine_tuning", "alpha", "graders"]), "run".into()));
         assert_eq!(
             placement("post", "/fine_tuning/checkpoints/{c}/permissions", &all),
             (chain(&["fine_tuning", "checkpoints", "permissions"]), "create".into())

@@ -14,27 +14,14 @@ const UNSUPPORTED: &[&str] =
 
 /// Keywords that say what a value is; a schema without any of them only adds constraints or
 /// notes (`required`, `not`, `nullable`, `description`, ...).
-const STRUCTURAL: &[&str] = &[
-    "$ref",
-    "$recursiveRef",
-    "type",
-    "properties",
-    "items",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "enum",
-    "const",
-    "additionalProperties",
-];
+const STRUCTURAL: &[&str] =
+    &["$ref", "$recursiveRef", "type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "const", "additionalProperties"];
 
 /// Whether `node` only constrains or annotates what its neighbours describe: `{required: [a]}`,
 /// `{nullable: true}`, `{not: {required: [a, b]}}`. Such schemas change validation, not the type.
 pub fn is_constraint_only(node: &Node) -> bool {
     match node.as_map() {
-        Some(map) => {
-            !map.keys().any(|k| STRUCTURAL.contains(&k.as_str())) && map.get("not").is_none_or(is_constraint_only)
-        }
+        Some(map) => !map.keys().any(|k| STRUCTURAL.contains(&k.as_str())) && map.get("not").is_none_or(is_constraint_only),
         None => false,
     }
 }
@@ -151,13 +138,11 @@ impl<'a> Schema<'a> {
                 }
                 "const" => schema.constant = Some(value),
                 "properties" => {
-                    schema.properties = Some(
-                        value.as_map().ok_or_else(|| (here(), format!("`properties` must be a mapping, found {}", value.kind())))?,
-                    )
+                    schema.properties =
+                        Some(value.as_map().ok_or_else(|| (here(), format!("`properties` must be a mapping, found {}", value.kind())))?)
                 }
                 "required" => {
-                    let items =
-                        value.as_seq().ok_or_else(|| (here(), format!("`required` must be a list, found {}", value.kind())))?;
+                    let items = value.as_seq().ok_or_else(|| (here(), format!("`required` must be a list, found {}", value.kind())))?;
                     for item in items {
                         let name = item.as_str().ok_or_else(|| (here(), "`required` entries must be strings".to_owned()))?;
                         // The published spec repeats some names; a repeat means nothing more.

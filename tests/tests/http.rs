@@ -6,15 +6,12 @@
 use std::collections::BTreeMap;
 
 use openai_fine_tuning::types::{
-    AutoOrInteger, AutoOrNumber, CreateFineTuningCheckpointPermissionRequest,
-    CreateFineTuningJobRequest, CreateFineTuningJobRequestIntegrationsItem,
-    CreateFineTuningJobRequestIntegrationsItemWandb, CreateFineTuningJobRequestModel,
-    FineTuneMethod, FineTuneMethodType, FineTuneSupervisedHyperparameters,
-    FineTuneSupervisedMethod, FineTuningJobEventLevel, FineTuningJobEventType, FineTuningJobStatus,
-    Grader, GraderPython, GraderStringCheck, GraderStringCheckOperation,
-    ListFineTuningCheckpointPermissionsParams, ListFineTuningCheckpointPermissionsParamsOrder,
-    ListFineTuningEventsParams, ListFineTuningJobCheckpointsParams,
-    ListPaginatedFineTuningJobsParams, RunGraderRequest, ValidateGraderRequest,
+    AutoOrInteger, AutoOrNumber, CreateFineTuningCheckpointPermissionRequest, CreateFineTuningJobRequest,
+    CreateFineTuningJobRequestIntegrationsItem, CreateFineTuningJobRequestIntegrationsItemWandb, CreateFineTuningJobRequestModel,
+    FineTuneMethod, FineTuneMethodType, FineTuneSupervisedHyperparameters, FineTuneSupervisedMethod, FineTuningJobEventLevel,
+    FineTuningJobEventType, FineTuningJobStatus, Grader, GraderPython, GraderStringCheck, GraderStringCheckOperation,
+    ListFineTuningCheckpointPermissionsParams, ListFineTuningCheckpointPermissionsParamsOrder, ListFineTuningEventsParams,
+    ListFineTuningJobCheckpointsParams, ListPaginatedFineTuningJobsParams, RunGraderRequest, ValidateGraderRequest,
 };
 use openai_fine_tuning::{ApiError, Client, Error};
 use percent_encoding::percent_decode_str;
@@ -43,26 +40,12 @@ fn pause_json() -> Value {
 /// The percent-decoded segments of a URL path, so `ft%3Agpt` and `ft:gpt` compare equal but
 /// `a%2Fb` (one segment) and `a/b` (two) do not.
 fn segments(url_path: &str) -> Vec<String> {
-    url_path
-        .split('/')
-        .map(|s| {
-            percent_decode_str(s)
-                .decode_utf8()
-                .expect("UTF-8 path")
-                .into_owned()
-        })
-        .collect()
+    url_path.split('/').map(|s| percent_decode_str(s).decode_utf8().expect("UTF-8 path").into_owned()).collect()
 }
 
 /// Answers `status` with `body` to exactly one `http_method` request whose decoded path segments
 /// are those of `expected_path` (given unencoded; its IDs hold no `/`).
-async fn mount(
-    server: &MockServer,
-    http_method: &str,
-    expected_path: &str,
-    status: u16,
-    body: Value,
-) {
+async fn mount(server: &MockServer, http_method: &str, expected_path: &str, status: u16, body: Value) {
     let expected: Vec<String> = expected_path.split('/').map(str::to_owned).collect();
     Mock::given(method(http_method))
         .and(move |request: &Request| segments(request.url.path()) == expected)
@@ -81,51 +64,27 @@ async fn single_request(server: &MockServer) -> Request {
 
 /// Checks everything a request carries: method, decoded path, query pairs (in any order), JSON
 /// body, the credential headers, and `Content-Type: application/json` exactly when there is a body.
-fn assert_sent(
-    request: &Request,
-    http_method: &str,
-    expected_path: &str,
-    query: &[(&str, &str)],
-    body: Option<Value>,
-) {
+fn assert_sent(request: &Request, http_method: &str, expected_path: &str, query: &[(&str, &str)], body: Option<Value>) {
     assert_eq!(request.method.as_str(), http_method);
-    assert_eq!(
-        segments(request.url.path()),
-        expected_path.split('/').collect::<Vec<_>>()
-    );
+    assert_eq!(segments(request.url.path()), expected_path.split('/').collect::<Vec<_>>());
 
     let mut sent: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
     sent.sort();
-    let mut expected: Vec<(String, String)> = query
-        .iter()
-        .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+    let mut expected: Vec<(String, String)> = query.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect();
     expected.sort();
     assert_eq!(sent, expected, "query pairs of {}", request.url);
 
-    let header = |name: &str| {
-        request
-            .headers
-            .get(name)
-            .map(|v| v.to_str().expect("ASCII header"))
-    };
+    let header = |name: &str| request.headers.get(name).map(|v| v.to_str().expect("ASCII header"));
     assert_eq!(header("authorization"), Some("Bearer sk-test"));
     assert_eq!(header("openai-organization"), Some("org-x"));
     assert_eq!(header("openai-project"), Some("proj-y"));
-    assert_eq!(
-        header("content-type"),
-        body.is_some().then_some("application/json")
-    );
+    assert_eq!(header("content-type"), body.is_some().then_some("application/json"));
     match body {
         Some(expected) => {
             let sent: Value = serde_json::from_slice(&request.body).expect("the body is JSON");
             assert_eq!(sent, expected);
         }
-        None => assert!(
-            request.body.is_empty(),
-            "unexpected body {:?}",
-            String::from_utf8_lossy(&request.body)
-        ),
+        None => assert!(request.body.is_empty(), "unexpected body {:?}", String::from_utf8_lossy(&request.body)),
     }
 }
 
@@ -155,30 +114,18 @@ async fn jobs_create_sends_the_typed_body() {
         suffix: Some("weather".into()),
         validation_file: Some("file-def456".into()),
         seed: Some(42),
-        integrations: Some(vec![CreateFineTuningJobRequestIntegrationsItem::new(
-            CreateFineTuningJobRequestIntegrationsItemWandb {
-                tags: Some(vec!["nightly".into()]),
-                ..CreateFineTuningJobRequestIntegrationsItemWandb::new("my-wandb-project")
-            },
-        )]),
+        integrations: Some(vec![CreateFineTuningJobRequestIntegrationsItem::new(CreateFineTuningJobRequestIntegrationsItemWandb {
+            tags: Some(vec!["nightly".into()]),
+            ..CreateFineTuningJobRequestIntegrationsItemWandb::new("my-wandb-project")
+        })]),
         method: Some(FineTuneMethod {
-            supervised: Some(FineTuneSupervisedMethod {
-                hyperparameters: Some(hyperparameters),
-            }),
+            supervised: Some(FineTuneSupervisedMethod { hyperparameters: Some(hyperparameters) }),
             ..FineTuneMethod::new(FineTuneMethodType::Supervised)
         }),
         metadata: Some(BTreeMap::from([("team".into(), "weather".into())])),
-        ..CreateFineTuningJobRequest::new(
-            CreateFineTuningJobRequestModel::GPT_4O_MINI,
-            "file-abc123",
-        )
+        ..CreateFineTuningJobRequest::new(CreateFineTuningJobRequestModel::GPT_4O_MINI, "file-abc123")
     };
-    let job = client(&server)
-        .fine_tuning()
-        .jobs()
-        .create(&body)
-        .await
-        .expect("create succeeds");
+    let job = client(&server).fine_tuning().jobs().create(&body).await.expect("create succeeds");
 
     let expected_body = json!({
         "model": "gpt-4o-mini",
@@ -191,26 +138,14 @@ async fn jobs_create_sends_the_typed_body() {
             {"batch_size": "auto", "learning_rate_multiplier": 1.8, "n_epochs": 3}}},
         "metadata": {"team": "weather"}
     });
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        "/v1/fine_tuning/jobs",
-        &[],
-        Some(expected_body),
-    );
+    assert_sent(&single_request(&server).await, "POST", "/v1/fine_tuning/jobs", &[], Some(expected_body));
     assert_eq!(job.id, "ftjob-abc123");
     assert_eq!(job.status, FineTuningJobStatus::Queued);
     assert_eq!(job.seed, Some(42));
     let method = job.method.expect("method is echoed");
     assert_eq!(method.r#type, FineTuneMethodType::Supervised);
-    let echoed = method
-        .supervised
-        .and_then(|s| s.hyperparameters)
-        .expect("hyperparameters");
-    assert_eq!(
-        echoed.learning_rate_multiplier,
-        Some(AutoOrNumber::Number(1.8))
-    );
+    let echoed = method.supervised.and_then(|s| s.hyperparameters).expect("hyperparameters");
+    assert_eq!(echoed.learning_rate_multiplier, Some(AutoOrNumber::Number(1.8)));
     assert_eq!(echoed.n_epochs, Some(AutoOrInteger::Integer(3)));
     assert_eq!(job.metadata.expect("metadata")["team"], "weather");
 }
@@ -230,31 +165,12 @@ async fn jobs_list_sends_cursor_limit_and_deep_object_metadata() {
     let params = ListPaginatedFineTuningJobsParams {
         after: Some("ftjob-prev".into()),
         limit: Some(2),
-        metadata: Some(BTreeMap::from([
-            ("team".into(), "weather".into()),
-            ("env".into(), "prod".into()),
-        ])),
+        metadata: Some(BTreeMap::from([("team".into(), "weather".into()), ("env".into(), "prod".into())])),
     };
-    let page = client(&server)
-        .fine_tuning()
-        .jobs()
-        .list(&params)
-        .await
-        .expect("list succeeds");
+    let page = client(&server).fine_tuning().jobs().list(&params).await.expect("list succeeds");
 
-    let query = [
-        ("after", "ftjob-prev"),
-        ("limit", "2"),
-        ("metadata[env]", "prod"),
-        ("metadata[team]", "weather"),
-    ];
-    assert_sent(
-        &single_request(&server).await,
-        "GET",
-        "/v1/fine_tuning/jobs",
-        &query,
-        None,
-    );
+    let query = [("after", "ftjob-prev"), ("limit", "2"), ("metadata[env]", "prod"), ("metadata[team]", "weather")];
+    assert_sent(&single_request(&server).await, "GET", "/v1/fine_tuning/jobs", &query, None);
     assert_eq!(page.data.len(), 2);
     assert!(page.has_more);
     assert_eq!(page.data[1].id, "ftjob-2");
@@ -276,43 +192,19 @@ async fn jobs_retrieve_decodes_a_finished_job() {
         "error": {"code": null, "message": null, "param": null},
         "user_provided_suffix": "custom_suffix", "shared_with_openai": false
     });
-    mount(
-        &server,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123",
-        200,
-        response,
-    )
-    .await;
+    mount(&server, "GET", "/v1/fine_tuning/jobs/ftjob-abc123", 200, response).await;
 
-    let job = client(&server)
-        .fine_tuning()
-        .jobs()
-        .retrieve("ftjob-abc123")
-        .await
-        .expect("retrieve succeeds");
+    let job = client(&server).fine_tuning().jobs().retrieve("ftjob-abc123").await.expect("retrieve succeeds");
 
-    assert_sent(
-        &single_request(&server).await,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123",
-        &[],
-        None,
-    );
+    assert_sent(&single_request(&server).await, "GET", "/v1/fine_tuning/jobs/ftjob-abc123", &[], None);
     assert_eq!(job.status, FineTuningJobStatus::Succeeded);
-    assert_eq!(
-        job.fine_tuned_model.as_deref(),
-        Some("ft:davinci-002:my-org:custom_suffix:7q8mpxmy")
-    );
+    assert_eq!(job.fine_tuned_model.as_deref(), Some("ft:davinci-002:my-org:custom_suffix:7q8mpxmy"));
     assert_eq!(job.finished_at, Some(1692661190));
     assert_eq!(job.trained_tokens, Some(5768));
     assert_eq!(job.result_files, ["file-abc123"]);
     let hyperparameters = job.hyperparameters.expect("hyperparameters");
     assert_eq!(hyperparameters.batch_size, Some(AutoOrInteger::Integer(1)));
-    assert_eq!(
-        hyperparameters.learning_rate_multiplier,
-        Some(AutoOrNumber::Number(1.0))
-    );
+    assert_eq!(hyperparameters.learning_rate_multiplier, Some(AutoOrNumber::Number(1.0)));
     assert_eq!(job.error.expect("an all-null error object").code, None);
     assert_eq!(job.user_provided_suffix.as_deref(), Some("custom_suffix"));
     assert_eq!(job.shared_with_openai, Some(false));
@@ -323,58 +215,22 @@ async fn jobs_cancel_posts_without_a_body() {
     let server = MockServer::start().await;
     let mut response = pause_json();
     response["status"] = json!("cancelled");
-    mount(
-        &server,
-        "POST",
-        "/v1/fine_tuning/jobs/ftjob-abc123/cancel",
-        200,
-        response,
-    )
-    .await;
+    mount(&server, "POST", "/v1/fine_tuning/jobs/ftjob-abc123/cancel", 200, response).await;
 
-    let job = client(&server)
-        .fine_tuning()
-        .jobs()
-        .cancel("ftjob-abc123")
-        .await
-        .expect("cancel succeeds");
+    let job = client(&server).fine_tuning().jobs().cancel("ftjob-abc123").await.expect("cancel succeeds");
 
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        "/v1/fine_tuning/jobs/ftjob-abc123/cancel",
-        &[],
-        None,
-    );
+    assert_sent(&single_request(&server).await, "POST", "/v1/fine_tuning/jobs/ftjob-abc123/cancel", &[], None);
     assert_eq!(job.status, FineTuningJobStatus::Cancelled);
 }
 
 #[tokio::test]
 async fn jobs_pause_decodes_the_paused_status() {
     let server = MockServer::start().await;
-    mount(
-        &server,
-        "POST",
-        "/v1/fine_tuning/jobs/ftjob-abc123/pause",
-        200,
-        pause_json(),
-    )
-    .await;
+    mount(&server, "POST", "/v1/fine_tuning/jobs/ftjob-abc123/pause", 200, pause_json()).await;
 
-    let job = client(&server)
-        .fine_tuning()
-        .jobs()
-        .pause("ftjob-abc123")
-        .await
-        .expect("pause succeeds");
+    let job = client(&server).fine_tuning().jobs().pause("ftjob-abc123").await.expect("pause succeeds");
 
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        "/v1/fine_tuning/jobs/ftjob-abc123/pause",
-        &[],
-        None,
-    );
+    assert_sent(&single_request(&server).await, "POST", "/v1/fine_tuning/jobs/ftjob-abc123/pause", &[], None);
     assert_eq!(job.status, FineTuningJobStatus::Paused);
     assert_eq!(job.id, "ftjob-abc123");
     assert_eq!(job.model, "gpt-4o-mini-2024-07-18");
@@ -392,29 +248,11 @@ async fn jobs_resume_posts_without_a_body() {
     let server = MockServer::start().await;
     let mut response = pause_json();
     response["status"] = json!("queued");
-    mount(
-        &server,
-        "POST",
-        "/v1/fine_tuning/jobs/ftjob-abc123/resume",
-        200,
-        response,
-    )
-    .await;
+    mount(&server, "POST", "/v1/fine_tuning/jobs/ftjob-abc123/resume", 200, response).await;
 
-    let job = client(&server)
-        .fine_tuning()
-        .jobs()
-        .resume("ftjob-abc123")
-        .await
-        .expect("resume succeeds");
+    let job = client(&server).fine_tuning().jobs().resume("ftjob-abc123").await.expect("resume succeeds");
 
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        "/v1/fine_tuning/jobs/ftjob-abc123/resume",
-        &[],
-        None,
-    );
+    assert_sent(&single_request(&server).await, "POST", "/v1/fine_tuning/jobs/ftjob-abc123/resume", &[], None);
     assert_eq!(job.status, FineTuningJobStatus::Queued);
 }
 
@@ -428,42 +266,17 @@ async fn job_events_list_sends_cursor_and_limit() {
         {"object": "fine_tuning.job.event", "id": "ft-event-2", "created_at": 1721764801,
          "level": "warn", "message": "Validation file is small", "data": null, "type": "message"}
     ]});
-    mount(
-        &server,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123/events",
-        200,
-        response,
-    )
-    .await;
+    mount(&server, "GET", "/v1/fine_tuning/jobs/ftjob-abc123/events", 200, response).await;
 
-    let params = ListFineTuningEventsParams {
-        after: Some("ft-event-0".into()),
-        limit: Some(2),
-    };
-    let page = client(&server)
-        .fine_tuning()
-        .jobs()
-        .events()
-        .list("ftjob-abc123", &params)
-        .await
-        .expect("list succeeds");
+    let params = ListFineTuningEventsParams { after: Some("ft-event-0".into()), limit: Some(2) };
+    let page = client(&server).fine_tuning().jobs().events().list("ftjob-abc123", &params).await.expect("list succeeds");
 
     let query = [("after", "ft-event-0"), ("limit", "2")];
-    assert_sent(
-        &single_request(&server).await,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123/events",
-        &query,
-        None,
-    );
+    assert_sent(&single_request(&server).await, "GET", "/v1/fine_tuning/jobs/ftjob-abc123/events", &query, None);
     assert_eq!(page.data.len(), 2);
     assert!(page.has_more);
     assert_eq!(page.data[0].r#type, Some(FineTuningJobEventType::Metrics));
-    assert_eq!(
-        page.data[0].data,
-        Some(json!({"step": 10, "train_loss": 0.42}))
-    );
+    assert_eq!(page.data[0].data, Some(json!({"step": 10, "train_loss": 0.42})));
     assert_eq!(page.data[1].level, FineTuningJobEventLevel::Warn);
     assert_eq!(page.data[1].data, None);
 }
@@ -478,41 +291,16 @@ async fn job_checkpoints_list_sends_cursor_and_limit() {
          "metrics": {"full_valid_loss": 0.134, "full_valid_mean_token_accuracy": 0.874},
          "fine_tuning_job_id": "ftjob-abc123", "step_number": 2000}
     ], "first_id": "ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB", "last_id": "ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB", "has_more": false});
-    mount(
-        &server,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123/checkpoints",
-        200,
-        response,
-    )
-    .await;
+    mount(&server, "GET", "/v1/fine_tuning/jobs/ftjob-abc123/checkpoints", 200, response).await;
 
-    let params = ListFineTuningJobCheckpointsParams {
-        after: Some("ftckpt_prev".into()),
-        limit: Some(1),
-    };
-    let page = client(&server)
-        .fine_tuning()
-        .jobs()
-        .checkpoints()
-        .list("ftjob-abc123", &params)
-        .await
-        .expect("list succeeds");
+    let params = ListFineTuningJobCheckpointsParams { after: Some("ftckpt_prev".into()), limit: Some(1) };
+    let page = client(&server).fine_tuning().jobs().checkpoints().list("ftjob-abc123", &params).await.expect("list succeeds");
 
     let query = [("after", "ftckpt_prev"), ("limit", "1")];
-    assert_sent(
-        &single_request(&server).await,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123/checkpoints",
-        &query,
-        None,
-    );
+    assert_sent(&single_request(&server).await, "GET", "/v1/fine_tuning/jobs/ftjob-abc123/checkpoints", &query, None);
     assert_eq!(page.data.len(), 1);
     assert!(!page.has_more);
-    assert_eq!(
-        page.last_id.as_deref(),
-        Some("ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB")
-    );
+    assert_eq!(page.last_id.as_deref(), Some("ftckpt_zc4Q7MP6XxulcVzj4MZdwsAB"));
     let checkpoint = &page.data[0];
     assert_eq!(checkpoint.step_number, 2000);
     assert_eq!(checkpoint.metrics.full_valid_loss, Some(0.134));
@@ -538,34 +326,14 @@ async fn checkpoint_permissions_list_sends_every_filter() {
         limit: Some(2),
         order: Some(ListFineTuningCheckpointPermissionsParamsOrder::Ascending),
     };
-    let page = client(&server)
-        .fine_tuning()
-        .checkpoints()
-        .permissions()
-        .list(CHECKPOINT, &params)
-        .await
-        .expect("list succeeds");
+    let page = client(&server).fine_tuning().checkpoints().permissions().list(CHECKPOINT, &params).await.expect("list succeeds");
 
-    let query = [
-        ("project_id", "proj_abGMw1llN8IrBb6SvvY5A1iH"),
-        ("after", "cp_prev"),
-        ("limit", "2"),
-        ("order", "ascending"),
-    ];
-    assert_sent(
-        &single_request(&server).await,
-        "GET",
-        &expected_path,
-        &query,
-        None,
-    );
+    let query = [("project_id", "proj_abGMw1llN8IrBb6SvvY5A1iH"), ("after", "cp_prev"), ("limit", "2"), ("order", "ascending")];
+    assert_sent(&single_request(&server).await, "GET", &expected_path, &query, None);
     assert_eq!(page.data.len(), 2);
     assert!(!page.has_more);
     assert_eq!(page.data[1].project_id, "proj_iqGMw1llN8IrBb6SvvY5A1oF");
-    assert_eq!(
-        page.first_id.as_deref(),
-        Some("cp_zc4Q7MP6XxulcVzj4MZdwsAB")
-    );
+    assert_eq!(page.first_id.as_deref(), Some("cp_zc4Q7MP6XxulcVzj4MZdwsAB"));
 }
 
 #[tokio::test]
@@ -577,25 +345,11 @@ async fn checkpoint_permissions_create_sends_project_ids() {
     let expected_path = format!("/v1/fine_tuning/checkpoints/{CHECKPOINT}/permissions");
     mount(&server, "POST", &expected_path, 200, response).await;
 
-    let body = CreateFineTuningCheckpointPermissionRequest::new(vec![
-        "proj_abGMw1llN8IrBb6SvvY5A1iH".to_owned(),
-    ]);
-    let page = client(&server)
-        .fine_tuning()
-        .checkpoints()
-        .permissions()
-        .create(CHECKPOINT, &body)
-        .await
-        .expect("create succeeds");
+    let body = CreateFineTuningCheckpointPermissionRequest::new(vec!["proj_abGMw1llN8IrBb6SvvY5A1iH".to_owned()]);
+    let page = client(&server).fine_tuning().checkpoints().permissions().create(CHECKPOINT, &body).await.expect("create succeeds");
 
     let expected_body = json!({"project_ids": ["proj_abGMw1llN8IrBb6SvvY5A1iH"]});
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        &expected_path,
-        &[],
-        Some(expected_body),
-    );
+    assert_sent(&single_request(&server).await, "POST", &expected_path, &[], Some(expected_body));
     assert_eq!(page.data.len(), 1);
     assert_eq!(page.data[0].id, "cp_zc4Q7MP6XxulcVzj4MZdwsAB");
     assert_eq!(page.data[0].created_at, 1721764867);
@@ -605,8 +359,7 @@ async fn checkpoint_permissions_create_sends_project_ids() {
 async fn checkpoint_permissions_delete_sends_both_ids() {
     let server = MockServer::start().await;
     let response = json!({"object": "checkpoint.permission", "id": "cp_zc4Q7MP6XxulcVzj4MZdwsAB", "deleted": true});
-    let expected_path =
-        format!("/v1/fine_tuning/checkpoints/{CHECKPOINT}/permissions/cp_zc4Q7MP6XxulcVzj4MZdwsAB");
+    let expected_path = format!("/v1/fine_tuning/checkpoints/{CHECKPOINT}/permissions/cp_zc4Q7MP6XxulcVzj4MZdwsAB");
     mount(&server, "DELETE", &expected_path, 200, response).await;
 
     let deleted = client(&server)
@@ -617,13 +370,7 @@ async fn checkpoint_permissions_delete_sends_both_ids() {
         .await
         .expect("delete succeeds");
 
-    assert_sent(
-        &single_request(&server).await,
-        "DELETE",
-        &expected_path,
-        &[],
-        None,
-    );
+    assert_sent(&single_request(&server).await, "DELETE", &expected_path, &[], None);
     assert_eq!(deleted.id, "cp_zc4Q7MP6XxulcVzj4MZdwsAB");
     assert!(deleted.deleted);
 }
@@ -652,32 +399,11 @@ async fn graders_run_sends_grader_item_and_sample() {
         "sub_rewards": {},
         "model_grader_token_usage_per_model": {}
     });
-    mount(
-        &server,
-        "POST",
-        "/v1/fine_tuning/alpha/graders/run",
-        200,
-        response,
-    )
-    .await;
+    mount(&server, "POST", "/v1/fine_tuning/alpha/graders/run", 200, response).await;
 
-    let grader = GraderStringCheck::new(
-        "label matches",
-        "{{sample.output_text}}",
-        "{{item.label}}",
-        GraderStringCheckOperation::Eq,
-    );
-    let body = RunGraderRequest {
-        item: Some(json!({"label": "positive"})),
-        ..RunGraderRequest::new(grader, "positive")
-    };
-    let result = client(&server)
-        .fine_tuning()
-        .alpha()
-        .graders()
-        .run(&body)
-        .await
-        .expect("run succeeds");
+    let grader = GraderStringCheck::new("label matches", "{{sample.output_text}}", "{{item.label}}", GraderStringCheckOperation::Eq);
+    let body = RunGraderRequest { item: Some(json!({"label": "positive"})), ..RunGraderRequest::new(grader, "positive") };
+    let result = client(&server).fine_tuning().alpha().graders().run(&body).await.expect("run succeeds");
 
     let expected_body = json!({
         "grader": {"type": "string_check", "name": "label matches", "input": "{{sample.output_text}}",
@@ -685,13 +411,7 @@ async fn graders_run_sends_grader_item_and_sample() {
         "item": {"label": "positive"},
         "model_sample": "positive"
     });
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        "/v1/fine_tuning/alpha/graders/run",
-        &[],
-        Some(expected_body),
-    );
+    assert_sent(&single_request(&server).await, "POST", "/v1/fine_tuning/alpha/graders/run", &[], Some(expected_body));
     assert_eq!(result.reward, 1.0);
     assert_eq!(result.metadata.r#type, "string_check");
     assert_eq!(result.metadata.execution_time, 0.0021);
@@ -705,37 +425,15 @@ async fn graders_validate_sends_a_python_grader_and_decodes_it_back() {
     let server = MockServer::start().await;
     let grader = GraderPython {
         image_tag: Some("2025-05-08".into()),
-        ..GraderPython::new(
-            "exact",
-            "def grade(sample, item) -> float:\n    return 1.0\n",
-        )
+        ..GraderPython::new("exact", "def grade(sample, item) -> float:\n    return 1.0\n")
     };
     let wire = json!({"type": "python", "name": "exact", "source": "def grade(sample, item) -> float:\n    return 1.0\n", "image_tag": "2025-05-08"});
-    mount(
-        &server,
-        "POST",
-        "/v1/fine_tuning/alpha/graders/validate",
-        200,
-        json!({"grader": wire}),
-    )
-    .await;
+    mount(&server, "POST", "/v1/fine_tuning/alpha/graders/validate", 200, json!({"grader": wire})).await;
 
     let body = ValidateGraderRequest::new(grader.clone());
-    let result = client(&server)
-        .fine_tuning()
-        .alpha()
-        .graders()
-        .validate(&body)
-        .await
-        .expect("validate succeeds");
+    let result = client(&server).fine_tuning().alpha().graders().validate(&body).await.expect("validate succeeds");
 
-    assert_sent(
-        &single_request(&server).await,
-        "POST",
-        "/v1/fine_tuning/alpha/graders/validate",
-        &[],
-        Some(json!({"grader": wire})),
-    );
+    assert_sent(&single_request(&server).await, "POST", "/v1/fine_tuning/alpha/graders/validate", &[], Some(json!({"grader": wire})));
     assert_eq!(result.grader, Some(Grader::Python(grader)));
 }
 
@@ -748,21 +446,12 @@ async fn error_envelope_becomes_api_error_with_request_id() {
     let envelope = json!({"error": {"message": "No such job: ftjob-nope", "type": "invalid_request_error", "param": "fine_tuning_job_id", "code": "not_found"}});
     Mock::given(method("GET"))
         .and(path("/v1/fine_tuning/jobs/ftjob-nope"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .insert_header("x-request-id", "req_123")
-                .set_body_json(envelope),
-        )
+        .respond_with(ResponseTemplate::new(404).insert_header("x-request-id", "req_123").set_body_json(envelope))
         .expect(1)
         .mount(&server)
         .await;
 
-    let error = client(&server)
-        .fine_tuning()
-        .jobs()
-        .retrieve("ftjob-nope")
-        .await
-        .unwrap_err();
+    let error = client(&server).fine_tuning().jobs().retrieve("ftjob-nope").await.unwrap_err();
 
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.request_id(), Some("req_123"));
@@ -776,14 +465,8 @@ async fn error_envelope_becomes_api_error_with_request_id() {
         rate_limit: Default::default(),
     };
     assert_eq!(error.api(), Some(&expected));
-    assert!(
-        matches!(&error, Error::Api(api) if **api == expected),
-        "{error:?}"
-    );
-    assert_eq!(
-        error.to_string(),
-        "api error 404: No such job: ftjob-nope (request id req_123)"
-    );
+    assert!(matches!(&error, Error::Api(api) if **api == expected), "{error:?}");
+    assert_eq!(error.to_string(), "api error 404: No such job: ftjob-nope (request id req_123)");
 }
 
 #[tokio::test]
@@ -796,12 +479,7 @@ async fn slashes_and_dots_in_an_id_stay_in_one_segment() {
         .mount(&server)
         .await;
 
-    let job = client(&server)
-        .fine_tuning()
-        .jobs()
-        .pause("a/../b")
-        .await
-        .expect("pause succeeds");
+    let job = client(&server).fine_tuning().jobs().pause("a/../b").await.expect("pause succeeds");
 
     let request = single_request(&server).await;
     assert_eq!(request.url.path(), "/v1/fine_tuning/jobs/a%2F..%2Fb/pause");
@@ -822,45 +500,15 @@ async fn empty_and_dot_ids_are_rejected_before_any_request() {
             ("fine_tuning_job_id", jobs.cancel(bad).await.unwrap_err()),
             ("fine_tuning_job_id", jobs.pause(bad).await.unwrap_err()),
             ("fine_tuning_job_id", jobs.resume(bad).await.unwrap_err()),
-            (
-                "fine_tuning_job_id",
-                jobs.events()
-                    .list(bad, &Default::default())
-                    .await
-                    .unwrap_err(),
-            ),
-            (
-                "fine_tuning_job_id",
-                jobs.checkpoints()
-                    .list(bad, &Default::default())
-                    .await
-                    .unwrap_err(),
-            ),
+            ("fine_tuning_job_id", jobs.events().list(bad, &Default::default()).await.unwrap_err()),
+            ("fine_tuning_job_id", jobs.checkpoints().list(bad, &Default::default()).await.unwrap_err()),
+            ("fine_tuned_model_checkpoint", permissions.list(bad, &Default::default()).await.unwrap_err()),
             (
                 "fine_tuned_model_checkpoint",
-                permissions
-                    .list(bad, &Default::default())
-                    .await
-                    .unwrap_err(),
+                permissions.create(bad, &CreateFineTuningCheckpointPermissionRequest::new(Vec::<String>::new())).await.unwrap_err(),
             ),
-            (
-                "fine_tuned_model_checkpoint",
-                permissions
-                    .create(
-                        bad,
-                        &CreateFineTuningCheckpointPermissionRequest::new(Vec::<String>::new()),
-                    )
-                    .await
-                    .unwrap_err(),
-            ),
-            (
-                "fine_tuned_model_checkpoint",
-                permissions.delete(bad, "cp_1").await.unwrap_err(),
-            ),
-            (
-                "permission_id",
-                permissions.delete(CHECKPOINT, bad).await.unwrap_err(),
-            ),
+            ("fine_tuned_model_checkpoint", permissions.delete(bad, "cp_1").await.unwrap_err()),
+            ("permission_id", permissions.delete(CHECKPOINT, bad).await.unwrap_err()),
         ];
         for (expected, error) in errors {
             assert!(
@@ -877,109 +525,35 @@ async fn empty_and_dot_ids_are_rejected_before_any_request() {
 async fn checkpoint_name_with_colons_is_one_segment() {
     let server = MockServer::start().await;
     let expected_path = format!("/v1/fine_tuning/checkpoints/{CHECKPOINT}/permissions/cp_1");
-    mount(
-        &server,
-        "DELETE",
-        &expected_path,
-        200,
-        json!({"object": "checkpoint.permission", "id": "cp_1", "deleted": true}),
-    )
-    .await;
+    mount(&server, "DELETE", &expected_path, 200, json!({"object": "checkpoint.permission", "id": "cp_1", "deleted": true})).await;
 
-    client(&server)
-        .fine_tuning()
-        .checkpoints()
-        .permissions()
-        .delete(CHECKPOINT, "cp_1")
-        .await
-        .expect("delete succeeds");
+    client(&server).fine_tuning().checkpoints().permissions().delete(CHECKPOINT, "cp_1").await.expect("delete succeeds");
 
     let request = single_request(&server).await;
     let sent = segments(request.url.path());
-    assert_eq!(
-        sent,
-        [
-            "",
-            "v1",
-            "fine_tuning",
-            "checkpoints",
-            CHECKPOINT,
-            "permissions",
-            "cp_1"
-        ],
-        "raw path {}",
-        request.url.path()
-    );
+    assert_eq!(sent, ["", "v1", "fine_tuning", "checkpoints", CHECKPOINT, "permissions", "cp_1"], "raw path {}", request.url.path());
 }
 
 #[tokio::test]
 async fn unset_query_parameters_are_not_sent() {
     let server = MockServer::start().await;
     let empty_list = json!({"object": "list", "data": [], "has_more": false});
-    mount(
-        &server,
-        "GET",
-        "/v1/fine_tuning/jobs",
-        200,
-        empty_list.clone(),
-    )
-    .await;
-    mount(
-        &server,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123/events",
-        200,
-        empty_list.clone(),
-    )
-    .await;
-    mount(
-        &server,
-        "GET",
-        "/v1/fine_tuning/jobs/ftjob-abc123/checkpoints",
-        200,
-        empty_list.clone(),
-    )
-    .await;
-    mount(
-        &server,
-        "GET",
-        &format!("/v1/fine_tuning/checkpoints/{CHECKPOINT}/permissions"),
-        200,
-        empty_list,
-    )
-    .await;
+    mount(&server, "GET", "/v1/fine_tuning/jobs", 200, empty_list.clone()).await;
+    mount(&server, "GET", "/v1/fine_tuning/jobs/ftjob-abc123/events", 200, empty_list.clone()).await;
+    mount(&server, "GET", "/v1/fine_tuning/jobs/ftjob-abc123/checkpoints", 200, empty_list.clone()).await;
+    mount(&server, "GET", &format!("/v1/fine_tuning/checkpoints/{CHECKPOINT}/permissions"), 200, empty_list).await;
 
     let client = client(&server);
     let jobs = client.fine_tuning().jobs();
-    let page = jobs
-        .list(&Default::default())
-        .await
-        .expect("jobs list succeeds");
+    let page = jobs.list(&Default::default()).await.expect("jobs list succeeds");
     assert!(page.data.is_empty() && !page.has_more);
-    jobs.events()
-        .list("ftjob-abc123", &Default::default())
-        .await
-        .expect("events list succeeds");
-    jobs.checkpoints()
-        .list("ftjob-abc123", &Default::default())
-        .await
-        .expect("checkpoints list succeeds");
-    client
-        .fine_tuning()
-        .checkpoints()
-        .permissions()
-        .list(CHECKPOINT, &Default::default())
-        .await
-        .expect("permissions list succeeds");
+    jobs.events().list("ftjob-abc123", &Default::default()).await.expect("events list succeeds");
+    jobs.checkpoints().list("ftjob-abc123", &Default::default()).await.expect("checkpoints list succeeds");
+    client.fine_tuning().checkpoints().permissions().list(CHECKPOINT, &Default::default()).await.expect("permissions list succeeds");
 
     let requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 4);
     for request in &requests {
-        assert_eq!(
-            request.url.query(),
-            None,
-            "{} sent a query string",
-            request.url
-        );
+        assert_eq!(request.url.query(), None, "{} sent a query string", request.url);
     }
 }

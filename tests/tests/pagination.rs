@@ -90,7 +90,9 @@ async fn checkpoint_permissions_paginate_too() {
     let list = || Mock::given(method("GET")).and(path("/v1/fine_tuning/checkpoints/ckpt-1/permissions"));
     list()
         .and(query_param_is_missing("after"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": [permission("cp_1")], "has_more": true, "first_id": "cp_1", "last_id": "cp_1"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"object": "list", "data": [permission("cp_1")], "has_more": true, "first_id": "cp_1", "last_id": "cp_1"}),
+        ))
         .mount(&server)
         .await;
     list()

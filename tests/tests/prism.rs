@@ -21,16 +21,14 @@ use std::time::{Duration, Instant};
 
 use openai_fine_tuning::types::{
     AutoOrInteger, AutoOrNumber, CreateFineTuningCheckpointPermissionRequest, CreateFineTuningJobRequest,
-    CreateFineTuningJobRequestHyperparameters, CreateFineTuningJobRequestIntegrationsItem,
-    CreateFineTuningJobRequestIntegrationsItemWandb, CreateFineTuningJobRequestModel, EvalItem, EvalItemContentItem,
-    EvalItemRole, FineTuneDpoHyperparameters, FineTuneDpoMethod, FineTuneMethod, FineTuneMethodType,
-    FineTuneReinforcementHyperparameters, FineTuneReinforcementHyperparametersReasoningEffort,
-    FineTuneReinforcementMethod, FineTuneSupervisedHyperparameters, FineTuneSupervisedMethod, Grader, GraderLabelModel,
-    GraderMulti, GraderMultiGraders, GraderPython, GraderScoreModel, GraderScoreModelSamplingParams, GraderStringCheck,
-    GraderStringCheckOperation, GraderTextSimilarity, GraderTextSimilarityEvaluationMetric, InputTextContent,
-    ListFineTuningCheckpointPermissionsParams, ListFineTuningCheckpointPermissionsParamsOrder,
-    ListFineTuningEventsParams, ListFineTuningJobCheckpointsParams, ListPaginatedFineTuningJobsParams,
-    RunGraderRequest, ValidateGraderRequest,
+    CreateFineTuningJobRequestHyperparameters, CreateFineTuningJobRequestIntegrationsItem, CreateFineTuningJobRequestIntegrationsItemWandb,
+    CreateFineTuningJobRequestModel, EvalItem, EvalItemContentItem, EvalItemRole, FineTuneDpoHyperparameters, FineTuneDpoMethod,
+    FineTuneMethod, FineTuneMethodType, FineTuneReinforcementHyperparameters, FineTuneReinforcementHyperparametersReasoningEffort,
+    FineTuneReinforcementMethod, FineTuneSupervisedHyperparameters, FineTuneSupervisedMethod, Grader, GraderLabelModel, GraderMulti,
+    GraderMultiGraders, GraderPython, GraderScoreModel, GraderScoreModelSamplingParams, GraderStringCheck, GraderStringCheckOperation,
+    GraderTextSimilarity, GraderTextSimilarityEvaluationMetric, InputTextContent, ListFineTuningCheckpointPermissionsParams,
+    ListFineTuningCheckpointPermissionsParamsOrder, ListFineTuningEventsParams, ListFineTuningJobCheckpointsParams,
+    ListPaginatedFineTuningJobsParams, RunGraderRequest, ValidateGraderRequest,
 };
 use openai_fine_tuning::{Client, Error, Request};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -119,7 +117,9 @@ async fn requests_conform(server: Server, test: &str) {
     if server == Server::Published {
         for ((operation, piece, _), seen) in PUBLISHED_SPEC_ERRORS.iter().zip(known_seen) {
             if !seen {
-                failures.push(format!("{operation}: the known published-spec error `{piece}` no longer happens; remove it from PUBLISHED_SPEC_ERRORS"));
+                failures.push(format!(
+                    "{operation}: the known published-spec error `{piece}` no longer happens; remove it from PUBLISHED_SPEC_ERRORS"
+                ));
             }
         }
     }
@@ -260,15 +260,9 @@ impl Server {
         let url = set(self.var());
         if url.is_none() {
             if self == Server::Published && set(Server::Ours.var()).is_some() {
-                eprintln!(
-                    "{test}: {} is not set (../shared/specs is missing?): the published spec was NOT checked",
-                    self.var()
-                );
+                eprintln!("{test}: {} is not set (../shared/specs is missing?): the published spec was NOT checked", self.var());
             } else {
-                eprintln!(
-                    "{test}: {} is not set, so Prism is not running: nothing was checked (`cargo xtask test` starts it)",
-                    self.var()
-                );
+                eprintln!("{test}: {} is not set, so Prism is not running: nothing was checked (`cargo xtask test` starts it)", self.var());
             }
         }
         url
@@ -282,11 +276,8 @@ fn client(base_url: &str, dynamic: bool) -> Client {
     if dynamic {
         headers.insert(HeaderName::from_static("prefer"), HeaderValue::from_static("dynamic=true"));
     }
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("the HTTP client builds");
+    let http =
+        reqwest::Client::builder().default_headers(headers).timeout(Duration::from_secs(60)).build().expect("the HTTP client builds");
     Client::builder()
         .api_key(API_KEY)
         .organization("org-prism")
@@ -301,9 +292,7 @@ fn client(base_url: &str, dynamic: bool) -> Client {
 /// Whether `error` is Prism's own invalid response: a 500 with a problem body whose `type` ends in
 /// `#VIOLATIONS`. The SDK keeps such a body (it has no `error` envelope) as the message.
 fn is_prism_violation(error: &Error) -> bool {
-    error
-        .api()
-        .is_some_and(|api| api.status == 500 && problem_type(&api.message).is_some_and(|t| t.ends_with("#VIOLATIONS")))
+    error.api().is_some_and(|api| api.status == 500 && problem_type(&api.message).is_some_and(|t| t.ends_with("#VIOLATIONS")))
 }
 
 /// The index in [`PUBLISHED_SPEC_ERRORS`] of the known published-spec error `error` is, if any.
@@ -312,9 +301,7 @@ fn known_spec_error(server: Server, case: &Case, error: &Error) -> Option<usize>
         return None;
     }
     let message = error.to_string();
-    PUBLISHED_SPEC_ERRORS
-        .iter()
-        .position(|&(operation, piece, _)| operation == case.operation && message.contains(piece))
+    PUBLISHED_SPEC_ERRORS.iter().position(|&(operation, piece, _)| operation == case.operation && message.contains(piece))
 }
 
 /// The `type` of a problem+json body, read from the start of it that the error keeps (cut after
@@ -353,8 +340,7 @@ async fn replay(base_url: &str, request: &Request) -> String {
     match builder.send().await {
         Ok(response) => {
             let status = response.status();
-            let violations =
-                response.headers().get("sl-violations").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let violations = response.headers().get("sl-violations").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             let body = response.text().await.unwrap_or_default();
             let body: String = body.chars().take(2000).collect();
             format!("sent again: {status}; sl-violations: {}; body: {body}", violations.as_deref().unwrap_or("(none)"))
@@ -497,8 +483,7 @@ fn cases() -> Vec<Case> {
     cases.push(Case::new("resumeFineTuningJob", JOB, Args::ResumeJob));
     let events = ListFineTuningEventsParams { after: Some("ftevent-abc122".into()), limit: Some(50) };
     cases.push(Case::new("listFineTuningEvents", "cursor, limit", Args::ListEvents(events)));
-    let checkpoints =
-        ListFineTuningJobCheckpointsParams { after: Some("ftckpt_enQCFmOTGj3syEpYVhBRLTSy".into()), limit: Some(5) };
+    let checkpoints = ListFineTuningJobCheckpointsParams { after: Some("ftckpt_enQCFmOTGj3syEpYVhBRLTSy".into()), limit: Some(5) };
     cases.push(Case::new("listFineTuningJobCheckpoints", "cursor, limit", Args::ListCheckpoints(checkpoints)));
     let permissions = ListFineTuningCheckpointPermissionsParams {
         project_id: Some("proj_abGMw1llN8IrBb6SvvY5A1iH".into()),
@@ -507,10 +492,7 @@ fn cases() -> Vec<Case> {
         order: Some(ListFineTuningCheckpointPermissionsParamsOrder::Ascending),
     };
     cases.push(Case::new("listFineTuningCheckpointPermissions", "every filter", Args::ListPermissions(permissions)));
-    let share = CreateFineTuningCheckpointPermissionRequest::new([
-        "proj_abGMw1llN8IrBb6SvvY5A1iH",
-        "proj_iqGMw1llN8IrBb6SvvY5A1oF",
-    ]);
+    let share = CreateFineTuningCheckpointPermissionRequest::new(["proj_abGMw1llN8IrBb6SvvY5A1iH", "proj_iqGMw1llN8IrBb6SvvY5A1oF"]);
     cases.push(Case::new("createFineTuningCheckpointPermission", "two projects", Args::CreatePermission(share)));
     cases.push(Case::new("deleteFineTuningCheckpointPermission", PERMISSION, Args::DeletePermission));
     for (variant, grader) in graders() {
@@ -521,11 +503,7 @@ fn cases() -> Vec<Case> {
         cases.push(Case::new("runGrader", variant, Args::RunGrader(Box::new(run))));
     }
     for (variant, grader) in graders() {
-        cases.push(Case::new(
-            "validateGrader",
-            variant,
-            Args::ValidateGrader(Box::new(ValidateGraderRequest::new(grader))),
-        ));
+        cases.push(Case::new("validateGrader", variant, Args::ValidateGrader(Box::new(ValidateGraderRequest::new(grader)))));
     }
     let operations: std::collections::BTreeSet<&str> = cases.iter().map(|case| case.operation).collect();
     assert_eq!(operations.len(), 13, "every operation has a case: {operations:?}");
@@ -543,14 +521,12 @@ fn job_bodies() -> Vec<(&'static str, CreateFineTuningJobRequest)> {
         suffix: Some("weather-bot".into()),
         validation_file: Some("file-def456".into()),
         seed: Some(42),
-        integrations: Some(vec![CreateFineTuningJobRequestIntegrationsItem::new(
-            CreateFineTuningJobRequestIntegrationsItemWandb {
-                name: Some("weather-bot-run".into()),
-                entity: Some("my-team".into()),
-                tags: Some(vec!["nightly".into(), "weather".into()]),
-                ..CreateFineTuningJobRequestIntegrationsItemWandb::new("my-wandb-project")
-            },
-        )]),
+        integrations: Some(vec![CreateFineTuningJobRequestIntegrationsItem::new(CreateFineTuningJobRequestIntegrationsItemWandb {
+            name: Some("weather-bot-run".into()),
+            entity: Some("my-team".into()),
+            tags: Some(vec!["nightly".into(), "weather".into()]),
+            ..CreateFineTuningJobRequestIntegrationsItemWandb::new("my-wandb-project")
+        })]),
         method: Some(FineTuneMethod {
             supervised: Some(FineTuneSupervisedMethod {
                 hyperparameters: Some(FineTuneSupervisedHyperparameters {
@@ -591,10 +567,7 @@ fn job_bodies() -> Vec<(&'static str, CreateFineTuningJobRequest)> {
             }),
             ..FineTuneMethod::new(FineTuneMethodType::Dpo)
         }),
-        ..CreateFineTuningJobRequest::new(
-            CreateFineTuningJobRequestModel::new("gpt-4.1-mini-2025-04-14"),
-            "file-abc123",
-        )
+        ..CreateFineTuningJobRequest::new(CreateFineTuningJobRequestModel::new("gpt-4.1-mini-2025-04-14"), "file-abc123")
     };
     let reinforcement = CreateFineTuningJobRequest {
         suffix: Some("capitals".into()),
@@ -677,7 +650,9 @@ fn graders() -> Vec<(&'static str, Grader)> {
                 message(EvalItemRole::System, "Score from 0 to 1 how well the answer matches the reference."),
                 EvalItem::new(
                     EvalItemRole::User,
-                    EvalItemContentItem::EvalItemContentText("Question: {{item.question}}\nReference: {{item.reference_answer}}\nAnswer: {{sample.output_text}}".into()),
+                    EvalItemContentItem::EvalItemContentText(
+                        "Question: {{item.question}}\nReference: {{item.reference_answer}}\nAnswer: {{sample.output_text}}".into(),
+                    ),
                 ),
             ],
         )
@@ -699,12 +674,8 @@ fn graders() -> Vec<(&'static str, Grader)> {
         ("score_model", score.into()),
         (
             "multi, text_similarity",
-            GraderMulti::new("weighted", GraderMultiGraders::TextSimilarity(similarity), "answer_similarity * 0.5")
-                .into(),
+            GraderMulti::new("weighted", GraderMultiGraders::TextSimilarity(similarity), "answer_similarity * 0.5").into(),
         ),
-        (
-            "multi, label_model",
-            GraderMulti::new("sentiment gate", GraderMultiGraders::LabelModel(label), "sentiment").into(),
-        ),
+        ("multi, label_model", GraderMulti::new("sentiment gate", GraderMultiGraders::LabelModel(label), "sentiment").into()),
     ]
 }

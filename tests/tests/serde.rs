@@ -54,11 +54,7 @@ fn required_fields_are_required_and_constants_are_written() {
     assert!(error.contains("missing field `id`"), "{error}");
 
     // `object` is no field, yet it is always written.
-    let permission = FineTuningCheckpointPermission {
-        id: "cp_1".into(),
-        created_at: 1,
-        project_id: "proj_1".into(),
-    };
+    let permission = FineTuningCheckpointPermission { id: "cp_1".into(), created_at: 1, project_id: "proj_1".into() };
     assert_eq!(
         serde_json::to_value(&permission).unwrap(),
         json!({"object": "checkpoint.permission", "id": "cp_1", "created_at": 1, "project_id": "proj_1"})
@@ -160,9 +156,21 @@ type Decoder = fn(&Value) -> Value;
 const RESPONSES: &[(&str, &str, Decoder)] = &[
     ("runGrader", "RunGraderResponse", reencode::<RunGraderResponse>),
     ("validateGrader", "ValidateGraderResponse", reencode::<ValidateGraderResponse>),
-    ("listFineTuningCheckpointPermissions", "ListFineTuningCheckpointPermissionResponse", reencode::<ListFineTuningCheckpointPermissionResponse>),
-    ("createFineTuningCheckpointPermission", "ListFineTuningCheckpointPermissionResponse", reencode::<ListFineTuningCheckpointPermissionResponse>),
-    ("deleteFineTuningCheckpointPermission", "DeleteFineTuningCheckpointPermissionResponse", reencode::<DeleteFineTuningCheckpointPermissionResponse>),
+    (
+        "listFineTuningCheckpointPermissions",
+        "ListFineTuningCheckpointPermissionResponse",
+        reencode::<ListFineTuningCheckpointPermissionResponse>,
+    ),
+    (
+        "createFineTuningCheckpointPermission",
+        "ListFineTuningCheckpointPermissionResponse",
+        reencode::<ListFineTuningCheckpointPermissionResponse>,
+    ),
+    (
+        "deleteFineTuningCheckpointPermission",
+        "DeleteFineTuningCheckpointPermissionResponse",
+        reencode::<DeleteFineTuningCheckpointPermissionResponse>,
+    ),
     ("createFineTuningJob", "FineTuningJob", reencode::<FineTuningJob>),
     ("listPaginatedFineTuningJobs", "ListPaginatedFineTuningJobsResponse", reencode::<ListPaginatedFineTuningJobsResponse>),
     ("retrieveFineTuningJob", "FineTuningJob", reencode::<FineTuningJob>),

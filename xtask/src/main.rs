@@ -91,7 +91,8 @@ fn test(args: &[String]) -> anyhow::Result<bool> {
     if !codegen_cmd::run(&["--check".to_owned()])? {
         return Ok(false);
     }
-    let ok = workspace_tests()?
+    let ok = step("cargo fmt --all --check", cargo().args(["fmt", "--all", "--check"]))?
+        && workspace_tests()?
         && step("cargo test --workspace --doc", cargo().args(["test", "--workspace", "--doc"]))?
         && step(
             "cargo clippy --workspace --all-targets -- -D warnings",
@@ -136,10 +137,7 @@ fn standalone() -> anyhow::Result<bool> {
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     let ok = step(
         "cargo build of generated/ copied out of the workspace",
-        cargo()
-            .args(["build", "--offline", "--manifest-path"])
-            .arg(dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join("target")),
+        cargo().args(["build", "--offline", "--manifest-path"]).arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", root.join("target")),
     )?;
     std::fs::remove_dir_all(&dir)?;
     Ok(ok)

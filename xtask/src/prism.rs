@@ -47,19 +47,14 @@ impl Servers {
         let log_dir = root.join("target").join("prism");
         std::fs::create_dir_all(&log_dir).with_context(|| format!("cannot create {}", log_dir.display()))?;
 
-        let published_spec =
-            root.parent().map(|parent| parent.join("shared").join("specs").join("openai-fine-tuning.yaml"));
+        let published_spec = root.parent().map(|parent| parent.join("shared").join("specs").join("openai-fine-tuning.yaml"));
         let started = Instant::now();
         // Both are spawned before either is waited for, so that they boot side by side.
-        let mut spec =
-            Prism::spawn(&cli, "spec".into(), &root.join("spec").join("openai-fine-tuning.yaml"), &log_dir, true)?;
+        let mut spec = Prism::spawn(&cli, "spec".into(), &root.join("spec").join("openai-fine-tuning.yaml"), &log_dir, true)?;
         let mut published = match published_spec {
             Some(path) if path.is_file() => Some(Prism::spawn(&cli, "published".into(), &path, &log_dir, true)?),
             Some(path) => {
-                eprintln!(
-                    "==> Prism: {} is missing (no ../shared?), so the published-spec run is SKIPPED",
-                    path.display()
-                );
+                eprintln!("==> Prism: {} is missing (no ../shared?), so the published-spec run is SKIPPED", path.display());
                 None
             }
             None => None,
@@ -69,12 +64,7 @@ impl Servers {
             published.wait_ready(READY_TIMEOUT)?;
         }
         for server in std::iter::once(&spec).chain(&published) {
-            eprintln!(
-                "==> Prism {VERSION} serves {} at {} (log {})",
-                server.spec.display(),
-                server.url(),
-                server.log.display()
-            );
+            eprintln!("==> Prism {VERSION} serves {} at {} (log {})", server.spec.display(), server.url(), server.log.display());
         }
         eprintln!("==> Prism ready in {:.1} s", started.elapsed().as_secs_f64());
         Ok(Servers { spec, published })
@@ -143,18 +133,11 @@ fn install(root: &Path) -> anyhow::Result<PathBuf> {
     if !locked {
         npm.arg("--save-exact").arg(format!("{PACKAGE}@{VERSION}"));
     }
-    eprintln!(
-        "==> installing {PACKAGE}@{VERSION} into .tools/prism ({reason}; npm {})",
-        if locked { "ci" } else { "install" }
-    );
+    eprintln!("==> installing {PACKAGE}@{VERSION} into .tools/prism ({reason}; npm {})", if locked { "ci" } else { "install" });
     let started = Instant::now();
     let status = npm.status().map_err(|error| missing_tool("npm", &error))?;
     if !status.success() {
-        bail!(
-            "`npm {}` of {PACKAGE}@{VERSION} into {} failed ({status})",
-            if locked { "ci" } else { "install" },
-            dir.display()
-        );
+        bail!("`npm {}` of {PACKAGE}@{VERSION} into {} failed ({status})", if locked { "ci" } else { "install" }, dir.display());
     }
     match installed_version(&dir) {
         Some(version) if version == VERSION && cli.is_file() => {
@@ -177,12 +160,7 @@ fn check_node() -> anyhow::Result<()> {
     let parsed = parse_version(version.trim_start_matches('v'));
     match parsed {
         Some(found) if found >= MIN_NODE => {}
-        _ => bail!(
-            "the Prism conformance tests need Node.js {}.{}.{} or newer, found `{version}`",
-            MIN_NODE.0,
-            MIN_NODE.1,
-            MIN_NODE.2
-        ),
+        _ => bail!("the Prism conformance tests need Node.js {}.{}.{} or newer, found `{version}`", MIN_NODE.0, MIN_NODE.1, MIN_NODE.2),
     }
     Command::new(npm_program()).arg("--version").output().map_err(|error| missing_tool("npm", &error))?;
     Ok(())
@@ -287,11 +265,7 @@ impl Prism {
                     (self.port, self.child) = Self::launch(&self.cli, &self.spec, &self.log, self.errors)?;
                     continue;
                 }
-                bail!(
-                    "Prism for {} exited before it listened ({status}); its log {}:\n{log}",
-                    self.spec.display(),
-                    self.log.display()
-                );
+                bail!("Prism for {} exited before it listened ({status}); its log {}:\n{log}", self.spec.display(), self.log.display());
             }
             if started.elapsed() > timeout {
                 bail!(

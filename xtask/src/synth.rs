@@ -136,8 +136,7 @@ impl<'a> Synth<'a> {
             let facets = self.facets(&[b], depth + 1);
             self.kind(&facets.nodes) == Some("object") && !self.has_tag(&facets)
         };
-        let tagged_object =
-            |b: &'a Node| !untagged_object(b) && self.kind(&self.facets(&[b], depth + 1).nodes) == Some("object");
+        let tagged_object = |b: &'a Node| !untagged_object(b) && self.kind(&self.facets(&[b], depth + 1).nodes) == Some("object");
         if untagged_object(first)
             && let Some(tagged) = candidates.iter().copied().find(|b| tagged_object(b))
         {
@@ -148,8 +147,7 @@ impl<'a> Synth<'a> {
 
     /// Whether some required property of the object has exactly one possible value.
     fn has_tag(&self, facets: &Facets<'a>) -> bool {
-        !facets.tags.is_empty()
-            || self.required(&facets.nodes).iter().any(|name| self.fixed_property(facets, name).is_some())
+        !facets.tags.is_empty() || self.required(&facets.nodes).iter().any(|name| self.fixed_property(facets, name).is_some())
     }
 
     /// The one value a property may hold, from `const` or a one-value `enum`.
@@ -159,9 +157,8 @@ impl<'a> Synth<'a> {
         if let Some(value) = first(&inner.nodes, "const") {
             return Some(json(value));
         }
-        let values: Vec<&Node> = first(&inner.nodes, "enum")
-            .and_then(Node::as_seq)
-            .map(|v| v.iter().filter(|v| v.value != Yaml::Null).collect())?;
+        let values: Vec<&Node> =
+            first(&inner.nodes, "enum").and_then(Node::as_seq).map(|v| v.iter().filter(|v| v.value != Yaml::Null).collect())?;
         (values.len() == 1).then(|| json(values[0]))
     }
 
@@ -222,9 +219,7 @@ impl<'a> Synth<'a> {
         if let Some(value) = first(nodes, "const") {
             return json(value);
         }
-        if let Some(value) =
-            first(nodes, "enum").and_then(Node::as_seq).and_then(|v| v.iter().find(|v| v.value != Yaml::Null))
-        {
+        if let Some(value) = first(nodes, "enum").and_then(Node::as_seq).and_then(|v| v.iter().find(|v| v.value != Yaml::Null)) {
             return json(value);
         }
         let fits = |value: &Value| match kind {
@@ -345,8 +340,7 @@ fn integer(nodes: &[&Node]) -> Value {
     if let Some(m) = float_keyword(nodes, "exclusiveMinimum") {
         low = Some(low.map_or(m + 1.0, |l| l.max(m + 1.0)));
     }
-    let mut high =
-        float_keyword(nodes, "maximum").map(|m| if exclusive_flag("exclusiveMaximum") { m - 1.0 } else { m });
+    let mut high = float_keyword(nodes, "maximum").map(|m| if exclusive_flag("exclusiveMaximum") { m - 1.0 } else { m });
     if let Some(m) = float_keyword(nodes, "exclusiveMaximum") {
         high = Some(high.map_or(m - 1.0, |h| h.min(m - 1.0)));
     }

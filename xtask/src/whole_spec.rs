@@ -163,7 +163,8 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         "cargo build --no-default-features --features fine-tuning",
         cargo(&["build", "--offline", "--no-default-features", "--features", "fine-tuning"]),
     )?;
-    let clippy = measure("cargo clippy --all-targets -- -D warnings", cargo(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]))?;
+    let clippy =
+        measure("cargo clippy --all-targets -- -D warnings", cargo(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]))?;
     // The spec's prose becomes rustdoc; broken links or bare URLs in it are warnings there.
     let mut doc = cargo(&["doc", "--offline", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
@@ -222,12 +223,7 @@ struct PrismRun {
 
 /// Starts Prism on `spec`, builds the Prism test while it reads the spec, waits for it, and runs
 /// the test against it; Prism is stopped when this returns, whatever happened.
-fn run_prism_test(
-    spec: &Path,
-    name: &str,
-    out: &Path,
-    cargo: &dyn Fn(&[&str]) -> Command,
-) -> anyhow::Result<(Measured, PrismRun)> {
+fn run_prism_test(spec: &Path, name: &str, out: &Path, cargo: &dyn Fn(&[&str]) -> Command) -> anyhow::Result<(Measured, PrismRun)> {
     let started = Instant::now();
     let not_run = |measured| PrismRun { measured, ran: false, waited_seconds: 0.0 };
     let failed = || Measured { ok: false, seconds: 0.0, peak_mb: None };

@@ -54,12 +54,8 @@ pub(crate) const KNOWN_HEADER: &str = "\
 /// when it had one.
 pub(crate) fn accepted(old: &str, found: &str) -> String {
     let key = |line: &str| line.split(" -- ").next().unwrap_or(line).trim().to_owned();
-    let reasons: HashMap<String, &str> = old
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#') && l.contains(" -- "))
-        .map(|l| (key(l), l))
-        .collect();
+    let reasons: HashMap<String, &str> =
+        old.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#') && l.contains(" -- ")).map(|l| (key(l), l)).collect();
     let mut out = KNOWN_HEADER.to_owned();
     for line in found.lines().map(str::trim).filter(|l| !l.is_empty()) {
         out.push_str(reasons.get(&key(line)).copied().unwrap_or(line));
@@ -94,8 +90,7 @@ pub(crate) fn generate(api: &Api, doc: &Document, known: &str) -> PrismTest {
         called += 1;
     }
 
-    let known_lines: BTreeSet<&str> =
-        known.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let known_lines: BTreeSet<&str> = known.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     let known_list: String = known_lines.iter().map(|l| format!("    {l:?},\n")).collect();
     let skipped_list: String = skipped.iter().map(|(id, why)| format!("    ({id:?}, {why:?}),\n")).collect();
     let twins = vec![
@@ -437,10 +432,7 @@ struct Case<'a> {
 impl<'a> Case<'a> {
     fn function(&self, index: usize, chain: &str) -> String {
         let op = self.op;
-        let mut out = format!(
-            "/// `{}`: `{} {}`\nasync fn case_{index}(client: Client) -> Outcome {{\n",
-            op.id, op.http_method, op.path
-        );
+        let mut out = format!("/// `{}`: `{} {}`\nasync fn case_{index}(client: Client) -> Outcome {{\n", op.id, op.http_method, op.path);
         let mut args = Vec::new();
         for p in &op.path_params {
             let value = match self.parameter(&p.wire, &["path"]) {
@@ -459,8 +451,7 @@ impl<'a> Case<'a> {
             }
         }
         if let Some(body) = &op.body {
-            let json =
-                self.body_schema().map(|schema| self.synth.value(schema)).unwrap_or(Value::Object(Default::default()));
+            let json = self.body_schema().map(|schema| self.synth.value(schema)).unwrap_or(Value::Object(Default::default()));
             let ty = codegen::emit::type_path(self.api, &body.ty, self.krate);
             let _ = writeln!(
                 out,
@@ -595,8 +586,7 @@ fn write_json(node: &Node, schema_context: bool, out: &mut String, dropped: &mut
                 first = false;
                 out.push_str(&Value::String(key.clone()).to_string());
                 out.push(':');
-                let values = matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum")
-                    || key.starts_with("x-");
+                let values = matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") || key.starts_with("x-");
                 write_json(value, schema_context && !values, out, dropped);
             }
             out.push('}');
@@ -624,7 +614,6 @@ pub(crate) fn skipped_summary(skipped: &[(String, &'static str)]) -> String {
     }
     reasons.iter().map(|(reason, count)| format!("{count} {reason}")).collect::<Vec<_>>().join(", ")
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -16,18 +16,18 @@ mod retry;
 mod sse;
 mod webhook;
 
+/// A cheaply cloneable byte buffer, re-exported from `bytes` for file contents and binary responses.
+pub use bytes::Bytes;
 pub use call::{Call, Paginated};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use multipart::{File, Multipart, ToMultipart};
 pub use request::{Credential, Query, Request, RequestBody, ToQuery};
-pub use response::{RateLimit, Response, ResponseMeta};
-pub use retry::RetryPolicy;
-pub use sse::{EventStream, StreamCall};
-pub use webhook::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, verify_webhook, verify_webhook_at};
-/// A cheaply cloneable byte buffer, re-exported from `bytes` for file contents and binary responses.
-pub use bytes::Bytes;
 /// The HTTP method of a [`Request`], re-exported from `reqwest` so callers need no direct dependency on it.
 pub use reqwest::Method;
 /// Request headers, re-exported from `reqwest` for [`verify_webhook`].
 pub use reqwest::header::HeaderMap;
+pub use response::{RateLimit, Response, ResponseMeta};
+pub use retry::RetryPolicy;
+pub use sse::{EventStream, StreamCall};
+pub use webhook::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, verify_webhook, verify_webhook_at};

@@ -12,7 +12,6 @@ use wiremock::ResponseTemplate;
 mod common;
 use common::{client, serve};
 
-
 /// Four MiB of bytes that are not UTF-8, large enough to arrive in several chunks.
 fn audio() -> Vec<u8> {
     (0..4 * 1024 * 1024).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect()
@@ -68,7 +67,9 @@ async fn bytes_stream_reports_an_error_status_as_an_api_error() {
 #[tokio::test]
 async fn bytes_stream_reports_a_request_that_could_not_be_built() {
     let server = serve(vec![ResponseTemplate::new(200)]).await;
-    let call = Call::build_bytes(&client(&server.uri()), || Ok(Request::new(Method::GET, format!("/files/{}/content", Request::path_segment("file_id", "")?))));
+    let call = Call::build_bytes(&client(&server.uri()), || {
+        Ok(Request::new(Method::GET, format!("/files/{}/content", Request::path_segment("file_id", "")?)))
+    });
     let items: Vec<_> = call.bytes_stream().collect().await;
     assert!(matches!(&items[..], [Err(Error::InvalidArgument { name: "file_id", .. })]), "{items:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -91,7 +92,8 @@ async fn flaky_server(body: Vec<u8>, sent: usize) -> (String, Arc<Mutex<u32>>) {
             };
             let mut buffer = [0u8; 4096];
             let _ = socket.read(&mut buffer).await;
-            let head = format!("HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let head =
+                format!("HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
             socket.write_all(head.as_bytes()).await.unwrap();
             let end = if n == 1 { sent } else { body.len() };
             socket.write_all(&body[..end]).await.unwrap();
@@ -146,7 +148,8 @@ async fn build_text_returns_text_and_rejects_invalid_utf8() {
 async fn a_text_body_is_sent_with_its_content_type() {
     let offer = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n";
     let server = serve(vec![unavailable(), ResponseTemplate::new(201).set_body_raw("v=0\r\n", "application/sdp")]).await;
-    let call = Call::build_text(&client(&server.uri()), || Ok(Request::new(Method::POST, "/realtime/calls").text("application/sdp", offer)));
+    let call =
+        Call::build_text(&client(&server.uri()), || Ok(Request::new(Method::POST, "/realtime/calls").text("application/sdp", offer)));
     assert_eq!(call.await.unwrap(), "v=0\r\n");
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);

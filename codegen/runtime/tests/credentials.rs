@@ -48,10 +48,7 @@ async fn each_request_carries_the_key_it_needs() {
     let _: Value = client.send(list_models()).await.unwrap();
     let _: Value = client.send(list_users()).await.unwrap();
     let _: Value = client.send(list_models()).await.unwrap();
-    assert_eq!(
-        authorizations(&server).await,
-        [format!("Bearer {API_KEY}"), format!("Bearer {ADMIN_KEY}"), format!("Bearer {API_KEY}")]
-    );
+    assert_eq!(authorizations(&server).await, [format!("Bearer {API_KEY}"), format!("Bearer {ADMIN_KEY}"), format!("Bearer {API_KEY}")]);
 }
 
 #[tokio::test]
@@ -65,10 +62,7 @@ async fn a_request_that_accepts_either_key_prefers_the_api_key() {
     let _: Value = admin_only.send(either()).await.unwrap();
     let api_only = builder(&server).api_key(API_KEY).build().unwrap();
     let _: Value = api_only.send(either()).await.unwrap();
-    assert_eq!(
-        authorizations(&server).await,
-        [format!("Bearer {API_KEY}"), format!("Bearer {ADMIN_KEY}"), format!("Bearer {API_KEY}")]
-    );
+    assert_eq!(authorizations(&server).await, [format!("Bearer {API_KEY}"), format!("Bearer {ADMIN_KEY}"), format!("Bearer {API_KEY}")]);
 }
 
 #[tokio::test]
@@ -115,8 +109,10 @@ async fn an_ordinary_request_without_an_api_key_fails_before_sending() {
 async fn env_with_reads_the_admin_key() {
     let first = server().await;
     let vars: HashMap<&str, &str> = HashMap::from([("OPENAI_ADMIN_KEY", ADMIN_KEY), ("OPENAI_BASE_URL", "")]);
-    let client =
-        builder(&first).env_with(|name| vars.get(name).map(|value| value.to_string())).build().expect("the admin key alone builds a client");
+    let client = builder(&first)
+        .env_with(|name| vars.get(name).map(|value| value.to_string()))
+        .build()
+        .expect("the admin key alone builds a client");
     let _: Value = client.send(list_users()).await.unwrap();
     assert_eq!(authorizations(&first).await, [format!("Bearer {ADMIN_KEY}")]);
 
@@ -133,10 +129,9 @@ async fn env_with_reads_the_admin_key() {
 
 #[test]
 fn building_needs_one_of_the_keys_and_names_both_variables() {
-    for builder in [
-        ClientBuilder::new("https://api.example.com/v1"),
-        ClientBuilder::new("https://api.example.com/v1").api_key("").admin_key(""),
-    ] {
+    for builder in
+        [ClientBuilder::new("https://api.example.com/v1"), ClientBuilder::new("https://api.example.com/v1").api_key("").admin_key("")]
+    {
         match builder.build() {
             Err(Error::Config(message)) => {
                 assert!(message.contains("`OPENAI_API_KEY`") && message.contains("`OPENAI_ADMIN_KEY`"), "{message}");

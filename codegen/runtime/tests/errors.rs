@@ -8,29 +8,18 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn respond(response: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(response)
-        .mount(&server)
-        .await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
     // One answer per call: these tests are about decoding it; `retries.rs` covers retrying.
-    let client = ClientBuilder::new(&format!("{}/v1", server.uri()))
-        .api_key("sk-test")
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let client = ClientBuilder::new(&format!("{}/v1", server.uri())).api_key("sk-test").max_retries(0).build().unwrap();
     (server, client)
 }
 
 async fn get(client: &Client) -> Result<Value, Error> {
-    client
-        .send(Request::new(Method::GET, "/fine_tuning/jobs/ftjob-1"))
-        .await
+    client.send(Request::new(Method::GET, "/fine_tuning/jobs/ftjob-1")).await
 }
 
 fn api_error(error: &Error) -> &ApiError {
-    error
-        .api()
-        .unwrap_or_else(|| panic!("expected `Api`, got {error:?}"))
+    error.api().unwrap_or_else(|| panic!("expected `Api`, got {error:?}"))
 }
 
 #[tokio::test]
@@ -41,12 +30,7 @@ async fn error_envelope_becomes_an_api_error() {
         "param": "fine_tuning_job_id",
         "code": "not_found",
     }});
-    let (_server, client) = respond(
-        ResponseTemplate::new(404)
-            .set_body_json(body)
-            .insert_header("x-request-id", "req_123"),
-    )
-    .await;
+    let (_server, client) = respond(ResponseTemplate::new(404).set_body_json(body).insert_header("x-request-id", "req_123")).await;
     let error = get(&client).await.unwrap_err();
 
     assert_eq!(
@@ -64,10 +48,7 @@ async fn error_envelope_becomes_an_api_error() {
     assert!(matches!(&error, Error::Api(_)));
     assert_eq!(error.status(), Some(404));
     assert_eq!(error.request_id(), Some("req_123"));
-    assert_eq!(
-        error.to_string(),
-        "api error 404: No such job (request id req_123)"
-    );
+    assert_eq!(error.to_string(), "api error 404: No such job (request id req_123)");
     assert_eq!(api_error(&error).to_string(), error.to_string());
 }
 
@@ -96,20 +77,13 @@ async fn numeric_code_and_null_fields() {
 #[tokio::test]
 async fn html_error_page_becomes_the_message() {
     let html = "\n<html><body><h1>502 Bad Gateway</h1></body></html>\n";
-    let (_server, client) = respond(
-        ResponseTemplate::new(502)
-            .set_body_raw(html, "text/html")
-            .insert_header("x-request-id", "req_proxy"),
-    )
-    .await;
+    let (_server, client) =
+        respond(ResponseTemplate::new(502).set_body_raw(html, "text/html").insert_header("x-request-id", "req_proxy")).await;
     let error = get(&client).await.unwrap_err();
 
     let api = api_error(&error);
     assert_eq!(api.status, 502);
-    assert_eq!(
-        api.message,
-        "<html><body><h1>502 Bad Gateway</h1></body></html>"
-    );
+    assert_eq!(api.message, "<html><body><h1>502 Bad Gateway</h1></body></html>");
     assert_eq!((&api.r#type, &api.param, &api.code), (&None, &None, &None));
     assert_eq!(api.request_id.as_deref(), Some("req_proxy"));
 }
@@ -132,8 +106,7 @@ async fn empty_error_body_uses_the_reason_phrase() {
 
 #[tokio::test]
 async fn envelope_without_message_falls_back_to_the_body() {
-    let (_server, client) =
-        respond(ResponseTemplate::new(400).set_body_string(r#"{"error": {"code": "bad"}}"#)).await;
+    let (_server, client) = respond(ResponseTemplate::new(400).set_body_string(r#"{"error": {"code": "bad"}}"#)).await;
     let error = get(&client).await.unwrap_err();
     let api = api_error(&error);
     assert_eq!(api.message, r#"{"error": {"code": "bad"}}"#);
@@ -142,8 +115,7 @@ async fn envelope_without_message_falls_back_to_the_body() {
 
 #[tokio::test]
 async fn bare_string_error_is_the_message() {
-    let (_server, client) =
-        respond(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid key"}))).await;
+    let (_server, client) = respond(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid key"}))).await;
     let error = get(&client).await.unwrap_err();
     assert_eq!(api_error(&error).message, "invalid key");
 }
@@ -152,31 +124,18 @@ async fn bare_string_error_is_the_message() {
 async fn send_empty_reports_api_errors() {
     let body = json!({"error": {"message": "Gone", "type": "invalid_request_error"}});
     let (_server, client) = respond(ResponseTemplate::new(410).set_body_json(body)).await;
-    let error = client
-        .send_empty(Request::new(Method::DELETE, "/x"))
-        .await
-        .unwrap_err();
+    let error = client.send_empty(Request::new(Method::DELETE, "/x")).await.unwrap_err();
     assert_eq!(error.to_string(), "api error 410: Gone");
 }
 
 #[tokio::test]
 async fn malformed_success_json_is_a_decode_error() {
     let body = r#"{"id": "ftjob-1", "status":"#;
-    let (_server, client) = respond(
-        ResponseTemplate::new(200)
-            .set_body_string(body)
-            .insert_header("x-request-id", "req_bad"),
-    )
-    .await;
+    let (_server, client) = respond(ResponseTemplate::new(200).set_body_string(body).insert_header("x-request-id", "req_bad")).await;
     let error = get(&client).await.unwrap_err();
 
     match &error {
-        Error::Decode {
-            status,
-            request_id,
-            message,
-            snippet,
-        } => {
+        Error::Decode { status, request_id, message, snippet } => {
             assert_eq!(*status, 200);
             assert_eq!(request_id.as_deref(), Some("req_bad"));
             assert!(message.contains("EOF"), "{message}");
@@ -188,10 +147,7 @@ async fn malformed_success_json_is_a_decode_error() {
     assert_eq!(error.request_id(), Some("req_bad"));
     assert!(error.api().is_none());
     let display = error.to_string();
-    assert!(
-        display.starts_with("could not decode the response (status 200): "),
-        "{display}"
-    );
+    assert!(display.starts_with("could not decode the response (status 200): "), "{display}");
     assert!(display.contains(body), "{display}");
 }
 
@@ -202,19 +158,10 @@ async fn wrong_shape_is_a_decode_error() {
         #[allow(dead_code)]
         id: String,
     }
-    let (_server, client) =
-        respond(ResponseTemplate::new(200).set_body_json(json!({"id": 42}))).await;
-    let error = client
-        .send::<Job>(Request::new(Method::GET, "/x"))
-        .await
-        .unwrap_err();
+    let (_server, client) = respond(ResponseTemplate::new(200).set_body_json(json!({"id": 42}))).await;
+    let error = client.send::<Job>(Request::new(Method::GET, "/x")).await.unwrap_err();
     match &error {
-        Error::Decode {
-            message,
-            snippet,
-            request_id,
-            ..
-        } => {
+        Error::Decode { message, snippet, request_id, .. } => {
             assert!(message.contains("invalid type: integer `42`"), "{message}");
             assert_eq!(snippet, r#"{"id":42}"#);
             assert_eq!(request_id, &None);
@@ -227,14 +174,8 @@ async fn wrong_shape_is_a_decode_error() {
 async fn empty_success_body_needs_send_empty() {
     let (_server, client) = respond(ResponseTemplate::new(204)).await;
     let error = get(&client).await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Decode { status: 204, snippet, .. } if snippet.is_empty()),
-        "{error:?}"
-    );
-    client
-        .send_empty(Request::new(Method::GET, "/x"))
-        .await
-        .unwrap();
+    assert!(matches!(&error, Error::Decode { status: 204, snippet, .. } if snippet.is_empty()), "{error:?}");
+    client.send_empty(Request::new(Method::GET, "/x")).await.unwrap();
 }
 
 #[tokio::test]
@@ -252,8 +193,7 @@ async fn decode_snippet_is_cut_on_a_char_boundary() {
 
 #[tokio::test]
 async fn invalid_utf8_is_decoded_lossily() {
-    let (_server, client) =
-        respond(ResponseTemplate::new(200).set_body_bytes(b"ok \xff end".to_vec())).await;
+    let (_server, client) = respond(ResponseTemplate::new(200).set_body_bytes(b"ok \xff end".to_vec())).await;
     let error = get(&client).await.unwrap_err();
     match &error {
         Error::Decode { snippet, .. } => assert_eq!(snippet, "ok \u{fffd} end"),
@@ -264,16 +204,8 @@ async fn invalid_utf8_is_decoded_lossily() {
 #[tokio::test]
 async fn unreachable_server_is_a_transport_error() {
     // Binding and dropping a listener yields a local port that nothing is listening on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = ClientBuilder::new(&format!("http://127.0.0.1:{port}/v1"))
-        .api_key("sk-test")
-        .max_retries(0)
-        .build()
-        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = ClientBuilder::new(&format!("http://127.0.0.1:{port}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
     let error = get(&client).await.unwrap_err();
     assert!(matches!(&error, Error::Transport(_)), "{error:?}");
     assert!(error.to_string().starts_with("request failed: "), "{error}");

@@ -137,7 +137,12 @@ fn transcription() -> CreateTranscription {
 
 fn expected_transcription_form() -> Vec<Part> {
     vec![
-        Part { name: "file".into(), file_name: Some("speech.mp3".into()), content_type: Some("audio/mpeg".into()), body: binary_contents() },
+        Part {
+            name: "file".into(),
+            file_name: Some("speech.mp3".into()),
+            content_type: Some("audio/mpeg".into()),
+            body: binary_contents(),
+        },
         text("model", "gpt-4o-transcribe"),
         text("temperature", "0.25"),
         text("include[]", "logprobs"),
@@ -149,7 +154,6 @@ fn expected_transcription_form() -> Vec<Part> {
 fn client(server: &MockServer) -> Client {
     common::client(&server.uri())
 }
-
 
 fn ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"text": "hello"}))
@@ -166,7 +170,8 @@ async fn the_server_receives_every_part() {
     assert_eq!(requests.len(), 1);
     let received = &requests[0];
     assert_eq!(received.url.path(), "/v1/audio/transcriptions");
-    let content_length: usize = received.headers.get("content-length").expect("the form's length is known").to_str().unwrap().parse().unwrap();
+    let content_length: usize =
+        received.headers.get("content-length").expect("the form's length is known").to_str().unwrap().parse().unwrap();
     assert_eq!(content_length, received.body.len());
     assert_eq!(received_form(received), expected_transcription_form());
 }

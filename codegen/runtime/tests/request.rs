@@ -13,10 +13,7 @@ fn path_segment_keeps_unreserved_characters() {
 #[test]
 fn path_segment_encodes_everything_else() {
     assert_eq!(Request::path_segment("id", "a/../b").unwrap(), "a%2F..%2Fb");
-    assert_eq!(
-        Request::path_segment("id", "ü b?#%&+").unwrap(),
-        "%C3%BC%20b%3F%23%25%26%2B"
-    );
+    assert_eq!(Request::path_segment("id", "ü b?#%&+").unwrap(), "%C3%BC%20b%3F%23%25%26%2B");
     // An already-encoded value is encoded again, so the server sees exactly the caller's text.
     assert_eq!(Request::path_segment("id", "%2e%2e").unwrap(), "%252e%252e");
     assert_eq!(Request::path_segment("id", "...").unwrap(), "...");
@@ -33,12 +30,7 @@ fn path_segment_rejects_empty_and_dot_segments() {
             }
             other => panic!("expected `InvalidArgument` for {value:?}, got {other:?}"),
         }
-        assert!(
-            error
-                .to_string()
-                .starts_with("invalid argument `fine_tuning_job_id`: "),
-            "{error}"
-        );
+        assert!(error.to_string().starts_with("invalid argument `fine_tuning_job_id`: "), "{error}");
         assert_eq!(error.status(), None);
         assert_eq!(error.request_id(), None);
     }
@@ -47,13 +39,8 @@ fn path_segment_rejects_empty_and_dot_segments() {
 #[test]
 fn json_serialises_the_body_immediately() {
     let body = serde_json::json!({"model": "gpt-4o-mini", "n_epochs": 3});
-    let request = Request::new(Method::POST, "/fine_tuning/jobs")
-        .json(&body)
-        .unwrap();
-    assert_eq!(
-        request.body(),
-        Some(&br#"{"model":"gpt-4o-mini","n_epochs":3}"#[..])
-    );
+    let request = Request::new(Method::POST, "/fine_tuning/jobs").json(&body).unwrap();
+    assert_eq!(request.body(), Some(&br#"{"model":"gpt-4o-mini","n_epochs":3}"#[..]));
     assert_eq!(request.method(), &Method::POST);
     assert_eq!(request.path(), "/fine_tuning/jobs");
 }
@@ -109,10 +96,7 @@ impl ToQuery for ListParams {
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect()
+    items.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
 }
 
 #[test]
@@ -120,30 +104,15 @@ fn generated_params_push_pairs_in_order() {
     let params = ListParams {
         after: Some("ftjob-1".into()),
         limit: Some(10),
-        metadata: Some(BTreeMap::from([
-            ("z".into(), "last".into()),
-            ("a".into(), "first".into()),
-        ])),
+        metadata: Some(BTreeMap::from([("z".into(), "last".into()), ("a".into(), "first".into())])),
     };
     let request = Request::new(Method::GET, "/fine_tuning/jobs").query(&params);
-    assert_eq!(
-        request.query_pairs(),
-        pairs(&[
-            ("after", "ftjob-1"),
-            ("limit", "10"),
-            ("metadata[a]", "first"),
-            ("metadata[z]", "last")
-        ])
-    );
+    assert_eq!(request.query_pairs(), pairs(&[("after", "ftjob-1"), ("limit", "10"), ("metadata[a]", "first"), ("metadata[z]", "last")]));
 }
 
 #[test]
 fn absent_params_push_nothing() {
-    let params = ListParams {
-        after: None,
-        limit: None,
-        metadata: None,
-    };
+    let params = ListParams { after: None, limit: None, metadata: None };
     let request = Request::new(Method::GET, "/fine_tuning/jobs").query(&params);
     assert!(request.query_pairs().is_empty());
 }
@@ -157,23 +126,13 @@ fn ad_hoc_pairs_and_repeated_calls_accumulate() {
         .query(&vec![("after".to_string(), "a b".to_string())])
         .query(&[("q", "x")][..])
         .query(&extra);
-    assert_eq!(
-        request.query_pairs(),
-        pairs(&[
-            ("limit", "5"),
-            ("after", "a b"),
-            ("q", "x"),
-            ("flag", "true")
-        ])
-    );
+    assert_eq!(request.query_pairs(), pairs(&[("limit", "5"), ("after", "a b"), ("q", "x"), ("flag", "true")]));
     assert_eq!(extra.pairs(), pairs(&[("flag", "true")]));
 }
 
 #[test]
 fn debug_shows_the_body_as_text() {
-    let request = Request::new(Method::POST, "/x")
-        .json(&serde_json::json!({"a": 1}))
-        .unwrap();
+    let request = Request::new(Method::POST, "/x").json(&serde_json::json!({"a": 1})).unwrap();
     let debug = format!("{request:?}");
     assert!(debug.contains(r#"{\"a\":1}"#), "{debug}");
     assert!(debug.contains("POST"), "{debug}");
@@ -184,7 +143,8 @@ fn with_field_sets_a_field_of_a_json_body_and_keeps_the_others_exact() {
     // The number has more digits than an `f64` round trip would keep; the nested object's key order is not sorted.
     let body = r#"{"model":"gpt-4o","temperature":0.70000000000000000001,"stream":false,"metadata":{"z":1,"a":2}}"#;
     let raw: Box<serde_json::value::RawValue> = serde_json::from_str(body).unwrap();
-    let request = Request::new(Method::POST, "/chat/completions").json(&raw).unwrap().with_field("stream", serde_json::json!(true)).unwrap();
+    let request =
+        Request::new(Method::POST, "/chat/completions").json(&raw).unwrap().with_field("stream", serde_json::json!(true)).unwrap();
     let sent = std::str::from_utf8(request.body().unwrap()).unwrap();
     assert!(sent.contains(r#""stream":true"#), "{sent}");
     assert!(!sent.contains("false"), "{sent}");
@@ -225,7 +185,9 @@ fn payload_tells_the_body_kinds_apart() {
     let json = Request::new(Method::POST, "/x").json(&serde_json::json!({"a": 1})).unwrap();
     assert!(matches!(json.payload(), Some(RequestBody::Json(bytes)) if bytes.as_ref() == br#"{"a":1}"#));
     let text = Request::new(Method::POST, "/realtime/calls").text("application/sdp", "v=0\r\n");
-    assert!(matches!(text.payload(), Some(RequestBody::Text { content_type, text }) if content_type == "application/sdp" && text == "v=0\r\n"));
+    assert!(
+        matches!(text.payload(), Some(RequestBody::Text { content_type, text }) if content_type == "application/sdp" && text == "v=0\r\n")
+    );
     assert_eq!(text.body(), None);
     assert!(format!("{text:?}").contains("application/sdp"));
     assert!(Request::new(Method::GET, "/x").payload().is_none());

@@ -121,7 +121,9 @@ async fn x_should_retry_overrides_the_status() {
 #[tokio::test]
 async fn insufficient_quota_is_never_retried() {
     let quota = ResponseTemplate::new(429)
-        .set_body_json(json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}}))
+        .set_body_json(
+            json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}}),
+        )
         .insert_header("x-should-retry", "true");
     let server = serve(vec![quota, ok()]).await;
     let error = get(&client(&server.uri())).await.unwrap_err();
@@ -197,7 +199,12 @@ async fn per_call_options_override_the_client() {
 
     let slow = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ok().set_delay(Duration::from_secs(5))).mount(&slow).await;
-    let error = client(&slow.uri()).call::<Value>(Request::new(Method::GET, "/jobs")).timeout(Duration::from_millis(100)).max_retries(0).await.unwrap_err();
+    let error = client(&slow.uri())
+        .call::<Value>(Request::new(Method::GET, "/jobs"))
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .await
+        .unwrap_err();
     assert!(error.is_timeout());
 
     let echo = MockServer::start().await;
@@ -317,7 +324,17 @@ async fn logs_name_method_path_status_attempt_and_request_id_but_never_the_key_o
     let (logs, _guard) = capture_logs();
     client(&server.uri()).send::<Value>(Request::new(Method::POST, "/jobs").json(&json!({"secret": "payload"})).unwrap()).await.ok();
     let logs = logs.text();
-    for expected in ["method=POST", "path=/jobs", "attempt=1", "attempt=2", "status=500", "status=200", "request_id=req_7", "request_id=req_8", "retrying"] {
+    for expected in [
+        "method=POST",
+        "path=/jobs",
+        "attempt=1",
+        "attempt=2",
+        "status=500",
+        "status=200",
+        "request_id=req_7",
+        "request_id=req_8",
+        "retrying",
+    ] {
         assert!(logs.contains(expected), "`{expected}` missing from:\n{logs}");
     }
     assert!(!logs.contains("sk-secret-key") && !logs.contains("payload"), "{logs}");
@@ -327,11 +344,8 @@ async fn logs_name_method_path_status_attempt_and_request_id_but_never_the_key_o
 fn capture_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
     let logs = Logs::default();
     let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(tracing::Level::DEBUG).with_ansi(false).with_writer(move || writer.clone()).finish();
     (logs, tracing::subscriber::set_default(subscriber))
 }
 

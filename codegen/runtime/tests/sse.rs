@@ -13,7 +13,6 @@ use wiremock::ResponseTemplate;
 mod common;
 use common::{client, serve};
 
-
 fn events(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_owned(), "text/event-stream").insert_header("x-request-id", "req_stream")
 }
@@ -37,9 +36,7 @@ struct Delta {
 
 fn chat(client: &Client) -> StreamCall<ChatChunk> {
     StreamCall::build(client, || {
-        Request::new(Method::POST, "/chat/completions")
-            .json(&json!({"model": "gpt-4o", "messages": []}))?
-            .with_field("stream", json!(true))
+        Request::new(Method::POST, "/chat/completions").json(&json!({"model": "gpt-4o", "messages": []}))?.with_field("stream", json!(true))
     })
 }
 
@@ -150,7 +147,8 @@ async fn an_error_status_is_retried_and_then_reported_before_the_stream() {
     assert_eq!(text_of(&chunks), "Hello ✓");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 
-    let invalid = ResponseTemplate::new(400).set_body_json(json!({"error": {"message": "Bad model", "type": "invalid_request_error", "param": "model"}}));
+    let invalid = ResponseTemplate::new(400)
+        .set_body_json(json!({"error": {"message": "Bad model", "type": "invalid_request_error", "param": "model"}}));
     let server = serve(vec![invalid]).await;
     let error = chat(&client(&server.uri())).await.unwrap_err();
     let api = error.api().expect("an API error");
@@ -216,11 +214,8 @@ async fn chunk_boundaries_anywhere_give_the_same_events() {
 
 #[tokio::test]
 async fn a_broken_body_ends_the_stream_with_its_error() {
-    let chunks: Vec<Result<&'static [u8], Error>> = vec![
-        Ok(b"data: {\"a\":1}\n\ndata: {\"a\""),
-        Err(Error::Config("the connection broke".into())),
-        Ok(b":2}\n\n"),
-    ];
+    let chunks: Vec<Result<&'static [u8], Error>> =
+        vec![Ok(b"data: {\"a\":1}\n\ndata: {\"a\""), Err(Error::Config("the connection broke".into())), Ok(b":2}\n\n")];
     let items: Vec<Result<Value, Error>> = EventStream::from_bytes_stream(stream::iter(chunks), meta(200)).collect().await;
     assert_eq!(items.len(), 2, "{items:?}");
     assert_eq!(items[0].as_ref().unwrap(), &json!({"a": 1}));

@@ -59,7 +59,10 @@ fn features_table(api: &Api) -> String {
         return String::new();
     }
     let quoted: Vec<String> = api.features.iter().map(|f| format!("\"{f}\"")).collect();
-    let mut table = format!("\n# One feature per top-level resource; each compiles only the types it needs.\n[features]\ndefault = [{}]\n", quoted.join(", "));
+    let mut table = format!(
+        "\n# One feature per top-level resource; each compiles only the types it needs.\n[features]\ndefault = [{}]\n",
+        quoted.join(", ")
+    );
     for feature in &api.features {
         table.push_str(&format!("{feature} = []\n"));
     }
@@ -164,8 +167,15 @@ fn space_items(text: &str) -> String {
     out
 }
 
-fn rust_file(path: &str, spec_label: &str, tokens: TokenStream) -> Result<OutputFile, String> {
-    Ok(OutputFile { path: path.to_owned(), contents: format!("{}\n{}", header(spec_label, "//"), render(tokens)?) })
+/// Keeps `cargo fmt` away from emitted files, in this workspace and in a project that vendors
+/// the crate: prettyplease already formatted them, and rustfmt would only make the output differ
+/// from what `cargo xtask codegen --check` expects. `cfg_attr` keeps rustc from reading the
+/// tool attribute, which it would refuse as a crate-level inner attribute.
+const NO_RUSTFMT: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
+
+/// An emitted module of a crate: header, the rustfmt opt-out, then the formatted text.
+fn crate_file(path: &str, spec_label: &str, text: &str) -> OutputFile {
+    OutputFile { path: path.to_owned(), contents: format!("{}\n{NO_RUSTFMT}{text}", header(spec_label, "//")) }
 }
 
 /// How `lib.rs` reaches its modules.
@@ -177,7 +187,10 @@ enum Layout<'a> {
 }
 
 fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
-    let mut doc = format!("# {}\n\nA typed client generated from the OpenAPI description of {} (spec version `{}`).", api.title, api.title, api.spec_version);
+    let mut doc = format!(
+        "# {}\n\nA typed client generated from the OpenAPI description of {} (spec version `{}`).",
+        api.title, api.title, api.spec_version
+    );
     if let Some(description) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(description.trim());
@@ -273,9 +286,9 @@ pub fn emit_crate(api: &Api, spec_label: &str) -> Result<Vec<OutputFile>, String
     );
     let mut files = vec![
         OutputFile { path: "Cargo.toml".to_owned(), contents: cargo },
-        rust_file("src/lib.rs", spec_label, lib(api, Layout::Files))?,
-        rust_file("src/resources.rs", spec_label, resources::module(api))?,
-        OutputFile { path: "src/types.rs".to_owned(), contents: format!("{}\n{}", header(spec_label, "//"), render_types(api)?) },
+        crate_file("src/lib.rs", spec_label, &render(lib(api, Layout::Files))?),
+        crate_file("src/resources.rs", spec_label, &render(resources::module(api))?),
+        crate_file("src/types.rs", spec_label, &render_types(api)?),
     ];
     for (path, source_name, text) in RUNTIME {
         let header = format!(

@@ -122,11 +122,21 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
             (None, None) => Output::Call(quote!(()), quote!(build_empty)),
         };
         let name = format!("{}_multipart", names::unraw(&op.method_name));
-        method(api, op, &client, &name, Some(form), output, " The same operation with the body sent as a multipart form, for uploading files.")
+        method(
+            api,
+            op,
+            &client,
+            &name,
+            Some(form),
+            output,
+            " The same operation with the body sent as a multipart form, for uploading files.",
+        )
     });
     let streams = op.stream.as_ref().map(|stream| {
         let note = match &stream.switch {
-            Some((field, _)) => format!(" The same operation answered with server-sent events; this sets `{field}` in the body to ask for them."),
+            Some((field, _)) => {
+                format!(" The same operation answered with server-sent events; this sets `{field}` in the body to ask for them.")
+            }
             None => " The same operation answered with server-sent events.".to_owned(),
         };
         let bodies = [(op.body.as_ref(), "_stream"), (op.multipart_alternative.as_ref(), "_multipart_stream")];
@@ -181,7 +191,9 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
     }
     doc.push_str("\n\n# Errors\n\n");
     if !op.path_params.is_empty() {
-        doc.push_str("[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ");
+        doc.push_str(
+            "[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ",
+        );
     }
     if op.auth == Auth::AdminKey {
         doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client has no admin key. ");

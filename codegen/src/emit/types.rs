@@ -585,11 +585,7 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     // Deserialize: literals first, then the tag, then candidates by JSON kind in spec order.
     let construct = |v: &Variant| {
         let vname = ident(&v.name);
-        if boxed(v) {
-            quote!(|value| Self::#vname(::std::boxed::Box::new(value)))
-        } else {
-            quote!(Self::#vname)
-        }
+        if boxed(v) { quote!(|value| Self::#vname(::std::boxed::Box::new(value))) } else { quote!(Self::#vname) }
     };
     let literal_checks = u.variants.iter().filter_map(|v| match &v.body {
         VariantBody::Literal(l) => {
@@ -725,12 +721,16 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     let untagged: Vec<String> = u.variants.iter().filter(|v| !tagged(v)).map(|v| format!("`{}`", v.name)).collect();
     let untagged_objects = u.variants.iter().filter(|v| !tagged(v) && v.kinds.object && matches!(v.body, VariantBody::Type(_))).count();
     let objects_note = if untagged_objects > 1 { "; among objects, variants that require more properties are tried first" } else { "" };
-    let order = format!(" Other values go to the first variant that accepts their JSON type, in this order: {}{objects_note}.", untagged.join(", "));
+    let order = format!(
+        " Other values go to the first variant that accepts their JSON type, in this order: {}{objects_note}.",
+        untagged.join(", ")
+    );
     // Variants that hold whole objects next to small ones make clippy suggest boxing, which
     // would change the API the spec describes.
-    let holds_struct = u.variants.iter().any(|v| {
-        matches!(&v.body, VariantBody::Type(TypeRef::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct(_)))
-    });
+    let holds_struct = u
+        .variants
+        .iter()
+        .any(|v| matches!(&v.body, VariantBody::Type(TypeRef::Named(id)) if matches!(api.ty(*id).kind, TypeKind::Struct(_))));
     let large = holds_struct.then(|| quote!(#[allow(clippy::large_enum_variant)]));
     let tag_optional: Vec<String> = u.variants.iter().filter(|v| v.tag_optional).map(|v| format!("`{}`", v.name)).collect();
     let without_tag = match (&u.tag, tag_optional.as_slice()) {

@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Url;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use super::call::{Call, CallOptions, Decoder};
@@ -28,8 +28,7 @@ const REDACTED: &str = "<redacted>";
 const MISSING_API_KEY: &str = "missing API key: set `OPENAI_API_KEY` or call `ClientBuilder::api_key`";
 
 /// Why a request that needs the admin key could not be sent.
-const MISSING_ADMIN_KEY: &str =
-    "missing admin key: this operation needs one; set `OPENAI_ADMIN_KEY` or call `ClientBuilder::admin_key`";
+const MISSING_ADMIN_KEY: &str = "missing admin key: this operation needs one; set `OPENAI_ADMIN_KEY` or call `ClientBuilder::admin_key`";
 
 /// How long one attempt may take, as in OpenAI's own SDKs.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -240,7 +239,10 @@ impl Client {
             Some(RequestBody::Multipart(_)) | None => {}
         }
         for (name, value) in extra {
-            let invalid = |what: &str| Error::InvalidArgument { name: "header", reason: format!("`{}` is not a valid header {what}", name.escape_debug()) };
+            let invalid = |what: &str| Error::InvalidArgument {
+                name: "header",
+                reason: format!("`{}` is not a valid header {what}", name.escape_debug()),
+            };
             let name = HeaderName::try_from(name.as_str()).map_err(|_| invalid("name"))?;
             let value = HeaderValue::try_from(value.as_str()).map_err(|_| invalid("value"))?;
             headers.insert(name, value);
@@ -255,10 +257,8 @@ impl Client {
     fn url(&self, request: &Request, extra: &[(String, String)]) -> Result<Url, Error> {
         let path = request.path();
         let separator = if path.starts_with('/') { "" } else { "/" };
-        let mut url = Url::parse(&format!("{}{separator}{path}", self.inner.base_url)).map_err(|error| Error::InvalidArgument {
-            name: "path",
-            reason: format!("`{path}` does not form a valid URL: {error}"),
-        })?;
+        let mut url = Url::parse(&format!("{}{separator}{path}", self.inner.base_url))
+            .map_err(|error| Error::InvalidArgument { name: "path", reason: format!("`{path}` does not form a valid URL: {error}") })?;
         if !request.query_pairs().is_empty() || !extra.is_empty() {
             // Only touched when there are pairs, because `query_pairs_mut` leaves a bare `?` behind otherwise.
             url.query_pairs_mut().extend_pairs(request.query_pairs()).extend_pairs(extra);
@@ -439,13 +439,15 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-        for (name, value, setting) in [
-            ("openai-organization", &self.organization, "organization"),
-            ("openai-project", &self.project, "project"),
-        ] {
+        for (name, value, setting) in
+            [("openai-organization", &self.organization, "organization"), ("openai-project", &self.project, "project")]
+        {
             if let Some(value) = value {
                 let value = HeaderValue::try_from(value.as_str()).map_err(|_| {
-                    Error::Config(format!("invalid {setting} ID `{}`: it contains characters not allowed in an HTTP header", value.escape_debug()))
+                    Error::Config(format!(
+                        "invalid {setting} ID `{}`: it contains characters not allowed in an HTTP header",
+                        value.escape_debug()
+                    ))
                 })?;
                 headers.insert(HeaderName::from_static(name), value);
             }
@@ -453,9 +455,10 @@ impl ClientBuilder {
 
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder().connect_timeout(self.connect_timeout).build().map_err(|error| {
-                Error::Config(format!("could not build the HTTP client: {error}"))
-            })?,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|error| Error::Config(format!("could not build the HTTP client: {error}")))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -499,14 +502,10 @@ fn authorization(key: &str, what: &str) -> Result<HeaderValue, Error> {
 
 /// Checks that `base_url` is an absolute `http` or `https` URL that a path can be appended to, and returns it without a trailing `/`.
 fn parse_base_url(base_url: &str) -> Result<String, Error> {
-    let invalid =
-        |reason: String| Error::Config(format!("invalid base URL `{base_url}`: {reason}"));
+    let invalid = |reason: String| Error::Config(format!("invalid base URL `{base_url}`: {reason}"));
     let url = Url::parse(base_url).map_err(|error| invalid(error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "the scheme must be `http` or `https`, not `{}`",
-            url.scheme()
-        )));
+        return Err(invalid(format!("the scheme must be `http` or `https`, not `{}`", url.scheme())));
     }
     // Request paths are appended as text, so a query or fragment here would swallow them.
     if url.query().is_some() || url.fragment().is_some() {

@@ -28,9 +28,7 @@ pub enum Error {
     Transport(#[from] reqwest::Error),
 
     /// The server answered with a success status but the body did not decode into the expected type.
-    #[error(
-        "could not decode the response (status {status}): {message}; the body starts with `{snippet}`"
-    )]
+    #[error("could not decode the response (status {status}): {message}; the body starts with `{snippet}`")]
     Decode {
         /// The HTTP status code.
         status: u16,
@@ -105,18 +103,8 @@ impl Error {
     }
 
     /// Builds [`Error::Decode`] for a success body, or a part of one, that did not decode.
-    pub(super) fn decode(
-        status: u16,
-        request_id: Option<String>,
-        message: impl fmt::Display,
-        body: &[u8],
-    ) -> Self {
-        Error::Decode {
-            status,
-            request_id,
-            message: message.to_string(),
-            snippet: snippet(body),
-        }
+    pub(super) fn decode(status: u16, request_id: Option<String>, message: impl fmt::Display, body: &[u8]) -> Self {
+        Error::Decode { status, request_id, message: message.to_string(), snippet: snippet(body) }
     }
 }
 
@@ -187,18 +175,9 @@ impl ApiError {
         let request_id = request_id(headers);
         let fallback = || {
             let snippet = snippet(body);
-            if snippet.is_empty() {
-                status
-                    .canonical_reason()
-                    .unwrap_or("unknown status")
-                    .to_owned()
-            } else {
-                snippet
-            }
+            if snippet.is_empty() { status.canonical_reason().unwrap_or("unknown status").to_owned() } else { snippet }
         };
-        let envelope = serde_json::from_slice::<Value>(body)
-            .ok()
-            .and_then(|mut value| value.get_mut("error").map(Value::take));
+        let envelope = serde_json::from_slice::<Value>(body).ok().and_then(|mut value| value.get_mut("error").map(Value::take));
         let mut error = ApiError {
             status: status.as_u16(),
             message: String::new(),
@@ -224,15 +203,7 @@ impl ApiError {
         rate_limit: RateLimit,
         fields: &serde_json::Map<String, Value>,
     ) -> Self {
-        let mut error = ApiError {
-            status,
-            message: String::new(),
-            r#type: None,
-            param: None,
-            code: None,
-            request_id,
-            rate_limit,
-        };
+        let mut error = ApiError { status, message: String::new(), r#type: None, param: None, code: None, request_id, rate_limit };
         error.fill(fields, || "the stream reported an error".to_owned());
         error
     }

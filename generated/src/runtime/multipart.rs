@@ -88,7 +88,11 @@ impl File {
         match self.content_type() {
             Some(content_type) => part.mime_str(content_type).map_err(|_| Error::InvalidArgument {
                 name: "body",
-                reason: format!("`{}` is not a valid content type for the file `{}`", content_type.escape_debug(), self.file_name.escape_debug()),
+                reason: format!(
+                    "`{}` is not a valid content type for the file `{}`",
+                    content_type.escape_debug(),
+                    self.file_name.escape_debug()
+                ),
             }),
             None => Ok(part),
         }

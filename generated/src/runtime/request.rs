@@ -17,11 +17,7 @@ use super::multipart::{Multipart, ToMultipart};
 /// Everything except the RFC 3986 unreserved characters (ALPHA, DIGIT, `-`, `.`, `_`, `~`).
 ///
 /// Encoding `/`, `?`, `#` and `%` too is what keeps a caller-supplied ID inside its one path segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// One HTTP request, ready for [`Client::call`](super::client::Client::call).
 ///
@@ -83,13 +79,7 @@ impl Request {
     /// Starts a request for `path`, which is appended to the client's base URL.
     #[must_use]
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request {
-            method,
-            path: path.into(),
-            query: Query::default(),
-            body: None,
-            credential: Credential::ApiKey,
-        }
+        Request { method, path: path.into(), query: Query::default(), body: None, credential: Credential::ApiKey }
     }
 
     /// Appends the query pairs of `params`; calling it twice keeps the pairs of both calls.
@@ -201,10 +191,7 @@ impl Request {
             "." | ".." => "must not be `.` or `..`",
             _ => return Ok(utf8_percent_encode(value, PATH_SEGMENT).to_string()),
         };
-        Err(Error::InvalidArgument {
-            name,
-            reason: reason.to_owned(),
-        })
+        Err(Error::InvalidArgument { name, reason: reason.to_owned() })
     }
 
     /// The HTTP method.
@@ -257,10 +244,7 @@ impl Request {
 
 /// The error for a body that `serde_json` could not encode.
 fn invalid_body(error: serde_json::Error) -> Error {
-    Error::InvalidArgument {
-        name: "body",
-        reason: error.to_string(),
-    }
+    Error::InvalidArgument { name: "body", reason: error.to_string() }
 }
 
 impl fmt::Debug for Request {
@@ -310,17 +294,13 @@ impl Query {
     /// Appends one `name[key]=value` pair per entry, the OpenAPI `deepObject` style.
     ///
     /// Accepts a `&BTreeMap` directly; pairs come out in the map's iteration order.
-    pub fn push_deep_object<'a, K, V>(
-        &mut self,
-        name: &str,
-        entries: impl IntoIterator<Item = (&'a K, &'a V)>,
-    ) where
+    pub fn push_deep_object<'a, K, V>(&mut self, name: &str, entries: impl IntoIterator<Item = (&'a K, &'a V)>)
+    where
         K: Display + ?Sized + 'a,
         V: Display + ?Sized + 'a,
     {
         for (key, value) in entries {
-            self.pairs
-                .push((format!("{name}[{key}]"), value.to_string()));
+            self.pairs.push((format!("{name}[{key}]"), value.to_string()));
         }
     }
 

@@ -83,7 +83,12 @@ impl<E: DeserializeOwned + Send + 'static> IntoFuture for StreamCall<E> {
                 .is_some_and(|value| value.trim_start().starts_with("application/json"));
             if is_json {
                 let body = response.bytes().await?;
-                return Err(Error::decode(meta.status, meta.request_id, "expected an event stream but the response is `application/json`", &body));
+                return Err(Error::decode(
+                    meta.status,
+                    meta.request_id,
+                    "expected an event stream but the response is `application/json`",
+                    &body,
+                ));
             }
             Ok(EventStream::from_bytes_stream(response.bytes_stream(), meta))
         })
