@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Pointer, Severity};
+
+/// How many `$ref`s in a row [`Document::deref`] follows before it calls the chain circular.
+pub const MAX_REF_DEPTH: usize = 64;
 
 /// A loaded spec: the name it was loaded under and its root node.
 #[derive(Debug, Clone)]
@@ -49,6 +52,42 @@ pub enum Value {
     Seq(Vec<Node>),
     /// A mapping with string keys, in document order.
     Map(IndexMap<String, Node>),
+}
+
+impl Document {
+    /// The node a JSON pointer names, if it exists. This and the two methods below are the one
+    /// way in the whole project that pointers and local `$ref`s are followed.
+    pub fn node_at(&self, at: &Pointer) -> Option<&Node> {
+        let mut node = &self.root;
+        for segment in at.segments() {
+            node = match &node.value {
+                Value::Map(map) => map.get(&segment)?,
+                Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The target of a local `$ref` (`#/components/schemas/Pet`) and its pointer; `None` when
+    /// the reference is not local or points to nothing.
+    pub fn follow(&self, reference: &str) -> Option<(Pointer, &Node)> {
+        let target = Pointer::from_fragment(reference)?;
+        let node = self.node_at(&target)?;
+        Some((target, node))
+    }
+
+    /// `node` with every `$ref` followed to the node that holds content; `None` when a
+    /// reference dangles or the chain is longer than [`MAX_REF_DEPTH`] (circular).
+    pub fn deref<'a>(&'a self, mut node: &'a Node) -> Option<&'a Node> {
+        for _ in 0..MAX_REF_DEPTH {
+            match node.get("$ref").and_then(Node::as_str) {
+                Some(reference) => node = self.follow(reference)?.1,
+                None => return Some(node),
+            }
+        }
+        None
+    }
 }
 
 impl Node {

@@ -18,8 +18,7 @@ use crate::load::{Document, Node, Value};
 use crate::names;
 use crate::schema::{Additional, Schema};
 
-/// How deep `$ref` chains may go before they are called circular.
-const MAX_REF_DEPTH: usize = 64;
+use crate::load::MAX_REF_DEPTH;
 
 /// Lowers a loaded document. On success also returns warnings.
 pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Errors> {
@@ -146,15 +145,7 @@ impl<'a> Cx<'a> {
 
     /// The node a pointer names, if it exists.
     fn node_at(&self, at: &Pointer) -> Option<&'a Node> {
-        let mut node = &self.doc.root;
-        for segment in at.segments() {
-            node = match &node.value {
-                Value::Map(map) => map.get(&segment)?,
-                Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        Some(node)
+        self.doc.node_at(at)
     }
 
     fn run(&mut self) -> Option<Api> {
@@ -519,14 +510,8 @@ impl<'a> Cx<'a> {
     }
 
     /// Follows `$ref`s (quietly) to the schema that holds content.
-    fn deref_quiet(&self, mut node: &'a Node) -> Option<&'a Node> {
-        for _ in 0..MAX_REF_DEPTH {
-            match node.get("$ref").and_then(Node::as_str) {
-                Some(reference) => node = self.node_at(&Pointer::from_fragment(reference)?)?,
-                None => return Some(node),
-            }
-        }
-        None
+    fn deref_quiet(&self, node: &'a Node) -> Option<&'a Node> {
+        self.doc.deref(node)
     }
 
     // ----- schemas -----
