@@ -1,6 +1,7 @@
 //! The example responses a spec carries in OpenAI's `x-oaiMeta` extension, for tests that
 //! decode each one into the type the SDK gives its operation.
 
+use crate::conventions::EXAMPLES_EXTENSION;
 use crate::load::{Document, Node};
 
 /// One example response of an operation.
@@ -22,7 +23,7 @@ pub fn responses(doc: &Document) -> Vec<Example> {
     for item in paths.values() {
         for op in item.as_map().into_iter().flat_map(|m| m.values()) {
             let Some(operation) = op.get("operationId").and_then(Node::as_str) else { continue };
-            let Some(examples) = op.get("x-oaiMeta").and_then(|m| m.get("examples")) else { continue };
+            let Some(examples) = op.get(EXAMPLES_EXTENSION).and_then(|m| m.get("examples")) else { continue };
             let list: Vec<&Node> = match examples.as_seq() {
                 Some(items) => items.iter().collect(),
                 None => vec![examples],
@@ -49,7 +50,7 @@ pub fn schema_examples(doc: &Document) -> Vec<(String, String)> {
     schemas
         .iter()
         .filter_map(|(name, schema)| {
-            let text = schema.get("x-oaiMeta")?.get("example")?.as_str()?;
+            let text = schema.get(EXAMPLES_EXTENSION)?.get("example")?.as_str()?;
             Some((name.clone(), text.to_owned()))
         })
         .collect()

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod conventions;
 pub mod diag;
 pub mod emit;
 pub mod examples;
@@ -21,8 +22,9 @@ pub mod load;
 mod lower;
 pub mod names;
 mod normalize;
-mod operations;
+mod passes;
 mod schema;
+mod spec;
 
 pub use diag::{Diagnostic, Errors, Severity};
 pub use emit::OutputFile;

@@ -126,6 +126,20 @@ pub fn assign_unique(wants: &[(String, String)], taken: &HashSet<String>, snake:
     out
 }
 
+/// Splits a PascalCase name into words at upper-case letters.
+pub(crate) fn words(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            out.push(&name[start..i]);
+            start = i;
+        }
+    }
+    out.push(&name[start..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,7 +343,7 @@ fn examples_test(api: &codegen::ir::Api, doc: &codegen::load::Document, known: &
     }
     // Component examples, decoded into the component's type.
     for (schema, text) in codegen::examples::schema_examples(doc) {
-        let pointer = format!("/components/schemas/{}", schema.replace('~', "~0").replace('/', "~1"));
+        let pointer = codegen::diag::Pointer::root().push("components").push("schemas").push(&schema);
         let Some(index) = api.types.iter().position(|t| t.pointer == pointer) else { continue };
         let ty = codegen::emit::type_path(api, &codegen::ir::TypeRef::Named(codegen::ir::TypeId(index)), &krate);
         let label = format!("schema {schema}");

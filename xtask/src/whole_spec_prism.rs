@@ -441,9 +441,9 @@ impl<'a> Case<'a> {
             };
             args.push(format!("{value:?}"));
         }
-        if let Some((id, _, required)) = &op.query {
-            if *required {
-                let params = self.params(*id, &mut out);
+        if let Some(query) = &op.query {
+            if query.required {
+                let params = self.params(query.ty, &mut out);
                 let _ = writeln!(out, "    let params = {params};");
                 args.push("&params".to_owned());
             } else {
@@ -468,7 +468,7 @@ impl<'a> Case<'a> {
     fn parameter(&self, wire: &str, places: &[&str]) -> Option<&'a Node> {
         let op = self.node?;
         // The path item is the operation's parent: drop the last pointer token.
-        let item_pointer = self.op.pointer.rsplit_once('/').map(|(item, _)| item)?;
+        let item_pointer = self.op.pointer.as_str().rsplit_once('/').map(|(item, _)| item)?;
         let item = self.synth.pointer(&format!("#{item_pointer}"));
         let lists = [op.get("parameters"), item.and_then(|i| i.get("parameters"))];
         lists.into_iter().flatten().filter_map(Node::as_seq).flatten().map(|p| self.synth.resolve(p)).find(|p| {

@@ -17,7 +17,7 @@ pub struct OutputFile {
 }
 
 /// The runtime sources, embedded when the generator is compiled, and where they go.
-const RUNTIME: [(&str, &str, &str); 10] = [
+pub(super) const RUNTIME: [(&str, &str, &str); 10] = [
     ("src/runtime/mod.rs", "lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("src/runtime/call.rs", "call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/runtime/client.rs", "client.rs", include_str!("../../runtime/src/client.rs")),
@@ -83,8 +83,8 @@ fn render_types(api: &Api) -> Result<String, String> {
             .map(|chunk| {
                 scope.spawn(move || {
                     let mut out = String::new();
-                    for t in chunk {
-                        let (tokens, cfg) = types::items(api, t);
+                    for (id, t) in chunk {
+                        let (tokens, cfg) = types::items(api, *id, t);
                         out.push_str(&unparse_items(tokens, cfg.as_ref())?);
                     }
                     Ok(out)
@@ -178,6 +178,9 @@ fn crate_file(path: &str, spec_label: &str, text: &str) -> OutputFile {
     OutputFile { path: path.to_owned(), contents: format!("{}\n{NO_RUSTFMT}{text}", header(spec_label, "//")) }
 }
 
+/// The methods the generated `lib.rs` adds to `Client` (a test reads them back from its output).
+pub(super) const LIB_CLIENT_METHODS: [&str; 2] = ["builder", "from_env"];
+
 /// How `lib.rs` reaches its modules.
 enum Layout<'a> {
     /// `mod runtime;` etc., one file each.
@@ -218,9 +221,9 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         },
     };
     let base_url = &api.base_url;
-    let webhooks = api.webhook_event.map(|id| {
-        let event = super::ident(&api.ty(id).name);
-        let cfg = api.features.iter().position(|f| f == "webhooks").and_then(|i| super::cfg_attr(api, &[i]));
+    let webhooks = api.webhooks.map(|webhooks| {
+        let event = super::ident(&api.ty(webhooks.event).name);
+        let cfg = webhooks.feature.and_then(|i| super::cfg_attr(api, &[i]));
         quote! {
             /// Checks a webhook's signature with `secret` (the `whsec_...` secret from the dashboard),
             /// within [`DEFAULT_WEBHOOK_TOLERANCE`] of now, and decodes its payload.

@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
 use crate::ir::*;
-use crate::names;
 
 /// The whole `resources` module body.
 pub(crate) fn module(api: &Api) -> TokenStream {
@@ -99,7 +98,7 @@ enum Output {
     /// A `Call`: the decoded JSON type (or `()`, bytes, text) and the constructor that makes it.
     Call(TokenStream, TokenStream),
     /// A `StreamCall` of server-sent events of this type, and the body switch that asks for it.
-    Stream(TokenStream, Option<(String, Literal)>),
+    Stream(TokenStream, Option<StreamSwitch>),
 }
 
 /// The methods of one operation: the operation itself, a `_multipart` twin when it also takes
@@ -112,21 +111,19 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         (None, None) => Output::Call(quote!(()), quote!(build_empty)),
     };
     // An operation that only ever answers with events is its stream method, under its own name.
-    let only_events = op.response.is_none() && op.raw_response.is_none() && op.stream.is_some();
-    let main = (!only_events).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, ""));
-    let multipart = op.multipart_alternative.as_ref().map(|form| {
+    let main = (!op.only_events()).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, ""));
+    let multipart = op.multipart_alternative.as_ref().zip(op.multipart_method_name.as_ref()).map(|(form, name)| {
         let output = match (&op.response, op.raw_response) {
             (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
             (None, Some(RawResponse::Bytes)) => Output::Call(quote!(rt::Bytes), quote!(build_bytes)),
             (None, Some(RawResponse::Text)) => Output::Call(quote!(::std::string::String), quote!(build_text)),
             (None, None) => Output::Call(quote!(()), quote!(build_empty)),
         };
-        let name = format!("{}_multipart", names::unraw(&op.method_name));
         method(
             api,
             op,
             &client,
-            &name,
+            name,
             Some(form),
             output,
             " The same operation with the body sent as a multipart form, for uploading files.",
@@ -134,20 +131,19 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
     });
     let streams = op.stream.as_ref().map(|stream| {
         let note = match &stream.switch {
-            Some((field, _)) => {
+            Some(switch) => {
+                let field = &switch.property;
                 format!(" The same operation answered with server-sent events; this sets `{field}` in the body to ask for them.")
             }
             None => " The same operation answered with server-sent events.".to_owned(),
         };
-        let bodies = [(op.body.as_ref(), "_stream"), (op.multipart_alternative.as_ref(), "_multipart_stream")];
-        let methods = bodies.into_iter().filter(|(body, suffix)| body.is_some() || *suffix == "_stream").map(|(body, suffix)| {
+        let twins = [
+            (op.body.as_ref(), op.stream_method_name.as_ref()),
+            (op.multipart_alternative.as_ref(), op.multipart_stream_method_name.as_ref()),
+        ];
+        let methods = twins.into_iter().filter_map(|(body, name)| Some((body, name?))).map(|(body, name)| {
             let event = ty(api, &stream.event, From::Resources);
-            let name = if only_events && suffix == "_stream" {
-                names::unraw(&op.method_name).to_owned()
-            } else {
-                format!("{}{suffix}", names::unraw(&op.method_name))
-            };
-            method(api, op, &client, &name, body, Output::Stream(event, stream.switch.clone()), &note)
+            method(api, op, &client, name, body, Output::Stream(event, stream.switch.clone()), &note)
         });
         quote!(#(#methods)*)
     });
@@ -211,9 +207,9 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
         let arg = ident(&p.name);
         args.push(quote!(#arg: &str));
     }
-    if let Some((id, arg, _)) = &op.query {
-        let arg = ident(arg);
-        let params = ty(api, &TypeRef::Named(*id), From::Resources);
+    if let Some(query) = &op.query {
+        let arg = ident(&query.arg);
+        let params = ty(api, &TypeRef::Named(query.ty), From::Resources);
         args.push(quote!(#arg: &#params));
     }
     if let Some(body) = body {
@@ -248,14 +244,14 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
         }
         quote!(::std::format!(#template, #(#values),*))
     };
-    let method = ident(&op.http_method);
+    let method = ident(op.http_method.as_str());
     let mut request = quote!(rt::Request::new(rt::Method::#method, #path));
-    if let Some((_, arg, _)) = &op.query {
-        let arg = ident(arg);
+    if let Some(query) = &op.query {
+        let arg = ident(&query.arg);
         request = quote!(#request.query(#arg));
     }
     if !op.fixed_query.is_empty() {
-        let pairs = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
+        let pairs = op.fixed_query.iter().map(|QueryPair { name, value }| quote!((#name, #value)));
         request = quote!(#request.query(&[#(#pairs),*]));
     }
     match op.auth {
@@ -288,7 +284,7 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
     let (returns, constructor) = match output {
         Output::Call(output, constructor) => (quote!(rt::Call<#output>), quote!(rt::Call::#constructor)),
         Output::Stream(event, switch) => {
-            if let (Some((field, value)), Some(_)) = (switch, body) {
+            if let (Some(StreamSwitch { property: field, value }), Some(_)) = (switch, body) {
                 let value = match value {
                     Literal::String(s) => quote!(#s),
                     Literal::Bool(b) => quote!(#b),

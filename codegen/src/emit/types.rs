@@ -11,8 +11,8 @@ use crate::names;
 /// The whole `types` module body, as one token stream (for the one-file layout).
 pub(crate) fn module(api: &Api) -> TokenStream {
     let head = head();
-    let items = api.sorted_types().into_iter().map(|t| {
-        let (tokens, cfg) = items(api, t);
+    let items = api.sorted_types().into_iter().map(|(id, t)| {
+        let (tokens, cfg) = items(api, id, t);
         gate(tokens, cfg.as_ref())
     });
     let tail = tail(api);
@@ -29,10 +29,10 @@ pub(crate) fn head() -> TokenStream {
 }
 
 /// Everything one type contributes, and the `cfg` every one of its items carries.
-pub(crate) fn items(api: &Api, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
+pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
     let def = type_def(api, t);
-    let page = api.pages.iter().find(|p| api.ty(p.page).name == t.name).map(|p| paginated_impl(api, p));
-    let form = api.multipart.iter().find(|id| api.ty(**id).name == t.name).map(|id| multipart_impl(api, *id));
+    let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
+    let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
     (quote!(#def #page #form), cfg_attr(api, &t.features))
 }
 
@@ -112,7 +112,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
         };
         quote! { #docs #serde pub #fname: #fty, }
     });
-    let extra = s.extra.as_ref().map(|(field, value)| {
+    let extra = s.extra.as_ref().map(|CatchAll { name: field, value }| {
         let fname = ident(field);
         let value = ty(api, value, From::Types);
         // The fixed-value properties are not fields, so they would land in a typed catch-all
@@ -131,7 +131,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
             pub #fname: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
-    let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|(field, value)| {
+    let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
         let fname = ident(field);
         let value = ty(api, value, From::Types);
         let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
@@ -149,7 +149,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
             }
         }
     });
-    let flatten = s.flatten.as_ref().map(|(field, inner)| {
+    let flatten = s.flatten.as_ref().map(|Flattened { name: field, ty: inner }| {
         let fname = ident(field);
         let inner = ty(api, inner, From::Types);
         quote! {
@@ -193,7 +193,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
 
 /// Whether a struct's catch-all map needs its fixed-value keys filtered out on decoding.
 fn needs_extra_filter(s: &Struct) -> bool {
-    !s.consts.is_empty() && s.extra.as_ref().is_some_and(|(_, value)| *value != TypeRef::Json)
+    !s.consts.is_empty() && s.extra.as_ref().is_some_and(|extra| extra.value != TypeRef::Json)
 }
 
 /// The private helper those filters call.
@@ -225,17 +225,17 @@ fn extra_filter_helper() -> TokenStream {
 /// `new` with one argument per required field; everything optional starts empty.
 fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     // The flattened union is one more required argument.
-    let flattened = s.flatten.as_ref().map(|(field, ty)| Field {
-        name: field.clone(),
+    let flattened = s.flatten.as_ref().map(|flattened| Field {
+        name: flattened.name.clone(),
         wire: String::new(),
-        ty: ty.clone(),
+        ty: flattened.ty.clone(),
         required: true,
         nullable: false,
         doc: None,
         deprecated: false,
     });
     let fields: Vec<&Field> = s.fields.iter().chain(flattened.as_ref()).collect();
-    constructor(api, name, &fields, s.extra.as_ref().map(|(field, _)| field.as_str()))
+    constructor(api, name, &fields, s.extra.as_ref().map(|extra| extra.name.as_str()))
 }
 
 /// A `new` that takes the fields that are not `Option`s and leaves the rest empty.
@@ -303,8 +303,8 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
         }
     });
-    let extra = s.extra.as_ref().map(|(field, _)| {
-        let fname = ident(field);
+    let extra = s.extra.as_ref().map(|extra| {
+        let fname = ident(&extra.name);
         // Keys that are also named properties were decoded into the catch-all only because
         // they hold the one constant value; writing them twice would repeat the key.
         let known: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).chain(s.fields.iter().map(|f| f.wire.as_str())).collect();
@@ -417,7 +417,7 @@ fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> To
 }
 
 fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, o: &OpenString) -> TokenStream {
-    let consts = o.known.iter().map(|(cname, wire)| {
+    let consts = o.known.iter().map(|EnumVariant { name: cname, wire }| {
         let cname = ident(cname);
         let doc = format!(" `{wire}`");
         quote! {
@@ -940,28 +940,28 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
         // `place` names the value (`self.x`, or `value` bound by reference), `arg` is what a
         // generic `impl Display` argument takes (Copy scalars by value, the rest by reference)
         // and `reference` borrows it for iterating.
-        let push = |place: TokenStream, arg: TokenStream, reference: TokenStream| match q.style {
-            QueryStyle::Scalar => quote!(query.push(#wire, #arg);),
-            QueryStyle::Exploded => quote! {
+        let push = |place: TokenStream, arg: TokenStream, reference: TokenStream| match q.location {
+            ParamLocation::Query(QueryStyle::Scalar) => quote!(query.push(#wire, #arg);),
+            ParamLocation::Query(QueryStyle::Exploded) => quote! {
                 for item in #reference {
                     query.push(#wire, item);
                 }
             },
-            QueryStyle::Joined => quote! {
+            ParamLocation::Query(QueryStyle::Joined) => quote! {
                 query.push(
                     #wire,
                     #place.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
                 );
             },
-            QueryStyle::DeepObject => quote!(query.push_deep_object(#wire, #reference);),
-            QueryStyle::Header => quote!(query.push_header(#wire, #arg);),
-            QueryStyle::HeaderList => quote! {
+            ParamLocation::Query(QueryStyle::DeepObject) => quote!(query.push_deep_object(#wire, #reference);),
+            ParamLocation::Header(HeaderStyle::Single) => quote!(query.push_header(#wire, #arg);),
+            ParamLocation::Header(HeaderStyle::List) => quote! {
                 query.push_header(
                     #wire,
                     #place.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
                 );
             },
-            QueryStyle::FormObject => form_object(api, &q.field.ty, place, reference),
+            ParamLocation::Query(QueryStyle::FormObject) => form_object(api, &q.field.ty, place, reference),
         };
         if q.field.optional() {
             let body = push(quote!(value), quote!(value), quote!(value));

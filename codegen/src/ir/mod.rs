@@ -1,5 +1,10 @@
 //! The intermediate representation: what the SDK will contain, with every `$ref` resolved and
-//! every Rust name decided. Emitters read only this, never the spec.
+//! every Rust name decided. Emitters read only this, never the spec. `visit.rs` is the one
+//! traversal of the type references it holds.
+
+mod visit;
+
+use crate::diag::Pointer;
 
 /// Index of a [`TypeDef`] in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,11 +35,20 @@ pub struct Api {
     pub pages: Vec<Page>,
     /// Types sent as `multipart/form-data` bodies.
     pub multipart: Vec<TypeId>,
-    /// The union of every webhook payload, when the spec has `webhooks`.
-    pub webhook_event: Option<TypeId>,
+    /// The webhooks, when the spec has any.
+    pub webhooks: Option<Webhooks>,
     /// Cargo features, one per top-level resource (and one for webhooks); empty when the API
     /// has only one group, which then needs no feature.
     pub features: Vec<String>,
+}
+
+/// What the SDK offers for a spec's `webhooks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Webhooks {
+    /// The union of every webhook payload.
+    pub event: TypeId,
+    /// The index into [`Api::features`] of the feature that enables them, when there are features.
+    pub feature: Option<usize>,
 }
 
 /// A list response of a cursor-paginated operation: `{data: [{id, ..}], has_more}` answering a
@@ -61,10 +75,10 @@ impl Api {
         &self.types[id.0]
     }
 
-    /// Types in output order: sorted by Rust name.
-    pub fn sorted_types(&self) -> Vec<&TypeDef> {
-        let mut types: Vec<&TypeDef> = self.types.iter().collect();
-        types.sort_by(|a, b| a.name.cmp(&b.name));
+    /// Types in output order, sorted by Rust name, with their ids.
+    pub fn sorted_types(&self) -> Vec<(TypeId, &TypeDef)> {
+        let mut types: Vec<(TypeId, &TypeDef)> = self.types.iter().enumerate().map(|(i, t)| (TypeId(i), t)).collect();
+        types.sort_by(|a, b| a.1.name.cmp(&b.1.name));
         types
     }
 }
@@ -75,7 +89,7 @@ pub struct TypeDef {
     /// Final Rust name.
     pub name: String,
     /// Where it came from in the spec, for messages.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Rustdoc text.
     pub doc: Option<String>,
     /// `deprecated: true` in the spec.
@@ -151,10 +165,28 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Properties with one possible value: not fields; written on output, ignored on input.
     pub consts: Vec<ConstField>,
-    /// `additionalProperties`: the Rust name of the catch-all map field and its value type.
-    pub extra: Option<(String, TypeRef)>,
-    /// A union the object's `allOf` includes: the Rust name of the flattened field and its type.
-    pub flatten: Option<(String, TypeRef)>,
+    /// `additionalProperties`: a catch-all map field.
+    pub extra: Option<CatchAll>,
+    /// A union the object's `allOf` includes, flattened into the struct.
+    pub flatten: Option<Flattened>,
+}
+
+/// The field that keeps the properties a struct does not name (`additionalProperties`).
+#[derive(Debug, Clone)]
+pub struct CatchAll {
+    /// Rust name of the map field.
+    pub name: String,
+    /// Type of the map's values.
+    pub value: TypeRef,
+}
+
+/// A union flattened into a struct (`#[serde(flatten)]`).
+#[derive(Debug, Clone)]
+pub struct Flattened {
+    /// Rust name of the field.
+    pub name: String,
+    /// The union.
+    pub ty: TypeRef,
 }
 
 /// One struct field.
@@ -203,10 +235,10 @@ pub struct StringEnum {
     pub default: Option<usize>,
 }
 
-/// One known value of a string enum.
+/// One known value of a string enum or an open string.
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
-    /// Rust identifier.
+    /// Rust identifier: a variant name, or a constant name for an open string.
     pub name: String,
     /// Wire value.
     pub wire: String,
@@ -215,8 +247,8 @@ pub struct EnumVariant {
 /// An open string type with known values.
 #[derive(Debug, Clone)]
 pub struct OpenString {
-    /// Known values as `(CONSTANT_NAME, wire value)`, in spec order.
-    pub known: Vec<(String, String)>,
+    /// Known values, each a constant, in spec order.
+    pub known: Vec<EnumVariant>,
 }
 
 /// A `oneOf`/`anyOf` union.
@@ -295,16 +327,34 @@ impl Kinds {
 #[derive(Debug, Clone)]
 pub struct Params {
     /// Parameters in spec order.
-    pub fields: Vec<QueryParam>,
+    pub fields: Vec<Param>,
 }
 
-/// One query parameter.
+/// One query or header parameter.
 #[derive(Debug, Clone)]
-pub struct QueryParam {
+pub struct Param {
     /// The struct field (its `required` means the parameter is required).
     pub field: Field,
-    /// How the value becomes query pairs.
-    pub style: QueryStyle,
+    /// Where the value goes and how it is written.
+    pub location: ParamLocation,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the query string.
+    Query(QueryStyle),
+    /// In a header.
+    Header(HeaderStyle),
+}
+
+/// How a header parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderStyle {
+    /// `name: value`.
+    Single,
+    /// A list: `name: a,b`.
+    List,
 }
 
 /// How a query parameter is written.
@@ -320,10 +370,66 @@ pub enum QueryStyle {
     DeepObject,
     /// An object or map exploded in form style: `key=value` for each entry or property.
     FormObject,
-    /// A header parameter: `name: value`.
-    Header,
-    /// A header parameter holding a list: `name: a,b`.
-    HeaderList,
+}
+
+/// An HTTP method an operation can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, with the lower-case key a path item uses for it.
+    pub const ALL: [(&'static str, HttpMethod); 8] = [
+        ("get", HttpMethod::Get),
+        ("put", HttpMethod::Put),
+        ("post", HttpMethod::Post),
+        ("delete", HttpMethod::Delete),
+        ("options", HttpMethod::Options),
+        ("head", HttpMethod::Head),
+        ("patch", HttpMethod::Patch),
+        ("trace", HttpMethod::Trace),
+    ];
+
+    /// The method for a path item key (`get`), if it is one.
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.iter().find(|(k, _)| *k == key).map(|(_, m)| *m)
+    }
+
+    /// The upper-case name, as sent: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One HTTP operation.
@@ -333,18 +439,27 @@ pub struct Operation {
     pub id: String,
     /// Rust method name on its resource.
     pub method_name: String,
-    /// Upper-case HTTP method.
-    pub http_method: String,
+    /// The twin method that sends the body as a multipart form, when
+    /// [`Operation::multipart_alternative`] is set.
+    pub multipart_method_name: Option<String>,
+    /// The twin method that asks for server-sent events, when [`Operation::stream`] is set; the
+    /// same as `method_name` when the operation only ever answers with events.
+    pub stream_method_name: Option<String>,
+    /// The twin method that sends the multipart form and asks for events, when the operation
+    /// has both.
+    pub multipart_stream_method_name: Option<String>,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template as written, e.g. `/fine_tuning/jobs/{fine_tuning_job_id}`.
     pub path: String,
     /// The template split into literal text and parameters.
     pub path_parts: Vec<PathPart>,
     /// Path parameters in template order.
     pub path_params: Vec<PathParam>,
-    /// The query parameters struct and the argument name it is passed as.
-    pub query: Option<(TypeId, String, bool)>,
+    /// The query and header parameters, as one argument.
+    pub query: Option<QueryArg>,
     /// Query pairs the path itself fixes, as in `/responses?beta=true`.
-    pub fixed_query: Vec<(String, String)>,
+    pub fixed_query: Vec<QueryPair>,
     /// The request body.
     pub body: Option<Body>,
     /// The same operation with a `multipart/form-data` body, when it also takes JSON.
@@ -362,9 +477,37 @@ pub struct Operation {
     /// `deprecated: true`.
     pub deprecated: bool,
     /// JSON pointer of the operation.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Whether the response is one of [`Api::pages`].
     pub paginated: bool,
+}
+
+impl Operation {
+    /// Whether the operation only ever answers with events: then its stream method is the
+    /// operation, under the operation's own name.
+    pub fn only_events(&self) -> bool {
+        self.response.is_none() && self.raw_response.is_none() && self.stream.is_some()
+    }
+}
+
+/// The argument that carries an operation's query and header parameters.
+#[derive(Debug, Clone)]
+pub struct QueryArg {
+    /// The [`TypeKind::Params`] struct.
+    pub ty: TypeId,
+    /// The argument name.
+    pub arg: String,
+    /// Whether some parameter is required (then the struct has no `Default`).
+    pub required: bool,
+}
+
+/// A query pair written as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryPair {
+    /// The key.
+    pub name: String,
+    /// The value; empty for a bare key.
+    pub value: String,
 }
 
 /// The credential an operation authenticates with.
@@ -408,8 +551,17 @@ pub enum RawResponse {
 pub struct EventStream {
     /// The type of each event's data.
     pub event: TypeRef,
-    /// The body property and value that switch streaming on (`stream: true`), when the body has one.
-    pub switch: Option<(String, Literal)>,
+    /// The body property that switches streaming on, when the body has one.
+    pub switch: Option<StreamSwitch>,
+}
+
+/// A body property set to ask for a stream (`stream: true`, or `format: "sse"`).
+#[derive(Debug, Clone)]
+pub struct StreamSwitch {
+    /// The JSON property.
+    pub property: String,
+    /// The value that asks for events.
+    pub value: Literal,
 }
 
 /// A piece of a path template.
