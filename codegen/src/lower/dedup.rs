@@ -208,6 +208,49 @@ fn common_suffix(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Pointer;
+    use crate::passes::testing::{field, named, strukt};
+
+    fn slot(wanted: &str, component: bool, pointer: &str, kind: TypeKind) -> Slot {
+        let component = component.then(|| wanted.to_owned());
+        Slot { wanted: wanted.into(), component, pointer: Pointer::root().push(pointer), doc: None, deprecated: false, kind: Some(kind) }
+    }
+
+    fn status() -> TypeKind {
+        TypeKind::Enum(StringEnum {
+            variants: vec![EnumVariant { name: "Ok".into(), wire: "ok".into() }],
+            unknown: "Unknown".into(),
+            default: None,
+        })
+    }
+
+    #[test]
+    fn identical_inline_shapes_merge_under_their_shared_name() {
+        let mut slots = vec![
+            slot("Job", true, "a", strukt(vec![field("status", named(2))])),
+            slot("File", true, "b", strukt(vec![field("status", named(3))])),
+            slot("JobStatus", false, "c", status()),
+            slot("FileStatus", false, "d", status()),
+            // Same shape, but a component: kept as it is.
+            slot("Status", true, "e", status()),
+        ];
+        let moved = merge_identical(&mut slots).expect("two inline enums merge");
+        assert_eq!(moved, [TypeId(0), TypeId(1), TypeId(2), TypeId(2), TypeId(3)]);
+        let wanted: Vec<&str> = slots.iter().map(|s| s.wanted.as_str()).collect();
+        // `Status` is a component's name, so the merged type keeps the first wanted name.
+        assert_eq!(wanted, ["Job", "File", "JobStatus", "Status"]);
+        for owner in 0..2 {
+            let Some(TypeKind::Struct(s)) = &slots[owner].kind else { unreachable!("a struct") };
+            assert_eq!(s.fields[0].ty, named(2), "references follow the merge");
+        }
+    }
+
+    #[test]
+    fn nothing_to_merge() {
+        let mut slots = vec![slot("JobStatus", false, "c", status()), slot("Job", true, "a", strukt(Vec::new()))];
+        assert!(merge_identical(&mut slots).is_none());
+        assert_eq!(slots.len(), 2);
+    }
 
     #[test]
     pub(super) fn common_suffixes_by_word() {

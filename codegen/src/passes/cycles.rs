@@ -120,3 +120,36 @@ mod tests {
         assert_ne!(c[0], c[3]);
     }
 }
+
+#[cfg(test)]
+mod pass_tests {
+    use super::*;
+    use crate::passes::testing::*;
+
+    #[test]
+    fn boxes_only_references_that_close_a_cycle() {
+        let boxed = |ty: TypeRef| TypeRef::Box(Box::new(ty));
+        let mut types = vec![
+            // 0 <-> 1 by value: a cycle.
+            def("A", strukt(vec![field("b", named(1))])),
+            def("B", strukt(vec![field("a", TypeRef::Option(Box::new(named(0))))])),
+            // 2 -> 0: outside the cycle.
+            def("C", strukt(vec![field("a", named(0))])),
+            // 3 -> 3 through a list: a list is already indirect.
+            def("List", strukt(vec![field("items", TypeRef::Vec(Box::new(named(3))))])),
+            // 4 -> 4 through a union variant.
+            def("Tree", TypeKind::Union(Union { variants: vec![variant("Node", named(4))], tag: None, unknown: None })),
+        ];
+        box_cycles(&mut types);
+        let field_ty = |i: usize| match &types[i].kind {
+            TypeKind::Struct(s) => s.fields[0].ty.clone(),
+            _ => unreachable!("a struct"),
+        };
+        assert_eq!(field_ty(0), boxed(named(1)));
+        assert_eq!(field_ty(1), TypeRef::Option(Box::new(boxed(named(0)))));
+        assert_eq!(field_ty(2), named(0));
+        assert_eq!(field_ty(3), TypeRef::Vec(Box::new(named(3))));
+        let TypeKind::Union(u) = &types[4].kind else { unreachable!("a union") };
+        assert_eq!(u.variants[0].body.type_ref(), Some(&boxed(named(4))));
+    }
+}

@@ -97,3 +97,44 @@ fn collect_resource_types(resource: &Resource, operations: &[Operation], out: &m
         collect_resource_types(child, operations, out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passes::testing::*;
+
+    fn resource(accessor: &str, operations: Vec<usize>) -> Resource {
+        Resource { accessor: accessor.into(), struct_name: accessor.into(), operations, ..Resource::default() }
+    }
+
+    #[test]
+    fn each_top_level_resource_gates_the_types_it_reaches() {
+        let mut api = api(vec![
+            def("Shared", strukt(Vec::new())),
+            def("Job", strukt(vec![field("shared", named(0))])),
+            def("File", strukt(vec![field("shared", named(0))])),
+            def("Unused", strukt(Vec::new())),
+            def("Event", strukt(Vec::new())),
+        ]);
+        api.operations = vec![get("getJob", "/jobs", None, named(1)), get("getFile", "/files", None, named(2))];
+        api.root.children = vec![resource("fine_tuning", vec![0]), resource("files", vec![1])];
+        api.webhooks = Some(Webhooks { event: TypeId(4), feature: None });
+        assign_features(&mut api);
+        assert_eq!(api.features, ["fine-tuning", "files", "webhooks", "other-types"]);
+        let features: Vec<Vec<usize>> = api.types.iter().map(|t| t.features.clone()).collect();
+        // `Shared` is needed by two of the four features, so it is gated by both.
+        assert_eq!(features, [vec![0, 1], vec![0], vec![1], vec![3], vec![2]]);
+        assert_eq!(api.webhooks.and_then(|w| w.feature), Some(2));
+        assert_eq!(api.root.children.iter().map(|c| c.feature).collect::<Vec<_>>(), [Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn one_group_needs_no_features() {
+        let mut api = api(vec![def("Job", strukt(Vec::new()))]);
+        api.operations = vec![get("getJob", "/jobs", None, named(0))];
+        api.root.children = vec![resource("jobs", vec![0])];
+        assign_features(&mut api);
+        assert!(api.features.is_empty());
+        assert!(api.types[0].features.is_empty());
+    }
+}

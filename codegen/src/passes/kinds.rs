@@ -81,3 +81,36 @@ fn kinds_of(types: &[TypeDef], ty: &TypeRef, memo: &mut HashMap<usize, Kinds>, v
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passes::testing::*;
+
+    #[test]
+    fn variants_learn_the_json_kinds_they_decode_from() {
+        let union = |variants| TypeKind::Union(Union { variants, tag: None, unknown: None });
+        let mut types = vec![
+            def("Object", strukt(Vec::new())),
+            def("Alias", TypeKind::Alias(TypeRef::Option(Box::new(TypeRef::Integer)))),
+            def(
+                "Outer",
+                union(vec![
+                    variant("Text", TypeRef::String),
+                    variant("Object", named(0)),
+                    variant("List", TypeRef::Vec(Box::new(TypeRef::Json))),
+                    variant("Inner", named(3)),
+                ]),
+            ),
+            def("Inner", union(vec![variant("Flag", TypeRef::Boolean), variant("Number", named(1))])),
+        ];
+        fill_kinds(&mut types);
+        let TypeKind::Union(outer) = &types[2].kind else { unreachable!("a union") };
+        let kinds: Vec<Kinds> = outer.variants.iter().map(|v| v.kinds).collect();
+        assert_eq!(kinds[0], Kinds { string: true, ..Kinds::default() });
+        assert_eq!(kinds[1], Kinds { object: true, ..Kinds::default() });
+        assert_eq!(kinds[2], Kinds { array: true, ..Kinds::default() });
+        // A nested union takes what its variants take; a nullable alias adds `null`.
+        assert_eq!(kinds[3], Kinds { boolean: true, number: true, null: true, ..Kinds::default() });
+    }
+}

@@ -45,3 +45,40 @@ pub(crate) fn find_pages(api: &mut Api) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passes::testing::*;
+
+    fn params(cursor: TypeRef) -> TypeKind {
+        let field = field("after", cursor);
+        TypeKind::Params(Params { fields: vec![Param { field, location: ParamLocation::Query(QueryStyle::Scalar) }] })
+    }
+
+    #[test]
+    fn a_get_with_a_cursor_and_a_data_list_is_a_page() {
+        let mut api = api(vec![
+            def("Item", strukt(vec![field("id", TypeRef::String)])),
+            def("ItemList", strukt(vec![field("data", TypeRef::Vec(Box::new(named(0)))), field("has_more", TypeRef::Boolean)])),
+            def("ListParams", params(TypeRef::String)),
+            def("CountParams", params(TypeRef::Integer)),
+        ]);
+        let mut post = get("createItems", "/items", Some(TypeId(2)), named(1));
+        post.http_method = HttpMethod::Post;
+        api.operations = vec![
+            get("listItems", "/items", Some(TypeId(2)), named(1)),
+            get("listWithoutCursor", "/items", None, named(1)),
+            get("listWithNumberCursor", "/items", Some(TypeId(3)), named(1)),
+            post,
+        ];
+        find_pages(&mut api);
+        let paginated: Vec<bool> = api.operations.iter().map(|op| op.paginated).collect();
+        assert_eq!(paginated, [true, false, false, false]);
+        assert_eq!(api.pages.len(), 1);
+        let page = &api.pages[0];
+        assert_eq!((page.page, page.item), (TypeId(1), TypeId(0)));
+        assert_eq!((page.items_field.as_str(), page.has_more_field.as_str(), page.id_field.as_str()), ("data", "has_more", "id"));
+        assert_eq!(page.cursor_param, "after");
+    }
+}
