@@ -1,9 +1,9 @@
 //! What the generator assumes that an OpenAPI document does not say: OpenAI's conventions,
 //! gathered in one place so that they can become per-spec settings. Every spec gets these
 //! today. The runtime has the other half (the `OPENAI_*` variables and the retry hints
-//! `x-should-retry` and `insufficient_quota`), marked in `runtime/src/client.rs` and
-//! `runtime/src/retry.rs`; the documentation the emitters write about them quotes
-//! [`ENV_PREFIX`].
+//! `x-should-retry` and `insufficient_quota`), as constants at the top of
+//! `runtime/src/client.rs` and `runtime/src/retry.rs`; the documentation the emitters write
+//! about them quotes [`ENV_PREFIX`].
 
 /// Cursor pagination: a GET that takes a cursor query parameter and answers
 /// `{items: [{id, ..}], has_more}`; the next page starts after the last item's ID.

@@ -55,15 +55,20 @@ impl RetryPolicy {
     }
 }
 
+// OpenAI's retry hints, which no spec states (see codegen's `conventions.rs`): a header by which
+// the server decides, and the error code of a 429 that waiting does not cure.
+const SHOULD_RETRY_HEADER: &str = "x-should-retry";
+const QUOTA_EXHAUSTED: &str = "insufficient_quota";
+
 /// Whether a response with `status` is worth another attempt.
 ///
 /// `x-should-retry: true|false` from the server decides when present; otherwise 408, 409, 429
 /// and every 5xx are retried. An `insufficient_quota` 429 is never retried.
 pub(super) fn should_retry(status: StatusCode, headers: &HeaderMap, error_code: Option<&str>) -> bool {
-    if status == StatusCode::TOO_MANY_REQUESTS && error_code == Some("insufficient_quota") {
+    if status == StatusCode::TOO_MANY_REQUESTS && error_code == Some(QUOTA_EXHAUSTED) {
         return false;
     }
-    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+    match headers.get(SHOULD_RETRY_HEADER).and_then(|v| v.to_str().ok()) {
         Some("true") => return true,
         Some("false") => return false,
         _ => {}

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{inner_doc_attrs, resources, types};
+use crate::conventions::ENV_PREFIX;
 use crate::ir::Api;
 
 /// One file of generated output, with a `/`-separated path relative to the crate root.
@@ -221,6 +222,13 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         },
     };
     let base_url = &api.base_url;
+    let p = ENV_PREFIX;
+    let base_url_doc = format!(" The server the spec names first. `{p}_BASE_URL` or [`ClientBuilder::base_url`] override it.");
+    let from_env_doc = [
+        format!(" A client configured from the environment: `{p}_API_KEY` and/or"),
+        format!(" `{p}_ADMIN_KEY` (at least one), and `{p}_BASE_URL`, `{p}_ORG_ID` and"),
+        format!(" `{p}_PROJECT_ID` when set."),
+    ];
     let webhooks = api.webhooks.map(|webhooks| {
         let event = super::ident(&api.ty(webhooks.event).name);
         let cfg = webhooks.feature.and_then(|i| super::cfg_attr(api, &[i]));
@@ -251,7 +259,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
             StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook, verify_webhook_at,
         };
 
-        /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
+        #[doc = #base_url_doc]
         pub const DEFAULT_BASE_URL: &str = #base_url;
 
         impl Client {
@@ -260,9 +268,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
                 ClientBuilder::new(DEFAULT_BASE_URL)
             }
 
-            /// A client configured from the environment: `OPENAI_API_KEY` and/or
-            /// `OPENAI_ADMIN_KEY` (at least one), and `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
-            /// `OPENAI_PROJECT_ID` when set.
+            #(#[doc = #from_env_doc])*
             ///
             /// # Errors
             ///

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
+use crate::conventions::ENV_PREFIX;
 use crate::ir::*;
 
 /// The whole `resources` module body.
@@ -180,7 +181,9 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
         doc.push_str("\n\nThis operation sends no credential.");
     }
     if op.auth == Auth::AdminKey {
-        doc.push_str("\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).");
+        doc.push_str(&format!(
+            "\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `{ENV_PREFIX}_ADMIN_KEY`)."
+        ));
     }
     if op.auth == Auth::Either {
         doc.push_str("\n\nThis operation accepts the API key or the admin key; it sends the API key when the client has one.");

@@ -24,6 +24,14 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// Shown in place of a key wherever a value is formatted with `Debug`.
 const REDACTED: &str = "<redacted>";
 
+// OpenAI's conventions, which no spec states (the generator's half is in codegen's
+// `conventions.rs`): the environment variables `ClientBuilder::env` reads.
+const ENV_API_KEY: &str = "OPENAI_API_KEY";
+const ENV_ADMIN_KEY: &str = "OPENAI_ADMIN_KEY";
+const ENV_BASE_URL: &str = "OPENAI_BASE_URL";
+const ENV_ORGANIZATION: &str = "OPENAI_ORG_ID";
+const ENV_PROJECT: &str = "OPENAI_PROJECT_ID";
+
 /// Why a request that needs the API key could not be sent; the key itself never appears in a message, because messages end up in logs.
 const MISSING_API_KEY: &str = "missing API key: set `OPENAI_API_KEY` or call `ClientBuilder::api_key`";
 
@@ -330,19 +338,19 @@ impl ClientBuilder {
     #[must_use]
     pub fn env_with(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
-        if let Some(api_key) = read("OPENAI_API_KEY") {
+        if let Some(api_key) = read(ENV_API_KEY) {
             self.api_key = Some(api_key);
         }
-        if let Some(admin_key) = read("OPENAI_ADMIN_KEY") {
+        if let Some(admin_key) = read(ENV_ADMIN_KEY) {
             self.admin_key = Some(admin_key);
         }
-        if let Some(base_url) = read("OPENAI_BASE_URL") {
+        if let Some(base_url) = read(ENV_BASE_URL) {
             self.base_url = base_url;
         }
-        if let Some(organization) = read("OPENAI_ORG_ID") {
+        if let Some(organization) = read(ENV_ORGANIZATION) {
             self.organization = Some(organization);
         }
-        if let Some(project) = read("OPENAI_PROJECT_ID") {
+        if let Some(project) = read(ENV_PROJECT) {
             self.project = Some(project);
         }
         self
