@@ -153,116 +153,11 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
 
 fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Option<&Body>, output: Output, note: &str) -> TokenStream {
     let name = ident(name);
-    let mut doc = op.doc.clone().unwrap_or_default();
-    if !note.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(note.trim());
-    }
-    let documented: Vec<&PathParam> = op.path_params.iter().filter(|p| p.doc.is_some()).collect();
-    if !documented.is_empty() {
-        doc.push_str("\n\n# Arguments\n");
-        for p in documented {
-            let text = p.doc.as_deref().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
-            doc.push_str(&format!("\n- `{}`: {text}", p.name));
-        }
-    }
-    match &output {
-        Output::Call(..) => {
-            doc.push_str("\n\nAwait the returned [`Call`](crate::Call) for the result, or set per-call options on it first.");
-            if op.paginated {
-                doc.push_str(" The answer is one page; `.auto_paginate()` on the call streams the items of every page.");
-            }
-        }
-        Output::Stream(..) => doc.push_str(
-            "\n\nAwait the returned [`StreamCall`](crate::StreamCall) for a stream of events, or set per-call options on it first.",
-        ),
-    }
-    if op.auth == Auth::None {
-        doc.push_str("\n\nThis operation sends no credential.");
-    }
-    if op.auth == Auth::AdminKey {
-        doc.push_str(&format!(
-            "\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `{ENV_PREFIX}_ADMIN_KEY`)."
-        ));
-    }
-    if op.auth == Auth::Either {
-        doc.push_str("\n\nThis operation accepts the API key or the admin key; it sends the API key when the client has one.");
-    }
-    doc.push_str("\n\n# Errors\n\n");
-    if !op.path_params.is_empty() {
-        doc.push_str(
-            "[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ",
-        );
-    }
-    if op.auth == Auth::AdminKey {
-        doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client has no admin key. ");
-    }
-    doc.push_str(if op.path_params.is_empty() && op.auth != Auth::AdminKey {
-        "Whatever sending the request or decoding its answer returns."
-    } else {
-        "Otherwise whatever sending the request or decoding its answer returns."
-    });
-    let doc = doc_attrs(Some(&doc));
+    let doc = doc_attrs(Some(&method_doc(op, &output, note)));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-
-    let mut args = Vec::new();
-    for p in &op.path_params {
-        let arg = ident(&p.name);
-        args.push(quote!(#arg: &str));
-    }
-    if let Some(query) = &op.query {
-        let arg = ident(&query.arg);
-        let params = ty(api, &TypeRef::Named(query.ty), From::Resources);
-        args.push(quote!(#arg: &#params));
-    }
-    if let Some(body) = body {
-        let arg = ident(&body.arg);
-        let body_ty = ty(api, &body.ty, From::Resources);
-        if body.required {
-            args.push(quote!(#arg: &#body_ty));
-        } else {
-            args.push(quote!(#arg: ::std::option::Option<&#body_ty>));
-        }
-    }
+    let args = arguments(api, op, body);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-
-    // The path: literal pieces with `{` and `}` escaped for `format!`, parameters encoded.
-    let path = if op.path_params.is_empty() {
-        let literal: String = op.path_parts.iter().map(|p| if let PathPart::Literal(l) = p { l.as_str() } else { "" }).collect();
-        quote!(#literal)
-    } else {
-        let mut template = String::new();
-        let mut values = Vec::new();
-        for part in &op.path_parts {
-            match part {
-                PathPart::Literal(l) => template.push_str(&l.replace('{', "{{").replace('}', "}}")),
-                PathPart::Param(i) => {
-                    template.push_str("{}");
-                    let p = &op.path_params[*i];
-                    let wire = &p.wire;
-                    let arg = ident(&p.name);
-                    values.push(quote!(rt::Request::path_segment(#wire, #arg)?));
-                }
-            }
-        }
-        quote!(::std::format!(#template, #(#values),*))
-    };
-    let method = ident(op.http_method.as_str());
-    let mut request = quote!(rt::Request::new(rt::Method::#method, #path));
-    if let Some(query) = &op.query {
-        let arg = ident(&query.arg);
-        request = quote!(#request.query(#arg));
-    }
-    if !op.fixed_query.is_empty() {
-        let pairs = op.fixed_query.iter().map(|QueryPair { name, value }| quote!((#name, #value)));
-        request = quote!(#request.query(&[#(#pairs),*]));
-    }
-    match op.auth {
-        Auth::ApiKey => {}
-        Auth::AdminKey => request = quote!(#request.admin()),
-        Auth::Either => request = quote!(#request.either_key()),
-        Auth::None => request = quote!(#request.anonymous()),
-    }
+    let request = request(op);
     // The closure returns the finished request, or the argument error that stops the call.
     let encode = |arg: &proc_macro2::Ident, multipart: bool| if multipart { quote!(multipart(#arg)) } else { quote!(json(#arg)) };
     let mut build = match body {
@@ -305,5 +200,125 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
         pub fn #name(&self, #(#args),*) -> #returns {
             #constructor(#client, || #build)
         }
+    }
+}
+
+/// The rustdoc of one method: the operation's, then its arguments, how to use what it returns,
+/// its credential, and the errors it raises before any request.
+fn method_doc(op: &Operation, output: &Output, note: &str) -> String {
+    let mut doc = op.doc.clone().unwrap_or_default();
+    if !note.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(note.trim());
+    }
+    let documented: Vec<&PathParam> = op.path_params.iter().filter(|p| p.doc.is_some()).collect();
+    if !documented.is_empty() {
+        doc.push_str("\n\n# Arguments\n");
+        for p in documented {
+            let text = p.doc.as_deref().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+            doc.push_str(&format!("\n- `{}`: {text}", p.name));
+        }
+    }
+    match output {
+        Output::Call(..) => {
+            doc.push_str("\n\nAwait the returned [`Call`](crate::Call) for the result, or set per-call options on it first.");
+            if op.paginated {
+                doc.push_str(" The answer is one page; `.auto_paginate()` on the call streams the items of every page.");
+            }
+        }
+        Output::Stream(..) => doc.push_str(
+            "\n\nAwait the returned [`StreamCall`](crate::StreamCall) for a stream of events, or set per-call options on it first.",
+        ),
+    }
+    if op.auth == Auth::None {
+        doc.push_str("\n\nThis operation sends no credential.");
+    }
+    if op.auth == Auth::AdminKey {
+        doc.push_str(&format!(
+            "\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `{ENV_PREFIX}_ADMIN_KEY`)."
+        ));
+    }
+    if op.auth == Auth::Either {
+        doc.push_str("\n\nThis operation accepts the API key or the admin key; it sends the API key when the client has one.");
+    }
+    doc.push_str("\n\n# Errors\n\n");
+    if !op.path_params.is_empty() {
+        doc.push_str(
+            "[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ",
+        );
+    }
+    if op.auth == Auth::AdminKey {
+        doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client has no admin key. ");
+    }
+    doc.push_str(if op.path_params.is_empty() && op.auth != Auth::AdminKey {
+        "Whatever sending the request or decoding its answer returns."
+    } else {
+        "Otherwise whatever sending the request or decoding its answer returns."
+    });
+    doc
+}
+
+/// The parameters of one method: path arguments, the query struct, the body.
+fn arguments(api: &Api, op: &Operation, body: Option<&Body>) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let arg = ident(&p.name);
+        args.push(quote!(#arg: &str));
+    }
+    if let Some(query) = &op.query {
+        let arg = ident(&query.arg);
+        let params = ty(api, &TypeRef::Named(query.ty), From::Resources);
+        args.push(quote!(#arg: &#params));
+    }
+    if let Some(body) = body {
+        let arg = ident(&body.arg);
+        let body_ty = ty(api, &body.ty, From::Resources);
+        if body.required {
+            args.push(quote!(#arg: &#body_ty));
+        } else {
+            args.push(quote!(#arg: ::std::option::Option<&#body_ty>));
+        }
+    }
+    args
+}
+
+/// The expression that makes the request without its body: method, path, query, credential.
+fn request(op: &Operation) -> TokenStream {
+    // The path: literal pieces with `{` and `}` escaped for `format!`, parameters encoded.
+    let path = if op.path_params.is_empty() {
+        let literal: String = op.path_parts.iter().map(|p| if let PathPart::Literal(l) = p { l.as_str() } else { "" }).collect();
+        quote!(#literal)
+    } else {
+        let mut template = String::new();
+        let mut values = Vec::new();
+        for part in &op.path_parts {
+            match part {
+                PathPart::Literal(l) => template.push_str(&l.replace('{', "{{").replace('}', "}}")),
+                PathPart::Param(i) => {
+                    template.push_str("{}");
+                    let p = &op.path_params[*i];
+                    let wire = &p.wire;
+                    let arg = ident(&p.name);
+                    values.push(quote!(rt::Request::path_segment(#wire, #arg)?));
+                }
+            }
+        }
+        quote!(::std::format!(#template, #(#values),*))
+    };
+    let method = ident(op.http_method.as_str());
+    let mut request = quote!(rt::Request::new(rt::Method::#method, #path));
+    if let Some(query) = &op.query {
+        let arg = ident(&query.arg);
+        request = quote!(#request.query(#arg));
+    }
+    if !op.fixed_query.is_empty() {
+        let pairs = op.fixed_query.iter().map(|QueryPair { name, value }| quote!((#name, #value)));
+        request = quote!(#request.query(&[#(#pairs),*]));
+    }
+    match op.auth {
+        Auth::ApiKey => request,
+        Auth::AdminKey => quote!(#request.admin()),
+        Auth::Either => quote!(#request.either_key()),
+        Auth::None => quote!(#request.anonymous()),
     }
 }

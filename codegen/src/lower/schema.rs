@@ -135,37 +135,39 @@ impl<'a> Cx<'a> {
             ["boolean"] => Lowered::plain(TypeRef::Boolean),
             ["array"] => self.lower_array(schema, at, hint, depth),
             ["object"] => self.lower_object(schema, at, hint, depth),
-            several => {
-                // `type: [string, integer]`: a union of primitives.
-                let variants = several
-                    .iter()
-                    .map(|t| {
-                        let (name, ty) = match *t {
-                            "string" => ("String", TypeRef::String),
-                            "integer" => ("Integer", TypeRef::Integer),
-                            "number" => ("Number", TypeRef::Number),
-                            "boolean" => ("Boolean", TypeRef::Boolean),
-                            "array" => ("Array", TypeRef::Vec(Box::new(TypeRef::Json))),
-                            _ => ("Object", TypeRef::Map(Box::new(TypeRef::Json))),
-                        };
-                        Variant {
-                            name: name.to_owned(),
-                            body: VariantBody::Type(ty),
-                            tags: Vec::new(),
-                            tag_optional: false,
-                            kinds: Kinds::default(),
-                            doc: None,
-                        }
-                    })
-                    .collect();
-                let id = self.slot_for(hint, at);
-                if hint.target.is_none() {
-                    self.slots[id.0].wanted = several.iter().map(|t| names::type_name(t)).collect::<Vec<_>>().join("Or");
-                }
-                self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag: None, unknown: None }));
-                Lowered::plain(TypeRef::Named(id))
-            }
+            several => self.primitive_union(several, at, hint),
         }
+    }
+
+    /// `type: [string, integer]`: a union of primitives, named after what it holds.
+    fn primitive_union(&mut self, several: &[&str], at: &Pointer, hint: &Hint) -> Lowered {
+        let variants = several
+            .iter()
+            .map(|t| {
+                let (name, ty) = match *t {
+                    "string" => ("String", TypeRef::String),
+                    "integer" => ("Integer", TypeRef::Integer),
+                    "number" => ("Number", TypeRef::Number),
+                    "boolean" => ("Boolean", TypeRef::Boolean),
+                    "array" => ("Array", TypeRef::Vec(Box::new(TypeRef::Json))),
+                    _ => ("Object", TypeRef::Map(Box::new(TypeRef::Json))),
+                };
+                Variant {
+                    name: name.to_owned(),
+                    body: VariantBody::Type(ty),
+                    tags: Vec::new(),
+                    tag_optional: false,
+                    kinds: Kinds::default(),
+                    doc: None,
+                }
+            })
+            .collect();
+        let id = self.slot_for(hint, at);
+        if hint.target.is_none() {
+            self.slots[id.0].wanted = several.iter().map(|t| names::type_name(t)).collect::<Vec<_>>().join("Or");
+        }
+        self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag: None, unknown: None }));
+        Lowered::plain(TypeRef::Named(id))
     }
 
     pub(super) fn lower_reference(&mut self, reference: &str, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {

@@ -48,23 +48,7 @@ impl<'a> Cx<'a> {
         // All branches strings: an open string when any branch takes any string, else an enum.
         let shallow: Vec<(Shallow, Vec<String>)> = rest.iter().map(|(_, b)| self.spec.shallow_kind(b, 0)).collect();
         if shallow.iter().all(|(k, _)| *k != Shallow::Other) {
-            let mut values: Vec<String> = Vec::new();
-            for (_, vs) in &shallow {
-                for v in vs {
-                    if !values.contains(v) {
-                        values.push(v.clone());
-                    }
-                }
-            }
-            let open = shallow.iter().any(|(k, _)| *k == Shallow::String);
-            let kind = if open || values.is_empty() {
-                TypeKind::OpenString(open_string(&values))
-            } else {
-                let default = schema.default.and_then(Node::as_str).and_then(|d| values.iter().position(|s| s == d));
-                TypeKind::Enum(string_enum(&values, default))
-            };
-            let id = self.slot_for(hint, at);
-            self.slots[id.0].kind = Some(kind);
+            let id = self.string_alternatives(&shallow, schema, at, hint);
             return Lowered { nullable, ..Lowered::plain(TypeRef::Named(id)) };
         }
 
@@ -120,6 +104,27 @@ impl<'a> Cx<'a> {
         });
         self.slots[id.0].kind = Some(TypeKind::Union(Union { variants, tag, unknown }));
         Lowered { nullable, ..Lowered::plain(TypeRef::Named(id)) }
+    }
+
+    /// Branches that are all strings: an open string when any branch takes any string, else
+    /// an enum of every listed value.
+    fn string_alternatives(&mut self, shallow: &[(Shallow, Vec<String>)], schema: &Schema<'a>, at: &Pointer, hint: &Hint) -> TypeId {
+        let mut values: Vec<String> = Vec::new();
+        for v in shallow.iter().flat_map(|(_, vs)| vs) {
+            if !values.contains(v) {
+                values.push(v.clone());
+            }
+        }
+        let open = shallow.iter().any(|(k, _)| *k == Shallow::String);
+        let kind = if open || values.is_empty() {
+            TypeKind::OpenString(open_string(&values))
+        } else {
+            let default = schema.default.and_then(Node::as_str).and_then(|d| values.iter().position(|s| s == d));
+            TypeKind::Enum(string_enum(&values, default))
+        };
+        let id = self.slot_for(hint, at);
+        self.slots[id.0].kind = Some(kind);
+        id
     }
 
     /// Finds the property that tells object variants apart, from the discriminator or from a
