@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::resources::{MethodNames, Naming, Segment, build_tree, place, shape, split_path, split_query};
+use super::resources::{MethodNames, Naming, Piece, Segment, build_tree, pieces, place, shape, split_path, split_query};
 use super::{Cx, params};
 use crate::diag::Pointer;
 use crate::ir::*;
@@ -161,8 +161,14 @@ fn lower_operation<'a>(
             let words: Vec<String> = segments
                 .iter()
                 .map(|s| match s {
-                    Segment::Literal(l) => l.clone(),
-                    Segment::Param(p) => format!("by_{p}"),
+                    Segment::Literal { text, .. } => text.clone(),
+                    Segment::Param { text, .. } => pieces(text)
+                        .into_iter()
+                        .map(|piece| match piece {
+                            Piece::Text(text) => text.to_owned(),
+                            Piece::Param(name) => format!("by_{name}"),
+                        })
+                        .collect(),
                 })
                 .collect();
             format!("{}_{}", method.as_str().to_ascii_lowercase(), words.join("_"))

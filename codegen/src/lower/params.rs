@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::Cx;
-use super::resources::Segment;
+use super::resources::{Piece, Segment, path_param_names, pieces};
 use crate::diag::Pointer;
 use crate::ir::*;
 use crate::load::Node;
@@ -62,13 +62,7 @@ pub(super) fn path_params(
     op_ptr: &Pointer,
 ) -> Option<(Vec<PathParam>, Vec<PathPart>)> {
     let mut ok = true;
-    let template_params: Vec<&str> = segments
-        .iter()
-        .filter_map(|s| match s {
-            Segment::Param(p) => Some(p.as_str()),
-            Segment::Literal(_) => None,
-        })
-        .collect();
+    let template_params = path_param_names(segments);
     let mut declared: Vec<(&str, Option<String>)> = Vec::new();
     for name in &template_params {
         match raw.iter().find(|p| p.location == "path" && p.name == *name) {
@@ -103,11 +97,18 @@ pub(super) fn path_params(
     for segment in segments {
         literal.push('/');
         match segment {
-            Segment::Literal(l) => literal.push_str(l),
-            Segment::Param(_) => {
-                parts.push(PathPart::Literal(std::mem::take(&mut literal)));
-                parts.push(PathPart::Param(param_index));
-                param_index += 1;
+            Segment::Literal { text, .. } => literal.push_str(text),
+            Segment::Param { text, .. } => {
+                for piece in pieces(text) {
+                    match piece {
+                        Piece::Text(text) => literal.push_str(text),
+                        Piece::Param(_) => {
+                            parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                            parts.push(PathPart::Param(param_index));
+                            param_index += 1;
+                        }
+                    }
+                }
             }
         }
     }

@@ -17,16 +17,75 @@ use crate::names;
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Segment {
-    Literal(String),
-    Param(String),
+    /// Literal text; `name` is what names a resource: the text without a format extension
+    /// (`Calls.json` is `Calls`).
+    Literal { text: String, name: String },
+    /// Text that holds parameters: `{id}`, `{Sid}.json`, `{name}:cancel`. A `:verb` after the
+    /// last parameter is a custom method on the item (`action`); other text only shapes the URL.
+    Param { text: String, action: Option<String> },
+}
+
+/// A piece of a segment: literal text or a parameter name.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Piece<'s> {
+    Text(&'s str),
+    Param(&'s str),
+}
+
+/// The pieces of one segment's text, in order; text without a closing `}` stays literal.
+pub(super) fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        if open > 0 {
+            out.push(Piece::Text(&rest[..open]));
+        }
+        out.push(Piece::Param(&rest[open + 1..close]));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// A literal segment without a short alphabetic extension: `Calls.json` -> `Calls`.
+fn without_extension(text: &str) -> &str {
+    match text.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphabetic()) => stem,
+        _ => text,
+    }
 }
 
 pub(super) fn split_path(path: &str) -> Vec<Segment> {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => Segment::Param(name.to_owned()),
-            None => Segment::Literal(s.to_owned()),
+        .map(|text| {
+            let pieces = pieces(text);
+            if !pieces.iter().any(|p| matches!(p, Piece::Param(_))) {
+                return Segment::Literal { text: text.to_owned(), name: without_extension(text).to_owned() };
+            }
+            let action = match pieces.last() {
+                Some(Piece::Text(tail)) => tail.strip_prefix(':').filter(|verb| !verb.is_empty()).map(str::to_owned),
+                _ => None,
+            };
+            Segment::Param { text: text.to_owned(), action }
+        })
+        .collect()
+}
+
+/// The parameter names of a path, in template order.
+pub(super) fn path_param_names(segments: &[Segment]) -> Vec<&str> {
+    segments
+        .iter()
+        .flat_map(|s| match s {
+            Segment::Param { text, .. } => pieces(text),
+            Segment::Literal { .. } => Vec::new(),
+        })
+        .filter_map(|p| match p {
+            Piece::Param(name) => Some(name),
+            Piece::Text(_) => None,
         })
         .collect()
 }
@@ -54,8 +113,9 @@ pub(super) fn shape(segments: &[Segment]) -> String {
     segments
         .iter()
         .map(|s| match s {
-            Segment::Literal(l) => format!("/{l}"),
-            Segment::Param(_) => "/{}".to_owned(),
+            Segment::Literal { name, .. } => format!("/{name}"),
+            Segment::Param { action: Some(verb), .. } => format!("/{{}}:{verb}"),
+            Segment::Param { action: None, .. } => "/{}".to_owned(),
         })
         .collect()
 }
@@ -75,17 +135,20 @@ pub(super) fn place(method: &str, segments: &[Segment], has_get: &HashSet<String
     let mut prefixes = Vec::new();
     let mut template = String::new();
     for segment in segments {
+        template.push('/');
         match segment {
-            Segment::Literal(l) => {
-                template.push_str(&format!("/{l}"));
-                statics.push(l.clone());
+            Segment::Literal { text, name } => {
+                template.push_str(text);
+                statics.push(name.clone());
                 prefixes.push(template.clone());
             }
-            Segment::Param(p) => template.push_str(&format!("/{{{p}}}")),
+            Segment::Param { text, .. } => template.push_str(text),
         }
     }
     match segments.last() {
-        Some(Segment::Param(_)) | None => {
+        // `/batches/{id}:cancel`: a custom method on one item.
+        Some(Segment::Param { action: Some(verb), .. }) => Placement { chain: statics, prefixes, method: names::field(verb) },
+        Some(Segment::Param { action: None, .. }) | None => {
             let verb = match method {
                 "get" => "retrieve",
                 "post" | "put" | "patch" => "update",
@@ -93,7 +156,7 @@ pub(super) fn place(method: &str, segments: &[Segment], has_get: &HashSet<String
             };
             Placement { chain: statics, prefixes, method: verb.to_owned() }
         }
-        Some(Segment::Literal(last)) => {
+        Some(Segment::Literal { name: last, .. }) => {
             let own = shape(segments);
             let continued = format!("{own}/{{}}");
             let collection = statics.len() == 1
@@ -311,5 +374,27 @@ mod tests {
             placement("delete", "/fine_tuning/checkpoints/{c}/permissions/{p}", &all),
             (chain(&["fine_tuning", "checkpoints", "permissions"]), "delete".into())
         );
+    }
+
+    #[test]
+    fn parameters_inside_a_segment() {
+        let all = [
+            ("get", "/Accounts/{AccountSid}/Calls.json"),
+            ("post", "/Accounts/{AccountSid}/Calls.json"),
+            ("get", "/Accounts/{AccountSid}/Calls/{Sid}.json"),
+            ("post", "/v1/batches/{batch_id}:cancel"),
+            ("get", "/v1/batches/{batch_id}"),
+        ];
+        let chain = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(placement("get", "/Accounts/{AccountSid}/Calls.json", &all), (chain(&["Accounts", "Calls"]), "list".into()));
+        assert_eq!(placement("post", "/Accounts/{AccountSid}/Calls.json", &all), (chain(&["Accounts", "Calls"]), "create".into()));
+        assert_eq!(placement("get", "/Accounts/{AccountSid}/Calls/{Sid}.json", &all), (chain(&["Accounts", "Calls"]), "retrieve".into()));
+        assert_eq!(placement("post", "/v1/batches/{batch_id}:cancel", &all), (chain(&["v1", "batches"]), "cancel".into()));
+        assert_eq!(placement("get", "/v1/batches/{batch_id}", &all), (chain(&["v1", "batches"]), "retrieve".into()));
+        let segments = split_path("/a/{x}-{y}.json/{z}:run");
+        assert_eq!(path_param_names(&segments), ["x", "y", "z"]);
+        assert_eq!(pieces("{x}-{y}.json"), [Piece::Param("x"), Piece::Text("-"), Piece::Param("y"), Piece::Text(".json")]);
+        assert_eq!(pieces("v2.1"), [Piece::Text("v2.1")]);
+        assert_eq!(split_path("/v2.1")[0], Segment::Literal { text: "v2.1".into(), name: "v2.1".into() });
     }
 }
