@@ -159,8 +159,9 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
         message,
     };
 
+    let text = join_surrogate_pairs(text);
     let mut builder = Builder::default();
-    for event in Parser::new_from_str(text) {
+    for event in Parser::new_from_str(&text) {
         let (event, span) = event.map_err(|e| error(format!("invalid YAML: {}", e.info()), e.marker().line(), e.marker().col()))?;
         builder.event(event, span).map_err(|(message, line, column)| error(message, line, column))?;
     }
@@ -181,6 +182,43 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
             message: format!("the file holds {n} YAML documents; a spec is exactly one"),
         }),
     }
+}
+
+/// Rewrites the JSON way of writing a character beyond U+FFFF, two `\u` escapes of a UTF-16
+/// surrogate pair (`\ud83d\udc4d`), as the one YAML escape for it (`\U0001f44d`): YAML, and
+/// so saphyr-parser, refuses a surrogate on its own, while JSON specs written by tools carry
+/// them. Only escapes are touched, that is a `\u` after an odd run of backslashes; the line of
+/// every node stays the same, and a column further along the same line moves two places left.
+fn join_surrogate_pairs(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("\\u") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let hex = |s: &str| -> Option<u32> { (s.len() == 4).then(|| u32::from_str_radix(s, 16).ok()).flatten() };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(found) = text[i..].find("\\u") {
+        let at = i + found;
+        let backslashes = bytes[..=at].iter().rev().take_while(|b| **b == b'\\').count();
+        let pair = text.get(at + 2..at + 12).and_then(|rest| {
+            let high = hex(rest.get(..4)?)?;
+            let low = rest.get(4..6).filter(|s| *s == "\\u").and(hex(rest.get(6..10)?))?;
+            ((0xD800..0xDC00).contains(&high) && (0xDC00..0xE000).contains(&low))
+                .then(|| 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        });
+        match pair {
+            Some(scalar) if backslashes % 2 == 1 => {
+                out.push_str(&text[copied..at]);
+                out.push_str(&format!("\\U{scalar:08x}"));
+                copied = at + 12;
+                i = copied;
+            }
+            _ => i = at + 2,
+        }
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -366,6 +404,18 @@ mod tests {
 
     fn load(text: &str) -> Node {
         parse("t.yaml", text).unwrap().root
+    }
+
+    #[test]
+    fn surrogate_pair_escapes_become_one_character() {
+        let root = load("a: \"up \\ud83d\\udc4d!\"\nb: \"\\\\ud83d\\\\udc4d\"\nc: '\\ud83d'\n");
+        assert_eq!(root.get("a").and_then(Node::as_str), Some("up \u{1f44d}!"));
+        // An escaped backslash before `u` is not an escape: the text stays as written.
+        assert_eq!(root.get("b").and_then(Node::as_str), Some("\\ud83d\\udc4d"));
+        assert_eq!(root.get("c").and_then(Node::as_str), Some("\\ud83d"));
+        // A surrogate on its own is still refused, with its place.
+        let error = parse("t.yaml", "a: \"\\ud83d\"\n").unwrap_err();
+        assert_eq!(error.location.map(|(line, _)| line), Some(1));
     }
 
     #[test]
