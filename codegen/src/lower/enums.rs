@@ -23,8 +23,7 @@ impl<'a> Cx<'a> {
             }
         }
         if non_null.is_empty() {
-            self.error(&at.push("enum"), "an `enum` of only `null` is not supported");
-            return Lowered::plain(TypeRef::Json);
+            return Lowered::null_only();
         }
         let mut lowered = if let [one] = non_null.as_slice() {
             match literal_of(one) {

@@ -93,6 +93,13 @@ impl Lowered {
     fn plain(ty: TypeRef) -> Lowered {
         Lowered { ty, nullable: false, literal: None, doc: None, note: None, deprecated: false }
     }
+
+    /// A schema that allows only `null` (`type: 'null'`, `enum: [null]`, as dropshot writes an
+    /// empty answer): nothing to hold but the null itself, so `Option<serde_json::Value>`,
+    /// which takes `null` and writes `null` back.
+    fn null_only() -> Lowered {
+        Lowered { nullable: true, ..Lowered::plain(TypeRef::Json) }
+    }
 }
 
 /// Appends a paragraph to optional doc text, unless it is already there.

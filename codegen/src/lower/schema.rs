@@ -123,10 +123,7 @@ impl<'a> Cx<'a> {
         match types.as_slice() {
             [] if schema.properties.is_some() || !matches!(schema.additional, Additional::No) => self.lower_object(schema, at, hint, depth),
             [] if schema.items.is_some() => self.lower_array(schema, at, hint, depth),
-            [] if schema.types.contains(&"null") => {
-                self.error(at, "a schema that only allows `null` is not supported here");
-                Lowered::plain(TypeRef::Json)
-            }
+            [] if schema.types.contains(&"null") => Lowered::null_only(),
             [] => Lowered::plain(TypeRef::Json),
             ["string"] if schema.format == Some("binary") => Lowered::plain(TypeRef::File),
             ["string"] => Lowered::plain(TypeRef::String),

@@ -36,8 +36,7 @@ impl<'a> Cx<'a> {
             }
         }
         if rest.is_empty() {
-            self.error(&list_ptr, format!("`{keyword}` with only `null` branches is not supported"));
-            return Lowered::plain(TypeRef::Json);
+            return Lowered::null_only();
         }
         if let [(i, only)] = rest.as_slice() {
             let mut inner = self.lower_schema(only, &list_ptr.index(*i), hint, depth + 1);
