@@ -195,3 +195,40 @@ fn payload_tells_the_body_kinds_apart() {
     let replaced = json.text("text/plain", "hi");
     assert!(matches!(replaced.payload(), Some(RequestBody::Text { .. })));
 }
+
+#[test]
+fn values_of_any_shape_become_query_pairs_by_their_json_kind() {
+    let mut query = Query::default();
+    query.push_value("one", "a b", true);
+    query.push_value("n", &7, true);
+    query.push_value("flag", &false, true);
+    query.push_value("many", &["x", "y"], true);
+    query.push_value("joined", &vec![1, 2], false);
+    query.push_value("skipped", &Option::<String>::None, true);
+    query.push_value("ignored", &serde_json::json!({"limit": 3, "nested": {"a": 1}, "gone": null}), true);
+    let pairs: Vec<(&str, &str)> = query.pairs().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("one", "a b"),
+            ("n", "7"),
+            ("flag", "false"),
+            ("many", "x"),
+            ("many", "y"),
+            ("joined", "1,2"),
+            ("limit", "3"),
+            ("nested", "{\"a\":1}"),
+        ]
+    );
+}
+
+#[test]
+fn json_parameters_travel_as_json_text() {
+    let mut query = Query::default();
+    query.push_json("filter", &serde_json::json!({"status": ["ok"]}));
+    query.push_header_json("x-filter", &serde_json::json!({"a": 1}));
+    query.push_header_value("x-ids", &[1, 2, 3]);
+    query.push_header_value("x-none", &Option::<i64>::None);
+    assert_eq!(query.pairs(), [("filter".to_owned(), "{\"status\":[\"ok\"]}".to_owned())]);
+    assert_eq!(query.headers(), [("x-filter".to_owned(), "{\"a\":1}".to_owned()), ("x-ids".to_owned(), "1,2,3".to_owned())]);
+}

@@ -962,6 +962,10 @@ fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Para
                 );
             },
             ParamLocation::Query(QueryStyle::FormObject) => form_object(api, &q.field.ty, place, reference),
+            ParamLocation::Query(QueryStyle::Value { explode }) => quote!(query.push_value(#wire, #reference, #explode);),
+            ParamLocation::Query(QueryStyle::Json) => quote!(query.push_json(#wire, #reference);),
+            ParamLocation::Header(HeaderStyle::Value) => quote!(query.push_header_value(#wire, #reference);),
+            ParamLocation::Header(HeaderStyle::Json) => quote!(query.push_header_json(#wire, #reference);),
         };
         if q.field.optional() {
             let body = push(quote!(value), quote!(value), quote!(value));

@@ -355,6 +355,10 @@ pub enum HeaderStyle {
     Single,
     /// A list: `name: a,b`.
     List,
+    /// A union or a schema that says nothing: by what the value is in JSON.
+    Value,
+    /// `content: {application/json: ..}`: the value as JSON text.
+    Json,
 }
 
 /// How a query parameter is written.
@@ -370,6 +374,14 @@ pub enum QueryStyle {
     DeepObject,
     /// An object or map exploded in form style: `key=value` for each entry or property.
     FormObject,
+    /// A union or a schema that says nothing (`oneOf: [string, array]`, `schema: {}`): written by
+    /// what the value is in JSON, arrays exploded or joined as `explode` says.
+    Value {
+        /// `name=a&name=b` rather than `name=a,b`.
+        explode: bool,
+    },
+    /// `content: {application/json: ..}`: `name=<the value as JSON text>`.
+    Json,
 }
 
 /// An HTTP method an operation can use.

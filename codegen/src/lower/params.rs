@@ -168,18 +168,39 @@ pub(super) fn query_struct<'a>(
 type LoweredParam = (String, TypeRef, bool, Option<String>, bool, ParamLocation);
 
 fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -> Option<LoweredParam> {
-    let Some(schema) = p.node.get("schema") else {
-        cx.error_at(&p.ptr, format!("query parameter `{}` has no `schema`", p.name));
-        return None;
-    };
     let header = p.location == "header";
+    // A parameter described by `content` (one media type, JSON) travels as JSON text.
+    let content = p.node.get("content").and_then(Node::as_map).and_then(|c| c.iter().next());
+    let (schema, schema_ptr, as_json) = match (p.node.get("schema"), content) {
+        (Some(schema), _) => (schema, p.ptr.push("schema"), false),
+        (None, Some((media, entry))) if media.split(';').next().is_some_and(|m| m.trim().ends_with("json")) => match entry.get("schema") {
+            Some(schema) => (schema, p.ptr.push("content").push(media).push("schema"), true),
+            None => {
+                cx.error_at(&p.ptr.push("content").push(media), format!("parameter `{}` has no `schema` for `{media}`", p.name));
+                return None;
+            }
+        },
+        (None, Some((media, _))) => {
+            cx.error_at(
+                &p.ptr.push("content"),
+                format!("parameter `{}` is sent as `{media}`, which is not supported; only JSON is", p.name),
+            );
+            return None;
+        }
+        (None, None) => {
+            cx.error_at(&p.ptr, format!("parameter `{}` has neither `schema` nor `content`", p.name));
+            return None;
+        }
+    };
     let style = p.node.get("style").and_then(Node::as_str).unwrap_or(if header { "simple" } else { "form" });
     let explode = p.node.get("explode").and_then(Node::as_bool).unwrap_or(style == "form");
     let required = p.node.get("required").and_then(Node::as_bool).unwrap_or(false);
-    let (ty, nullable, schema_doc) = cx.lower_inline(schema, &p.ptr.push("schema"), format!("{params_name}{}", names::pascal(&p.name)));
+    let (ty, nullable, schema_doc) = cx.lower_inline(schema, &schema_ptr, format!("{params_name}{}", names::pascal(&p.name)));
     let doc = p.node.get("description").and_then(Node::as_str).map(str::to_owned).or(schema_doc);
     let shape = cx.unalias(&ty);
     let style = match (&shape, style) {
+        _ if as_json && header => ParamLocation::Header(HeaderStyle::Json),
+        _ if as_json => ParamLocation::Query(QueryStyle::Json),
         (ty, "simple") if header && cx.is_scalar(ty) => ParamLocation::Header(HeaderStyle::Single),
         (TypeRef::Vec(item), "simple") if header && cx.is_scalar(item) => ParamLocation::Header(HeaderStyle::List),
         (ty, "form") if !header && cx.is_scalar(ty) => ParamLocation::Query(QueryStyle::Scalar),
@@ -189,6 +210,9 @@ fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -
         (TypeRef::Map(value), "deepObject") if !header && cx.is_scalar(value) => ParamLocation::Query(QueryStyle::DeepObject),
         (TypeRef::Map(value), "form") if !header && explode && cx.is_scalar(value) => ParamLocation::Query(QueryStyle::FormObject),
         (ty, "form") if !header && explode && cx.is_flat_object(ty) => ParamLocation::Query(QueryStyle::FormObject),
+        // Unions and schemas that say nothing are written by what each value is in JSON.
+        (_, "simple") if header => ParamLocation::Header(HeaderStyle::Value),
+        (_, "form") if !header => ParamLocation::Query(QueryStyle::Value { explode }),
         _ => {
             let place = if header { "header" } else { "query" };
             cx.error_at(&p.ptr, format!("{place} parameter `{}` has a type or style (`{style}`) that is not supported", p.name));

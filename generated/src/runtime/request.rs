@@ -304,9 +304,70 @@ impl Query {
         }
     }
 
+    /// Appends a value by what it is in JSON, for a parameter whose schema is a union or says
+    /// nothing (`oneOf: [string, array]`, `schema: {}`): a string, number or boolean as itself;
+    /// an array's items as one pair each (`explode`) or joined with commas; an object's entries
+    /// as `key=value` pairs; `null` adds nothing. Items and entries that are themselves arrays
+    /// or objects are written as JSON text.
+    ///
+    /// The value is turned into JSON with serde first; one that cannot be (never a generated
+    /// type) adds nothing, since writing a query cannot fail.
+    pub fn push_value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, explode: bool) {
+        match serde_json::to_value(value) {
+            Ok(Value::Array(items)) if explode => {
+                self.pairs.extend(items.iter().filter_map(query_text).map(|text| (name.to_owned(), text)));
+            }
+            Ok(Value::Array(items)) => {
+                let joined: Vec<String> = items.iter().filter_map(query_text).collect();
+                self.pairs.push((name.to_owned(), joined.join(",")));
+            }
+            Ok(Value::Object(entries)) => {
+                self.pairs.extend(entries.iter().filter_map(|(key, value)| Some((key.clone(), query_text(value)?))));
+            }
+            Ok(other) => self.pairs.extend(query_text(&other).map(|text| (name.to_owned(), text))),
+            Err(_) => {}
+        }
+    }
+
+    /// Appends `name=<the value as JSON text>`, for a parameter described by `content:
+    /// {application/json: ...}` rather than by a schema.
+    pub fn push_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if let Ok(text) = serde_json::to_string(value) {
+            self.pairs.push((name.to_owned(), text));
+        }
+    }
+
+    /// Sends a header parameter whose schema is a union or says nothing: a scalar as itself, an
+    /// array's items joined with commas, anything else as JSON text; `null` sends nothing.
+    pub fn push_header_value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let text = match serde_json::to_value(value) {
+            Ok(Value::Array(items)) => Some(items.iter().filter_map(query_text).collect::<Vec<_>>().join(",")),
+            Ok(value) => query_text(&value),
+            Err(_) => None,
+        };
+        self.headers.extend(text.map(|text| (name.to_owned(), text)));
+    }
+
+    /// Sends the header `name: <the value as JSON text>` (a header parameter with `content`).
+    pub fn push_header_json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if let Ok(text) = serde_json::to_string(value) {
+            self.headers.push((name.to_owned(), text));
+        }
+    }
+
     /// The pairs in the order they were pushed.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
+    }
+}
+
+/// A JSON value as the text of one query value: strings without quotes, `null` as nothing,
+/// arrays and objects as JSON text.
+fn query_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => Some(value.to_string()),
     }
 }
 
