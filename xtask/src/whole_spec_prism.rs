@@ -397,7 +397,7 @@ async fn call_every_operation(url: String) {{
 
 /// Why an operation is not called, if it is not.
 fn skip_reason(op: &Operation) -> Option<&'static str> {
-    if op.body.as_ref().is_some_and(|b| b.multipart) {
+    if op.body.as_ref().is_some_and(|b| b.encoding == codegen::ir::BodyEncoding::Multipart) {
         return Some("takes only a multipart form");
     }
     match (op.response.as_ref(), op.raw_response) {

@@ -17,6 +17,10 @@ use super::multipart::{Multipart, ToMultipart};
 /// Encoding `/`, `?`, `#` and `%` too is what keeps a caller-supplied ID inside its one path segment.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// What `application/x-www-form-urlencoded` leaves as it is (the WHATWG URL standard's set);
+/// a space becomes `+` after encoding.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
 /// One HTTP request, ready for [`Client::call`](super::client::Client::call).
 ///
 /// The path is relative to the client's base URL and starts with `/`; put query parameters in [`Request::query`], not in the path.
@@ -51,6 +55,15 @@ pub enum RequestBody {
     Json(Bytes),
     /// A `multipart/form-data` form, encoded afresh for every attempt.
     Multipart(Multipart),
+    /// An `application/x-www-form-urlencoded` form, already encoded.
+    Form(String),
+    /// Bytes sent as they are, with their content type (`application/octet-stream`).
+    Bytes {
+        /// The `Content-Type` header value.
+        content_type: String,
+        /// The body.
+        bytes: Bytes,
+    },
     /// Text sent as it is, with its own content type, such as an SDP offer (`application/sdp`).
     Text {
         /// The `Content-Type` header value.
@@ -66,6 +79,10 @@ impl fmt::Debug for RequestBody {
         match self {
             RequestBody::Json(bytes) => f.debug_tuple("Json").field(&String::from_utf8_lossy(bytes)).finish(),
             RequestBody::Multipart(form) => f.debug_tuple("Multipart").field(form).finish(),
+            RequestBody::Form(text) => f.debug_tuple("Form").field(text).finish(),
+            RequestBody::Bytes { content_type, bytes } => {
+                f.debug_struct("Bytes").field("content_type", content_type).field("len", &bytes.len()).finish()
+            }
             RequestBody::Text { content_type, text } => {
                 f.debug_struct("Text").field("content_type", content_type).field("text", text).finish()
             }
@@ -106,6 +123,37 @@ impl Request {
         Ok(self)
     }
 
+    /// Sends `body` as an `application/x-www-form-urlencoded` form, replacing any body set
+    /// before: each property of its JSON form becomes a `key=value` pair, an array one pair per
+    /// item, a nested object its JSON text, and `null` nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] named `body` when `body` is not an object.
+    pub fn form<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        let Value::Object(entries) = serde_json::to_value(body).map_err(invalid_body)? else {
+            return Err(Error::InvalidArgument { name: "body", reason: "a form body must be an object".to_owned() });
+        };
+        let mut pairs = Vec::new();
+        for (key, value) in &entries {
+            match value {
+                Value::Array(items) => pairs.extend(items.iter().filter_map(query_text).map(|text| (key, text))),
+                other => pairs.extend(query_text(other).map(|text| (key, text))),
+            }
+        }
+        let encode = |text: &str| utf8_percent_encode(text, FORM).to_string().replace("%20", "+");
+        let encoded: Vec<String> = pairs.iter().map(|(key, value)| format!("{}={}", encode(key), encode(value))).collect();
+        self.body = Some(RequestBody::Form(encoded.join("&")));
+        Ok(self)
+    }
+
+    /// Sends `bytes` as the body with the given `Content-Type`, replacing any body set before.
+    #[must_use]
+    pub fn bytes(mut self, content_type: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        self.body = Some(RequestBody::Bytes { content_type: content_type.into(), bytes: bytes.into() });
+        self
+    }
+
     /// Sends `text` as the body with the given `Content-Type`, replacing any body set before.
     ///
     /// A content type that is not a valid header value fails the call with [`Error::InvalidArgument`] named `body`, before anything is sent.
@@ -120,7 +168,7 @@ impl Request {
     /// In a JSON body the field is added or replaced; the other fields keep their exact text, though not necessarily their order.
     /// In a multipart body every part called `name` is replaced by one text part: a JSON string as its text, any other value as its JSON.
     /// A request without a body gets a JSON object with just this field.
-    /// Fails with [`Error::InvalidArgument`] named `body` when the body is JSON but not an object, or is raw text.
+    /// Fails with [`Error::InvalidArgument`] named `body` when the body is JSON but not an object, or is raw text, bytes or a form.
     pub fn with_field(mut self, name: &str, value: Value) -> Result<Self, Error> {
         match &mut self.body {
             None => {
@@ -141,10 +189,10 @@ impl Request {
                 Value::String(text) => form.set_text(name, text),
                 other => form.set_text(name, other),
             },
-            Some(RequestBody::Text { .. }) => {
+            Some(RequestBody::Text { .. } | RequestBody::Bytes { .. } | RequestBody::Form(_)) => {
                 return Err(Error::InvalidArgument {
                     name: "body",
-                    reason: format!("cannot set `{}` in a text body", name.escape_debug()),
+                    reason: format!("cannot set `{}` in a text, bytes or form body", name.escape_debug()),
                 });
             }
         }

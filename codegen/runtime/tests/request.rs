@@ -232,3 +232,24 @@ fn json_parameters_travel_as_json_text() {
     assert_eq!(query.pairs(), [("filter".to_owned(), "{\"status\":[\"ok\"]}".to_owned())]);
     assert_eq!(query.headers(), [("x-filter".to_owned(), "{\"a\":1}".to_owned()), ("x-ids".to_owned(), "1,2,3".to_owned())]);
 }
+
+#[test]
+fn form_bodies_are_url_encoded_pairs() {
+    let body = serde_json::json!({"To": "+1 555", "Tags": ["a&b", "c"], "Count": 2, "Gone": null, "Meta": {"k": "v"}});
+    let request = Request::new(Method::POST, "/Messages.json").form(&body).unwrap();
+    let Some(sdk_runtime::RequestBody::Form(text)) = request.payload() else { panic!("a form body, got {request:?}") };
+    // serde_json orders an object's keys, so the pairs come sorted by key.
+    assert_eq!(text, "Count=2&Meta=%7B%22k%22%3A%22v%22%7D&Tags=a%26b&Tags=c&To=%2B1+555");
+    let error = Request::new(Method::POST, "/x").form(&[1, 2]).unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { name: "body", .. }), "{error:?}");
+}
+
+#[test]
+fn byte_bodies_keep_their_content_type() {
+    let request = Request::new(Method::PUT, "/blob").bytes("application/octet-stream", vec![0u8, 159, 146, 150]);
+    let Some(sdk_runtime::RequestBody::Bytes { content_type, bytes }) = request.payload() else { panic!("a bytes body") };
+    assert_eq!((content_type.as_str(), bytes.as_ref()), ("application/octet-stream", &[0u8, 159, 146, 150][..]));
+    // Neither a form nor bytes can take a streaming switch.
+    let error = request.with_field("stream", serde_json::json!(true)).unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { name: "body", .. }));
+}

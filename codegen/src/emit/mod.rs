@@ -209,6 +209,7 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::File => quote!(crate::runtime::File),
+        TypeRef::Bytes => quote!(crate::runtime::Bytes),
         TypeRef::Named(id) => {
             let name = ident(&api.ty(*id).name);
             match from {

@@ -159,20 +159,15 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let request = request(op);
     // The closure returns the finished request, or the argument error that stops the call.
-    let encode = |arg: &proc_macro2::Ident, multipart: bool| if multipart { quote!(multipart(#arg)) } else { quote!(json(#arg)) };
     let mut build = match body {
-        Some(body) if body.required => {
-            let arg = ident(&body.arg);
-            let encode = encode(&arg, body.multipart);
-            quote!(#request.#encode)
-        }
+        Some(body) if body.required => encode(&request, body),
         Some(body) => {
             let arg = ident(&body.arg);
-            let encode = encode(&arg, body.multipart);
+            let encode = encode(&quote!(request), body);
             quote! {{
                 let request = #request;
                 match #arg {
-                    ::std::option::Option::Some(#arg) => request.#encode,
+                    ::std::option::Option::Some(#arg) => #encode,
                     ::std::option::Option::None => ::std::result::Result::Ok(request),
                 }
             }}
@@ -272,7 +267,11 @@ fn arguments(api: &Api, op: &Operation, body: Option<&Body>) -> Vec<TokenStream>
     }
     if let Some(body) = body {
         let arg = ident(&body.arg);
-        let body_ty = ty(api, &body.ty, From::Resources);
+        let body_ty = match body.encoding {
+            BodyEncoding::Text { .. } => quote!(str),
+            BodyEncoding::Bytes { .. } => quote!([u8]),
+            BodyEncoding::Json | BodyEncoding::Multipart | BodyEncoding::Form => ty(api, &body.ty, From::Resources),
+        };
         if body.required {
             args.push(quote!(#arg: &#body_ty));
         } else {
@@ -280,6 +279,21 @@ fn arguments(api: &Api, op: &Operation, body: Option<&Body>) -> Vec<TokenStream>
         }
     }
     args
+}
+
+/// `request` with the body argument encoded as the operation sends it: an expression of
+/// `Result<Request, Error>`.
+fn encode(request: &TokenStream, body: &Body) -> TokenStream {
+    let arg = ident(&body.arg);
+    match &body.encoding {
+        BodyEncoding::Json => quote!(#request.json(#arg)),
+        BodyEncoding::Multipart => quote!(#request.multipart(#arg)),
+        BodyEncoding::Form => quote!(#request.form(#arg)),
+        BodyEncoding::Text { content_type } => quote!(::std::result::Result::Ok(#request.text(#content_type, #arg))),
+        BodyEncoding::Bytes { content_type } => {
+            quote!(::std::result::Result::Ok(#request.bytes(#content_type, rt::Bytes::copy_from_slice(#arg))))
+        }
+    }
 }
 
 /// The expression that makes the request without its body: method, path, query, credential.

@@ -1087,7 +1087,8 @@ fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth
     match ty {
         TypeRef::File => quote!(form.file(#wire, #value);),
         TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote!(form.text(#wire, #value);),
-        TypeRef::Json | TypeRef::Map(_) => json,
+        // Bytes are only ever a whole request body, never a property, so this arm is for completeness.
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes => json,
         TypeRef::Box(inner) => multipart_part(api, inner, wire, quote!(&**#value), depth + 1),
         TypeRef::Option(inner) => {
             let part = multipart_part(api, inner, wire, quote!(item), depth + 1);

@@ -145,6 +145,8 @@ pub enum TypeRef {
     Box(Box<TypeRef>),
     /// A file to upload (`format: binary`), sent as a part of a multipart form.
     File,
+    /// Raw bytes: a request body that is not JSON, a form or text.
+    Bytes,
 }
 
 /// A literal written on the wire.
@@ -545,8 +547,29 @@ pub struct Body {
     pub arg: String,
     /// `requestBody.required`.
     pub required: bool,
-    /// Sent as `multipart/form-data` rather than JSON.
-    pub multipart: bool,
+    /// How it travels.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` (or another JSON media type).
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text as it is (`text/plain`, `application/sdp`); the body's type is `String`.
+    Text {
+        /// The media type sent as `Content-Type`.
+        content_type: String,
+    },
+    /// Bytes as they are (`application/octet-stream`, images); the body's type is [`TypeRef::Bytes`].
+    Bytes {
+        /// The media type sent as `Content-Type`.
+        content_type: String,
+    },
 }
 
 /// A success response that is not JSON.

@@ -12,7 +12,9 @@ impl TypeRef {
         match self {
             TypeRef::Named(id) => Some(*id),
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.named(),
-            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File => None,
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File | TypeRef::Bytes => {
+                None
+            }
         }
     }
 
@@ -20,9 +22,14 @@ impl TypeRef {
     pub fn innermost(&self) -> &TypeRef {
         match self {
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.innermost(),
-            TypeRef::Named(_) | TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File => {
-                self
-            }
+            TypeRef::Named(_)
+            | TypeRef::String
+            | TypeRef::Integer
+            | TypeRef::Number
+            | TypeRef::Boolean
+            | TypeRef::Json
+            | TypeRef::File
+            | TypeRef::Bytes => self,
         }
     }
 
@@ -31,7 +38,9 @@ impl TypeRef {
         match self {
             TypeRef::Named(id) => Some(id),
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.named_mut(),
-            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File => None,
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File | TypeRef::Bytes => {
+                None
+            }
         }
     }
 
@@ -42,7 +51,9 @@ impl TypeRef {
             TypeRef::Named(id) => Some(*id),
             TypeRef::Option(inner) => inner.by_value(),
             TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Box(_) => None,
-            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File => None,
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File | TypeRef::Bytes => {
+                None
+            }
         }
     }
 }

@@ -225,36 +225,40 @@ fn fresh_arg(wanted: &str, arg_names: &mut HashSet<String>) -> String {
     name
 }
 
-/// The request body: JSON when offered, else a multipart form; an operation that takes both
-/// also gets the multipart form as a second method. `None` when an error was reported.
+/// The request body: JSON when offered, else a multipart form, else a URL-encoded form, else
+/// text, else bytes; an operation that takes JSON and a multipart form also gets the form as a
+/// second method. `None` when an error was reported.
 fn request_body<'a>(cx: &mut Cx<'a>, op: &'a Node, op_ptr: &Pointer, type_base: &str, arg: &str) -> Option<(Option<Body>, Option<Body>)> {
     let Some(request_body) = op.get("requestBody") else { return Some((None, None)) };
     let (ptr, node) = cx.deref_object(request_body, &op_ptr.push("requestBody"))?;
     let required = node.get("required").and_then(Node::as_bool).unwrap_or(false);
     let found = contents(cx, node, &ptr).ok()?;
-    let lower_body = |(schema, at): (&'a Node, Pointer), multipart: bool, cx: &mut Cx<'a>| {
+    let lower_body = |(schema, at): (&'a Node, Pointer), encoding: BodyEncoding, cx: &mut Cx<'a>| {
+        let multipart = encoding == BodyEncoding::Multipart;
         let suffix = if multipart && found.json.is_some() { "MultipartRequest" } else { "Request" };
         let (ty, _, _) = cx.lower_inline(schema, &at, format!("{type_base}{suffix}"));
         if multipart {
             cx.mark_multipart(&ty, &at);
         }
-        Body { ty, arg: arg.to_owned(), required, multipart }
+        Body { ty, arg: arg.to_owned(), required, encoding }
     };
+    let raw = |ty: TypeRef, encoding: BodyEncoding| Body { ty, arg: arg.to_owned(), required, encoding };
     match (found.json.clone(), found.multipart.clone()) {
         (Some(json), multipart) => {
-            let json_body = lower_body(json, false, cx);
+            let json_body = lower_body(json, BodyEncoding::Json, cx);
             match multipart {
                 // A JSON body that holds a file cannot be sent as JSON: the form is the operation.
-                Some(form) if cx.contains_file(&json_body.ty) => Some((Some(lower_body(form, true, cx)), None)),
-                form => Some((Some(json_body), form.map(|m| lower_body(m, true, cx)))),
+                Some(form) if cx.contains_file(&json_body.ty) => Some((Some(lower_body(form, BodyEncoding::Multipart, cx)), None)),
+                form => Some((Some(json_body), form.map(|m| lower_body(m, BodyEncoding::Multipart, cx)))),
             }
         }
-        (None, Some(multipart)) => Some((Some(lower_body(multipart, true, cx)), None)),
-        (None, None) if found.binary || found.text => {
-            cx.error_at(&ptr.push("content"), "request bodies that are not JSON or a multipart form are not supported yet".to_owned());
-            None
-        }
-        (None, None) => Some((None, None)),
+        (None, Some(multipart)) => Some((Some(lower_body(multipart, BodyEncoding::Multipart, cx)), None)),
+        (None, None) => match (found.form.clone(), found.text.clone(), found.binary.clone()) {
+            (Some(form), ..) => Some((Some(lower_body(form, BodyEncoding::Form, cx)), None)),
+            (None, Some(content_type), _) => Some((Some(raw(TypeRef::String, BodyEncoding::Text { content_type })), None)),
+            (None, None, Some(content_type)) => Some((Some(raw(TypeRef::Bytes, BodyEncoding::Bytes { content_type })), None)),
+            (None, None, None) => Some((None, None)),
+        },
     }
 }
 
@@ -280,12 +284,12 @@ fn success_response<'a>(
     let (ptr, node) = cx.deref_object(&responses[code], &op_ptr.push("responses").push(code))?;
     let found = contents(cx, node, &ptr).ok()?;
     let (mut response, mut raw_response, mut stream) = (None, None, None);
-    if found.binary {
+    if found.binary.is_some() {
         raw_response = Some(RawResponse::Bytes);
     } else if let Some((schema, schema_ptr)) = found.json {
         let (ty, nullable, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Response"));
         response = Some(if nullable { TypeRef::Option(Box::new(ty)) } else { ty });
-    } else if found.text {
+    } else if found.text.is_some() {
         raw_response = Some(RawResponse::Text);
     }
     if let Some((schema, schema_ptr)) = found.sse {
@@ -346,11 +350,18 @@ fn operation_doc(op: &Node, method: HttpMethod, path: &str) -> String {
 struct Contents<'a> {
     json: Option<(&'a Node, Pointer)>,
     multipart: Option<(&'a Node, Pointer)>,
+    /// `application/x-www-form-urlencoded`.
+    form: Option<(&'a Node, Pointer)>,
     sse: Option<(&'a Node, Pointer)>,
-    /// Binary content: audio, images, video, archives, `application/octet-stream`.
-    binary: bool,
-    /// Text content such as `text/plain` or `application/sdp`.
-    text: bool,
+    /// Binary content (audio, images, video, archives, `application/octet-stream`): its media type.
+    binary: Option<String>,
+    /// Text content such as `text/plain` or `application/sdp`: its media type.
+    text: Option<String>,
+}
+
+/// The media type to send for binary content: a wildcard (`image/*`) becomes the generic one.
+fn binary_type(essence: &str) -> String {
+    if essence.contains('*') { "application/octet-stream".to_owned() } else { essence.to_owned() }
 }
 
 /// Sorts the `content` of a request body or response by media type.
@@ -372,20 +383,25 @@ fn contents<'a>(cx: &mut Cx<'a>, node: &'a Node, at: &Pointer) -> Result<Content
             "application/json" => found.json = schema,
             e if e.starts_with("application/") && e.ends_with("+json") => found.json = schema,
             "multipart/form-data" => found.multipart = schema,
+            "application/x-www-form-urlencoded" => found.form = schema,
             "text/event-stream" => found.sse = schema,
-            _ if binary_schema => found.binary = true,
-            "application/octet-stream" | "application/zip" | "application/pdf" => found.binary = true,
-            e if e.starts_with("audio/") || e.starts_with("image/") || e.starts_with("video/") => found.binary = true,
-            e if e.starts_with("text/") || e == "application/sdp" => found.text = true,
+            _ if binary_schema => found.binary = Some(binary_type(&essence)),
+            "application/octet-stream" | "application/zip" | "application/pdf" => found.binary = Some(essence.clone()),
+            e if e.starts_with("audio/") || e.starts_with("image/") || e.starts_with("video/") => found.binary = Some(binary_type(e)),
+            e if e.starts_with("text/") || e == "application/sdp" => found.text = Some(essence.clone()),
+            // Anything at all: JSON when the schema describes a JSON value, bytes otherwise.
+            "*/*" | "application/*" if schema.is_some() && found.json.is_none() => found.json = schema,
+            "*/*" | "application/*" => found.binary = Some("application/octet-stream".to_owned()),
             _ => unknown.push(format!("`{key}`")),
         }
     }
     // Offered next to binary content, a JSON alternative that is just a string is the same
     // payload spelled differently; the bytes win.
-    if found.binary && found.json.as_ref().is_some_and(|(s, _)| s.get("type").and_then(Node::as_str) == Some("string")) {
+    if found.binary.is_some() && found.json.as_ref().is_some_and(|(s, _)| s.get("type").and_then(Node::as_str) == Some("string")) {
         found.json = None;
     }
-    if !unknown.is_empty() && found.json.is_none() && found.multipart.is_none() && !found.binary && !found.text {
+    let nothing = found.json.is_none() && found.multipart.is_none() && found.form.is_none();
+    if !unknown.is_empty() && nothing && found.binary.is_none() && found.text.is_none() {
         cx.error_at(&at.push("content"), format!("content type {} is not supported", unknown.join(", ")));
         return Err(());
     }

@@ -20,7 +20,7 @@ fn wrap(ty: &mut TypeRef, from: usize, component: &[usize]) {
         TypeRef::Named(id) if component[id.0] == from => *ty = TypeRef::Box(Box::new(ty.clone())),
         TypeRef::Option(inner) => wrap(inner, from, component),
         TypeRef::Named(_) | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Box(_) => {}
-        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File => {}
+        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean | TypeRef::Json | TypeRef::File | TypeRef::Bytes => {}
     }
 }
 

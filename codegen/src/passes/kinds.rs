@@ -53,8 +53,8 @@ fn kinds_of(types: &[TypeDef], ty: &TypeRef, memo: &mut HashMap<usize, Kinds>, v
         TypeRef::Map(_) => just(|k| k.object = true),
         TypeRef::Option(inner) => kinds_of(types, inner, memo, visiting).or(just(|k| k.null = true)),
         TypeRef::Box(inner) => kinds_of(types, inner, memo, visiting),
-        // A file never arrives as JSON, so no JSON value decodes into it.
-        TypeRef::File => Kinds::default(),
+        // A file or raw bytes never arrive as JSON, so no JSON value decodes into them.
+        TypeRef::File | TypeRef::Bytes => Kinds::default(),
         TypeRef::Named(id) => {
             if let Some(k) = memo.get(&id.0) {
                 return *k;

@@ -145,6 +145,8 @@ impl Client {
                 None => builder,
                 Some(RequestBody::Json(bytes)) => builder.body(bytes.clone()),
                 Some(RequestBody::Text { text, .. }) => builder.body(text.clone()),
+                Some(RequestBody::Form(text)) => builder.body(text.clone()),
+                Some(RequestBody::Bytes { bytes, .. }) => builder.body(bytes.clone()),
                 Some(RequestBody::Multipart(form)) => builder.multipart(form.to_form()?),
             };
             tracing::debug!(%method, %path, attempt, "sending request");
@@ -236,7 +238,10 @@ impl Client {
             Some(RequestBody::Json(_)) => {
                 headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             }
-            Some(RequestBody::Text { content_type, .. }) => {
+            Some(RequestBody::Form(_)) => {
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+            }
+            Some(RequestBody::Text { content_type, .. } | RequestBody::Bytes { content_type, .. }) => {
                 let value = HeaderValue::try_from(content_type.as_str()).map_err(|_| Error::InvalidArgument {
                     name: "body",
                     reason: format!("`{}` is not a valid content type", content_type.escape_debug()),
