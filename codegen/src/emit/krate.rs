@@ -17,10 +17,11 @@ pub struct OutputFile {
 }
 
 /// The runtime sources, embedded when the generator is compiled, and where they go.
-const RUNTIME: [(&str, &str, &str); 10] = [
+const RUNTIME: [(&str, &str, &str); 11] = [
     ("src/runtime/mod.rs", "lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("src/runtime/call.rs", "call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/runtime/client.rs", "client.rs", include_str!("../../runtime/src/client.rs")),
+    ("src/runtime/decode.rs", "decode.rs", include_str!("../../runtime/src/decode.rs")),
     ("src/runtime/error.rs", "error.rs", include_str!("../../runtime/src/error.rs")),
     ("src/runtime/multipart.rs", "multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("src/runtime/request.rs", "request.rs", include_str!("../../runtime/src/request.rs")),
