@@ -98,7 +98,6 @@ fn render_types(api: &Api) -> Result<String, String> {
     for chunk in rendered {
         text.push_str(&chunk?);
     }
-    text.push_str(&prettyplease::unparse(&parse_file(types::tail(api))?));
     Ok(space_items(&text))
 }
 
