@@ -5,6 +5,7 @@
 //! `Option`, `String` or `Client`.
 
 mod krate;
+mod manifest;
 mod resources;
 mod types;
 
