@@ -14,7 +14,7 @@ use quote::quote;
 
 use crate::ir::{Api, TypeRef};
 
-pub use krate::{OutputFile, emit_crate, emit_single_file, render};
+pub use krate::{GENERATED_BY, OutputFile, emit_crate, emit_single_file, render};
 
 /// An identifier token, raw (`r#type`) when the name says so.
 pub(crate) fn ident(name: &str) -> Ident {
