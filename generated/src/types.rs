@@ -36,7 +36,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoOrInteger {
             return ::std::result::Result::Ok(Self::Auto);
         }
         if value.is_number() {
-            return decode_variant(&value).map(Self::Integer);
+            return crate::runtime::decode_variant(&value).map(Self::Integer);
         }
         ::std::result::Result::Err(
             <D::Error as ::serde::de::Error>::custom(
@@ -84,7 +84,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoOrNumber {
             return ::std::result::Result::Ok(Self::Auto);
         }
         if value.is_number() {
-            return decode_variant(&value).map(Self::Number);
+            return crate::runtime::decode_variant(&value).map(Self::Number);
         }
         ::std::result::Result::Err(
             <D::Error as ::serde::de::Error>::custom(
@@ -465,13 +465,13 @@ impl<'de> ::serde::Deserialize<'de> for EvalItemContent {
             deserializer,
         )?;
         if value.is_string() {
-            return decode_variant(&value).map(Self::Item);
+            return crate::runtime::decode_variant(&value).map(Self::Item);
         }
         if value.is_array() {
-            return decode_variant(&value).map(Self::Array);
+            return crate::runtime::decode_variant(&value).map(Self::Array);
         }
         if value.is_object() {
-            return decode_variant(&value).map(Self::Item);
+            return crate::runtime::decode_variant(&value).map(Self::Item);
         }
         ::std::result::Result::Err(
             <D::Error as ::serde::de::Error>::custom(
@@ -548,17 +548,24 @@ impl<'de> ::serde::Deserialize<'de> for EvalItemContentItem {
             .and_then(::serde_json::Value::as_str)
         {
             return match tag {
-                "input_text" => decode_variant(&value).map(Self::InputTextContent),
-                "output_text" => {
-                    decode_variant(&value).map(Self::EvalItemContentOutputText)
+                "input_text" => {
+                    crate::runtime::decode_variant(&value).map(Self::InputTextContent)
                 }
-                "input_image" => decode_variant(&value).map(Self::EvalItemInputImage),
-                "input_audio" => decode_variant(&value).map(Self::InputAudio),
+                "output_text" => {
+                    crate::runtime::decode_variant(&value)
+                        .map(Self::EvalItemContentOutputText)
+                }
+                "input_image" => {
+                    crate::runtime::decode_variant(&value).map(Self::EvalItemInputImage)
+                }
+                "input_audio" => {
+                    crate::runtime::decode_variant(&value).map(Self::InputAudio)
+                }
                 _ => ::std::result::Result::Ok(Self::Unknown(value)),
             };
         }
         if value.is_string() {
-            return decode_variant(&value).map(Self::EvalItemContentText);
+            return crate::runtime::decode_variant(&value).map(Self::EvalItemContentText);
         }
         ::std::result::Result::Err(
             <D::Error as ::serde::de::Error>::custom(
@@ -1776,11 +1783,17 @@ impl<'de> ::serde::Deserialize<'de> for Grader {
             .and_then(::serde_json::Value::as_str)
         {
             return match tag {
-                "string_check" => decode_variant(&value).map(Self::StringCheck),
-                "text_similarity" => decode_variant(&value).map(Self::TextSimilarity),
-                "python" => decode_variant(&value).map(Self::Python),
-                "score_model" => decode_variant(&value).map(Self::ScoreModel),
-                "multi" => decode_variant(&value).map(Self::Multi),
+                "string_check" => {
+                    crate::runtime::decode_variant(&value).map(Self::StringCheck)
+                }
+                "text_similarity" => {
+                    crate::runtime::decode_variant(&value).map(Self::TextSimilarity)
+                }
+                "python" => crate::runtime::decode_variant(&value).map(Self::Python),
+                "score_model" => {
+                    crate::runtime::decode_variant(&value).map(Self::ScoreModel)
+                }
+                "multi" => crate::runtime::decode_variant(&value).map(Self::Multi),
                 _ => ::std::result::Result::Ok(Self::Unknown(value)),
             };
         }
@@ -1976,11 +1989,19 @@ impl<'de> ::serde::Deserialize<'de> for GraderMultiGraders {
             .and_then(::serde_json::Value::as_str)
         {
             return match tag {
-                "string_check" => decode_variant(&value).map(Self::StringCheck),
-                "text_similarity" => decode_variant(&value).map(Self::TextSimilarity),
-                "python" => decode_variant(&value).map(Self::Python),
-                "score_model" => decode_variant(&value).map(Self::ScoreModel),
-                "label_model" => decode_variant(&value).map(Self::LabelModel),
+                "string_check" => {
+                    crate::runtime::decode_variant(&value).map(Self::StringCheck)
+                }
+                "text_similarity" => {
+                    crate::runtime::decode_variant(&value).map(Self::TextSimilarity)
+                }
+                "python" => crate::runtime::decode_variant(&value).map(Self::Python),
+                "score_model" => {
+                    crate::runtime::decode_variant(&value).map(Self::ScoreModel)
+                }
+                "label_model" => {
+                    crate::runtime::decode_variant(&value).map(Self::LabelModel)
+                }
                 _ => ::std::result::Result::Ok(Self::Unknown(value)),
             };
         }
@@ -3428,14 +3449,4 @@ pub struct ValidateGraderResponse {
     /// Grader definition; one of the string check, text similarity, Python, score model or multi graders.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grader: ::std::option::Option<Grader>,
-}
-
-/// Decodes one union variant from JSON that has already been read.
-#[allow(dead_code, reason = "unused when the enabled features include no union")]
-fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-where
-    T: ::serde::de::DeserializeOwned,
-    E: ::serde::de::Error,
-{
-    <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
 }

@@ -495,13 +495,13 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_string() {
-                return decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_variant(&value).map(Self::String);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_variant(&value).map(Self::Integer);
             }
             if value.is_object() {
-                return decode_variant(&value).map(Self::Error);
+                return crate::runtime::decode_variant(&value).map(Self::Error);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -530,16 +530,6 @@ pub mod types {
     }
 
     pub type Vec = ::std::vec::Vec<String>;
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
-    }
 }
 
 pub use runtime::{

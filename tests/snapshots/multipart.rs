@@ -357,7 +357,7 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_array() {
-                return decode_variant(&value).map(Self::Files);
+                return crate::runtime::decode_variant(&value).map(Self::Files);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -444,16 +444,6 @@ pub mod types {
             <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
                 .map(Self::from)
         }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
 }
 

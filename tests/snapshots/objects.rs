@@ -165,7 +165,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            decode_map_without(deserializer, &["object"])
+            crate::runtime::decode_map_without(deserializer, &["object"])
         }
     }
 
@@ -317,33 +317,6 @@ pub mod types {
             }
             map.end()
         }
-    }
-
-    /// Decodes a catch-all map, leaving out the keys that hold fixed values.
-    #[allow(dead_code, reason = "unused when the enabled features need no such map")]
-    fn decode_map_without<'de, D, T>(
-        deserializer: D,
-        skip: &[&str],
-    ) -> ::std::result::Result<
-        ::std::collections::BTreeMap<::std::string::String, T>,
-        D::Error,
-    >
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::de::DeserializeOwned,
-    {
-        let raw = <::std::collections::BTreeMap<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        raw.into_iter()
-            .filter(|(key, _)| !skip.contains(&key.as_str()))
-            .map(|(key, value)| {
-                <T as ::serde::Deserialize>::deserialize(value)
-                    .map(|decoded| (key, decoded))
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
-            })
-            .collect()
     }
 }
 

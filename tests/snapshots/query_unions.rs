@@ -87,10 +87,10 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_string() {
-                return decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_variant(&value).map(Self::String);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_variant(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -184,10 +184,10 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_string() {
-                return decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_variant(&value).map(Self::String);
             }
             if value.is_array() {
-                return decode_variant(&value).map(Self::Array);
+                return crate::runtime::decode_variant(&value).map(Self::Array);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -310,10 +310,10 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_string() {
-                return decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_variant(&value).map(Self::String);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_variant(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -376,16 +376,6 @@ pub mod types {
                 ),
             )
         }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
 }
 

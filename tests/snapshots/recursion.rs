@@ -91,7 +91,7 @@ pub mod types {
                 return ::std::result::Result::Ok(Self::Auto);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Number);
+                return crate::runtime::decode_variant(&value).map(Self::Number);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -259,8 +259,13 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "eq" | "ne" => decode_variant(&value).map(Self::ComparisonFilter),
-                    "and" | "or" => decode_variant(&value).map(Self::CompoundFilter),
+                    "eq" | "ne" => {
+                        crate::runtime::decode_variant(&value)
+                            .map(Self::ComparisonFilter)
+                    }
+                    "and" | "or" => {
+                        crate::runtime::decode_variant(&value).map(Self::CompoundFilter)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -460,8 +465,12 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "search.hit" => decode_variant(&value).map(Self::HitEvent),
-                    "search.done" => decode_variant(&value).map(Self::DoneEvent),
+                    "search.hit" => {
+                        crate::runtime::decode_variant(&value).map(Self::HitEvent)
+                    }
+                    "search.done" => {
+                        crate::runtime::decode_variant(&value).map(Self::DoneEvent)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -739,16 +748,6 @@ pub mod types {
             <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
                 .map(Self::from)
         }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
 }
 

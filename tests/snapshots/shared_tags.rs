@@ -122,13 +122,17 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "easy" => decode_variant(&value).map(Self::EasyMessage),
-                    "message" | "function_call" => decode_variant(&value).map(Self::Item),
+                    "easy" => {
+                        crate::runtime::decode_variant(&value).map(Self::EasyMessage)
+                    }
+                    "message" | "function_call" => {
+                        crate::runtime::decode_variant(&value).map(Self::Item)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
             if value.is_object() {
-                return decode_variant(&value).map(Self::Item);
+                return crate::runtime::decode_variant(&value).map(Self::Item);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -325,20 +329,24 @@ pub mod types {
             {
                 return match tag {
                     "message" => {
-                        decode_best(
+                        crate::runtime::decode_best(
                             &value,
                             [
-                                decode_variant(&value).map(Self::InputMessage),
-                                decode_variant(&value).map(Self::OutputMessage),
+                                crate::runtime::decode_variant(&value)
+                                    .map(Self::InputMessage),
+                                crate::runtime::decode_variant(&value)
+                                    .map(Self::OutputMessage),
                             ],
                         )
                     }
-                    "function_call" => decode_variant(&value).map(Self::FunctionCall),
+                    "function_call" => {
+                        crate::runtime::decode_variant(&value).map(Self::FunctionCall)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
             if value.is_object() {
-                return decode_variant(&value).map(Self::InputMessage);
+                return crate::runtime::decode_variant(&value).map(Self::InputMessage);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -398,94 +406,6 @@ pub mod types {
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("content", &self.content)?;
             map.end()
-        }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
-    }
-
-    /// Of the attempts to decode `value` as each candidate variant, keeps the result that
-    /// encodes back closest to it: the first that changes nothing, else the one that changes
-    /// the fewest properties.
-    #[allow(
-        dead_code,
-        reason = "unused when the enabled features include no shared tag"
-    )]
-    fn decode_best<T, E>(
-        value: &::serde_json::Value,
-        attempts: impl ::std::iter::IntoIterator<Item = ::std::result::Result<T, E>>,
-    ) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::Serialize,
-        E: ::serde::de::Error,
-    {
-        let mut best: ::std::option::Option<(usize, T)> = ::std::option::Option::None;
-        let mut first_error: ::std::option::Option<E> = ::std::option::Option::None;
-        for attempt in attempts {
-            match attempt {
-                ::std::result::Result::Ok(decoded) => {
-                    let again = ::serde_json::to_value(&decoded)
-                        .unwrap_or(::serde_json::Value::Null);
-                    let changes = changed_properties(value, &again);
-                    if changes == 0 {
-                        return ::std::result::Result::Ok(decoded);
-                    }
-                    if best.as_ref().is_none_or(|(fewest, _)| changes < *fewest) {
-                        best = ::std::option::Option::Some((changes, decoded));
-                    }
-                }
-                ::std::result::Result::Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        match (best, first_error) {
-            (::std::option::Option::Some((_, decoded)), _) => {
-                ::std::result::Result::Ok(decoded)
-            }
-            (::std::option::Option::None, ::std::option::Option::Some(error)) => {
-                ::std::result::Result::Err(error)
-            }
-            (::std::option::Option::None, ::std::option::Option::None) => {
-                ::std::result::Result::Err(E::custom("no candidate variant"))
-            }
-        }
-    }
-
-    /// How many properties of `before`, at any depth, are missing from or different in `after`.
-    #[allow(
-        dead_code,
-        reason = "unused when the enabled features include no shared tag"
-    )]
-    fn changed_properties(
-        before: &::serde_json::Value,
-        after: &::serde_json::Value,
-    ) -> usize {
-        match (before, after) {
-            (::serde_json::Value::Object(old), ::serde_json::Value::Object(new)) => {
-                old.iter()
-                    .map(|(key, value)| match new.get(key) {
-                        ::std::option::Option::Some(other) => {
-                            changed_properties(value, other)
-                        }
-                        ::std::option::Option::None => usize::from(!value.is_null()),
-                    })
-                    .sum()
-            }
-            (
-                ::serde_json::Value::Array(old),
-                ::serde_json::Value::Array(new),
-            ) if old.len() == new.len() => {
-                old.iter().zip(new).map(|(a, b)| changed_properties(a, b)).sum()
-            }
-            (old, new) => usize::from(old != new),
         }
     }
 }

@@ -224,8 +224,12 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "text.delta" => decode_variant(&value).map(Self::DeltaEvent),
-                    "text.done" => decode_variant(&value).map(Self::DoneEvent),
+                    "text.delta" => {
+                        crate::runtime::decode_variant(&value).map(Self::DeltaEvent)
+                    }
+                    "text.done" => {
+                        crate::runtime::decode_variant(&value).map(Self::DoneEvent)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -382,10 +386,11 @@ pub mod types {
             {
                 return match tag {
                     "speech.audio.delta" => {
-                        decode_variant(&value).map(Self::SpeechAudioDelta)
+                        crate::runtime::decode_variant(&value)
+                            .map(Self::SpeechAudioDelta)
                     }
                     "speech.audio.done" => {
-                        decode_variant(&value).map(Self::SpeechAudioDone)
+                        crate::runtime::decode_variant(&value).map(Self::SpeechAudioDone)
                     }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
@@ -521,16 +526,6 @@ pub mod types {
             map.serialize_entry("text", &self.text)?;
             map.end()
         }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
 }
 

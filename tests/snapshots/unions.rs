@@ -88,7 +88,7 @@ pub mod types {
                 return ::std::result::Result::Ok(Self::Auto);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_variant(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -138,7 +138,7 @@ pub mod types {
                 return ::std::result::Result::Ok(Self::Auto);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Number);
+                return crate::runtime::decode_variant(&value).map(Self::Number);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -243,16 +243,18 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "text" => decode_variant(&value).map(Self::TextPart),
-                    "image_url" => decode_variant(&value).map(Self::ImagePart),
+                    "text" => crate::runtime::decode_variant(&value).map(Self::TextPart),
+                    "image_url" => {
+                        crate::runtime::decode_variant(&value).map(Self::ImagePart)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
             if value.is_string() {
-                return decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_variant(&value).map(Self::String);
             }
             if value.is_array() {
-                return decode_variant(&value).map(Self::Array);
+                return crate::runtime::decode_variant(&value).map(Self::Array);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -364,7 +366,7 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_object() {
-                if let ::std::result::Result::Ok(decoded) = decode_variant::<
+                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
@@ -372,7 +374,7 @@ pub mod types {
                 {
                     return ::std::result::Result::Ok(decoded);
                 }
-                if let ::std::result::Result::Ok(decoded) = decode_variant::<
+                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
@@ -474,8 +476,10 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "text" => decode_variant(&value).map(Self::TextPart),
-                    "image_url" => decode_variant(&value).map(Self::ImagePart),
+                    "text" => crate::runtime::decode_variant(&value).map(Self::TextPart),
+                    "image_url" => {
+                        crate::runtime::decode_variant(&value).map(Self::ImagePart)
+                    }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -537,8 +541,8 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "Cat" => decode_variant(&value).map(Self::Cat),
-                    "Dog" => decode_variant(&value).map(Self::Dog),
+                    "Cat" => crate::runtime::decode_variant(&value).map(Self::Cat),
+                    "Dog" => crate::runtime::decode_variant(&value).map(Self::Dog),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -600,8 +604,8 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "circle" => decode_variant(&value).map(Self::Circle),
-                    "square" => decode_variant(&value).map(Self::Square),
+                    "circle" => crate::runtime::decode_variant(&value).map(Self::Circle),
+                    "square" => crate::runtime::decode_variant(&value).map(Self::Square),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -710,8 +714,10 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "progress" => decode_variant(&value).map(Self::Progress),
-                    "done" => decode_variant(&value).map(Self::Done),
+                    "progress" => {
+                        crate::runtime::decode_variant(&value).map(Self::Progress)
+                    }
+                    "done" => crate::runtime::decode_variant(&value).map(Self::Done),
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
             }
@@ -893,10 +899,10 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_string() {
-                return decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_variant(&value).map(Self::String);
             }
             if value.is_number() {
-                return decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_variant(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -944,16 +950,6 @@ pub mod types {
             map.serialize_entry("text", &self.text)?;
             map.end()
         }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
 }
 

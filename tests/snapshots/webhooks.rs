@@ -258,10 +258,15 @@ pub mod types {
                 .and_then(::serde_json::Value::as_str)
             {
                 return match tag {
-                    "batch.completed" => decode_variant(&value).map(Self::BatchCompleted),
-                    "batch.failed" => decode_variant(&value).map(Self::BatchFailed),
+                    "batch.completed" => {
+                        crate::runtime::decode_variant(&value).map(Self::BatchCompleted)
+                    }
+                    "batch.failed" => {
+                        crate::runtime::decode_variant(&value).map(Self::BatchFailed)
+                    }
                     "eval.run.succeeded" => {
-                        decode_variant(&value).map(Self::EvalRunSucceeded)
+                        crate::runtime::decode_variant(&value)
+                            .map(Self::EvalRunSucceeded)
                     }
                     _ => ::std::result::Result::Ok(Self::Unknown(value)),
                 };
@@ -290,16 +295,6 @@ pub mod types {
         fn from(value: EvalRunSucceededEvent) -> Self {
             Self::EvalRunSucceeded(value)
         }
-    }
-
-    /// Decodes one union variant from JSON that has already been read.
-    #[allow(dead_code, reason = "unused when the enabled features include no union")]
-    fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-    where
-        T: ::serde::de::DeserializeOwned,
-        E: ::serde::de::Error,
-    {
-        <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
     }
 }
 

@@ -5,6 +5,7 @@
 //! `Option`, `String` or `Client`.
 
 mod krate;
+mod manifest;
 mod reserved;
 mod resources;
 mod types;
@@ -14,7 +15,7 @@ use quote::quote;
 
 use crate::ir::{Api, TypeRef};
 
-pub use krate::{OutputFile, emit_crate, emit_single_file, render};
+pub use krate::{GENERATED_BY, OutputFile, emit_crate, emit_single_file, render};
 pub use reserved::client_method_names;
 
 /// An identifier token, raw (`r#type`) when the name says so.

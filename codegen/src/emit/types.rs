@@ -15,8 +15,7 @@ pub(crate) fn module(api: &Api) -> TokenStream {
         let (tokens, cfg) = items(api, id, t);
         gate(tokens, cfg.as_ref())
     });
-    let tail = tail(api);
-    quote!(#head #(#items)* #tail)
+    quote!(#head #(#items)*)
 }
 
 /// The module's inner attributes.
@@ -34,21 +33,6 @@ pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> (TokenStream, Option<
     let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
     let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
     (quote!(#def #page #form), cfg_attr(api, &t.features))
-}
-
-/// The private helpers at the end of the module.
-pub(crate) fn tail(api: &Api) -> TokenStream {
-    let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let helper = has_unions.then(decode_helper);
-    let best = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Union(u) if shares_tags(u))).then(decode_best_helper);
-    let extra_helper = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if needs_extra_filter(s))).then(extra_filter_helper);
-    quote!(#helper #best #extra_helper)
-}
-
-/// Whether two variants of a union answer to one tag value.
-fn shares_tags(u: &Union) -> bool {
-    let mut seen = std::collections::HashSet::new();
-    u.variants.iter().flat_map(|v| &v.tags).any(|t| !seen.insert(t))
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -144,7 +128,7 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
                 where
                     D: ::serde::Deserializer<'de>,
                 {
-                    decode_map_without(deserializer, &[#(#skip),*])
+                    crate::runtime::decode_map_without(deserializer, &[#(#skip),*])
                 }
             }
         }
@@ -194,32 +178,6 @@ fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
 /// Whether a struct's catch-all map needs its fixed-value keys filtered out on decoding.
 fn needs_extra_filter(s: &Struct) -> bool {
     !s.consts.is_empty() && s.extra.as_ref().is_some_and(|extra| extra.value != TypeRef::Json)
-}
-
-/// The private helper those filters call.
-fn extra_filter_helper() -> TokenStream {
-    quote! {
-        /// Decodes a catch-all map, leaving out the keys that hold fixed values.
-        #[allow(dead_code, reason = "unused when the enabled features need no such map")]
-        fn decode_map_without<'de, D, T>(
-            deserializer: D,
-            skip: &[&str],
-        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: ::serde::de::DeserializeOwned,
-        {
-            let raw = <::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
-            raw.into_iter()
-                .filter(|(key, _)| !skip.contains(&key.as_str()))
-                .map(|(key, value)| {
-                    <T as ::serde::Deserialize>::deserialize(value)
-                        .map(|decoded| (key, decoded))
-                        .map_err(<D::Error as ::serde::de::Error>::custom)
-                })
-                .collect()
-        }
-    }
 }
 
 /// `new` with one argument per required field; everything optional starts empty.
@@ -583,6 +541,10 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
     });
 
     // Deserialize: literals first, then the tag, then candidates by JSON kind in spec order.
+    // serde's derive could write a union like `"auto" | integer` as a renamed unit variant next to
+    // an `#[serde(untagged)]` one, but that also accepts `{"auto": null}` (how an externally tagged
+    // unit variant may be written) and replaces the variant's own error, such as `expected i64`
+    // for `1.5`, with "data did not match any variant"; so every union keeps this impl.
     let construct = |v: &Variant| {
         let vname = ident(&v.name);
         if boxed(v) { quote!(|value| Self::#vname(::std::boxed::Box::new(value))) } else { quote!(Self::#vname) }
@@ -624,15 +586,15 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         let arms = grouped.iter().map(|(tags, variants)| {
             if let [only] = variants.as_slice() {
                 let construct = construct(only);
-                return quote!(#(#tags)|* => decode_variant(&value).map(#construct),);
+                return quote!(#(#tags)|* => crate::runtime::decode_variant(&value).map(#construct),);
             }
             // Several branches answer to this tag: each decodes, and the one that gives back
             // the object unchanged wins (decoding alone ignores unknown and fixed properties).
             let attempts = variants.iter().map(|v| {
                 let construct = construct(v);
-                quote!(decode_variant(&value).map(#construct))
+                quote!(crate::runtime::decode_variant(&value).map(#construct))
             });
-            quote!(#(#tags)|* => decode_best(&value, [#(#attempts),*]),)
+            quote!(#(#tags)|* => crate::runtime::decode_best(&value, [#(#attempts),*]),)
         });
         let fallback = match &u.unknown {
             Some(n) => {
@@ -671,12 +633,12 @@ fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenSt
         let check = format_ident!("{}", kind);
         let body = if let [only] = candidates.as_slice() {
             let construct = construct(only);
-            quote!(return decode_variant(&value).map(#construct);)
+            quote!(return crate::runtime::decode_variant(&value).map(#construct);)
         } else {
             let tries = candidates.iter().map(|v| {
                 let construct = construct(v);
                 quote! {
-                    if let ::std::result::Result::Ok(decoded) = decode_variant::<_, D::Error>(&value).map(#construct) {
+                    if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<_, D::Error>(&value).map(#construct) {
                         return ::std::result::Result::Ok(decoded);
                     }
                 }
@@ -843,85 +805,6 @@ fn required_count(api: &Api, v: &Variant) -> usize {
     match &api.ty(id).kind {
         TypeKind::Struct(s) => s.fields.iter().filter(|f| !f.optional()).count(),
         _ => 0,
-    }
-}
-
-/// The helper for tags several variants share: the candidate whose round trip changes the
-/// least of the object wins, and on a tie the earlier one.
-fn decode_best_helper() -> TokenStream {
-    quote! {
-        /// Of the attempts to decode `value` as each candidate variant, keeps the result that
-        /// encodes back closest to it: the first that changes nothing, else the one that changes
-        /// the fewest properties.
-        #[allow(dead_code, reason = "unused when the enabled features include no shared tag")]
-        fn decode_best<T, E>(
-            value: &::serde_json::Value,
-            attempts: impl ::std::iter::IntoIterator<Item = ::std::result::Result<T, E>>,
-        ) -> ::std::result::Result<T, E>
-        where
-            T: ::serde::Serialize,
-            E: ::serde::de::Error,
-        {
-            let mut best: ::std::option::Option<(usize, T)> = ::std::option::Option::None;
-            let mut first_error: ::std::option::Option<E> = ::std::option::Option::None;
-            for attempt in attempts {
-                match attempt {
-                    ::std::result::Result::Ok(decoded) => {
-                        let again = ::serde_json::to_value(&decoded).unwrap_or(::serde_json::Value::Null);
-                        let changes = changed_properties(value, &again);
-                        if changes == 0 {
-                            return ::std::result::Result::Ok(decoded);
-                        }
-                        if best.as_ref().is_none_or(|(fewest, _)| changes < *fewest) {
-                            best = ::std::option::Option::Some((changes, decoded));
-                        }
-                    }
-                    ::std::result::Result::Err(error) => {
-                        first_error.get_or_insert(error);
-                    }
-                }
-            }
-            match (best, first_error) {
-                (::std::option::Option::Some((_, decoded)), _) => ::std::result::Result::Ok(decoded),
-                (::std::option::Option::None, ::std::option::Option::Some(error)) => ::std::result::Result::Err(error),
-                (::std::option::Option::None, ::std::option::Option::None) => {
-                    ::std::result::Result::Err(E::custom("no candidate variant"))
-                }
-            }
-        }
-
-        /// How many properties of `before`, at any depth, are missing from or different in `after`.
-        #[allow(dead_code, reason = "unused when the enabled features include no shared tag")]
-        fn changed_properties(before: &::serde_json::Value, after: &::serde_json::Value) -> usize {
-            match (before, after) {
-                (::serde_json::Value::Object(old), ::serde_json::Value::Object(new)) => old
-                    .iter()
-                    .map(|(key, value)| match new.get(key) {
-                        ::std::option::Option::Some(other) => changed_properties(value, other),
-                        ::std::option::Option::None => usize::from(!value.is_null()),
-                    })
-                    .sum(),
-                (::serde_json::Value::Array(old), ::serde_json::Value::Array(new)) if old.len() == new.len() => {
-                    old.iter().zip(new).map(|(a, b)| changed_properties(a, b)).sum()
-                }
-                (old, new) => usize::from(old != new),
-            }
-        }
-    }
-}
-
-/// The private helper unions decode their variants with.
-fn decode_helper() -> TokenStream {
-    quote! {
-        /// Decodes one union variant from JSON that has already been read.
-        #[allow(dead_code, reason = "unused when the enabled features include no union")]
-        fn decode_variant<T, E>(value: &::serde_json::Value) -> ::std::result::Result<T, E>
-        where
-            T: ::serde::de::DeserializeOwned,
-            E: ::serde::de::Error,
-        {
-            <T as ::serde::Deserialize>::deserialize(value).map_err(E::custom)
-        }
     }
 }
 

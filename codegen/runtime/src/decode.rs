@@ -1,0 +1,100 @@
+//! Decoding helpers that the generated `types` module calls from its hand-written `Deserialize` impls.
+//!
+//! A union reads its JSON once into a [`serde_json::Value`], looks at the value's kind and tag, and then decodes the chosen variant
+//! from that value with [`decode_variant`]; when several variants answer to one tag, [`decode_best`] keeps the one that fits best.
+//! A struct whose fixed-value properties would otherwise land in its typed catch-all map decodes that map with [`decode_map_without`].
+//!
+//! These used to be printed into every generated `types.rs`; here they are written and tested once.
+//! A generated crate keeps its `runtime` module private and does not re-export them, and a spec (or the enabled features) may need
+//! none of them, so each allows `dead_code`: unused, they must not break a build that denies warnings.
+
+use std::collections::BTreeMap;
+
+use serde::de::{DeserializeOwned, Error};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// Decodes one union variant from JSON that has already been read, turning the error into the caller's error type.
+#[allow(dead_code, reason = "unused when the enabled features include no union")]
+pub fn decode_variant<T, E>(value: &Value) -> Result<T, E>
+where
+    T: DeserializeOwned,
+    E: Error,
+{
+    T::deserialize(value).map_err(E::custom)
+}
+
+/// Of the attempts to decode `value` as each candidate variant, keeps the result that encodes back closest to it: the first that
+/// changes nothing, else the one that changes the fewest properties, and on a tie the earlier one.
+///
+/// Decoding alone cannot tell such variants apart, since it ignores properties a variant does not know and those it fixes to one
+/// value; writing the result back shows what a variant would lose. When no attempt succeeds, the first error is returned.
+#[allow(dead_code, reason = "unused when the enabled features include no shared tag")]
+pub fn decode_best<T, E>(value: &Value, attempts: impl IntoIterator<Item = Result<T, E>>) -> Result<T, E>
+where
+    T: Serialize,
+    E: Error,
+{
+    let mut best: Option<(usize, T)> = None;
+    let mut first_error: Option<E> = None;
+    for attempt in attempts {
+        match attempt {
+            Ok(decoded) => {
+                let again = serde_json::to_value(&decoded).unwrap_or(Value::Null);
+                let changes = changed_properties(value, &again);
+                if changes == 0 {
+                    return Ok(decoded);
+                }
+                if best.as_ref().is_none_or(|(fewest, _)| changes < *fewest) {
+                    best = Some((changes, decoded));
+                }
+            }
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match (best, first_error) {
+        (Some((_, decoded)), _) => Ok(decoded),
+        (None, Some(error)) => Err(error),
+        (None, None) => Err(E::custom("no candidate variant")),
+    }
+}
+
+/// How many properties of `before`, at any depth, are missing from or different in `after`. A property that was `null` and is
+/// now absent has not changed, since optional fields write nothing for `None`; arrays of different lengths count as one change.
+#[allow(dead_code, reason = "unused when the enabled features include no shared tag")]
+fn changed_properties(before: &Value, after: &Value) -> usize {
+    match (before, after) {
+        (Value::Object(old), Value::Object(new)) => old
+            .iter()
+            .map(|(key, value)| match new.get(key) {
+                Some(other) => changed_properties(value, other),
+                None => usize::from(!value.is_null()),
+            })
+            .sum(),
+        (Value::Array(old), Value::Array(new)) if old.len() == new.len() => {
+            old.iter().zip(new).map(|(a, b)| changed_properties(a, b)).sum()
+        }
+        (old, new) => usize::from(old != new),
+    }
+}
+
+/// Decodes a catch-all map, leaving out the keys in `skip`: the properties that hold fixed values, which are not fields and would
+/// otherwise reach the map and fail to decode as its value type. A generated struct calls it from its `deserialize_with` function.
+///
+/// # Errors
+///
+/// The deserializer's error when the input is not a map, or when a value that is kept does not decode as `T`.
+#[allow(dead_code, reason = "unused when the enabled features need no such map")]
+pub fn decode_map_without<'de, D, T>(deserializer: D, skip: &[&str]) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let raw = BTreeMap::<String, Value>::deserialize(deserializer)?;
+    raw.into_iter()
+        .filter(|(key, _)| !skip.contains(&key.as_str()))
+        .map(|(key, value)| T::deserialize(value).map(|decoded| (key, decoded)).map_err(D::Error::custom))
+        .collect()
+}
