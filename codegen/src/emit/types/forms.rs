@@ -1,0 +1,168 @@
+//! The trait impls some types need: `Paginated` for list pages, `ToMultipart` for forms.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::super::ident;
+use super::params::field_arg;
+use crate::ir::*;
+
+/// `Paginated` for a list response, and `next_cursor` as a method of its own.
+pub(super) fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
+    let name = ident(&api.ty(page.page).name);
+    let item = ident(&api.ty(page.item).name);
+    let items = ident(&page.items_field);
+    let has_more = ident(&page.has_more_field);
+    let id = ident(&page.id_field);
+    let cursor_param = &page.cursor_param;
+    quote! {
+        impl #name {
+            /// The cursor for the next page, the last item's ID; `None` on the last page.
+            pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+                <Self as crate::runtime::Paginated>::next_cursor(self)
+            }
+        }
+
+        impl crate::runtime::Paginated for #name {
+            type Item = #item;
+            const CURSOR_PARAM: &'static str = #cursor_param;
+
+            fn has_more(&self) -> bool {
+                self.#has_more
+            }
+
+            fn items(&self) -> &[#item] {
+                &self.#items
+            }
+
+            fn into_items(self) -> ::std::vec::Vec<#item> {
+                self.#items
+            }
+
+            fn cursor(item: &#item) -> &str {
+                &item.#id
+            }
+        }
+    }
+}
+
+/// `ToMultipart` for a struct sent as a `multipart/form-data` body: files become file parts,
+/// scalars text parts, lists repeated `name[]` parts, and objects JSON-encoded text parts.
+pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
+    let name = ident(&api.ty(id).name);
+    let TypeKind::Struct(s) = &api.ty(id).kind else { return TokenStream::new() };
+    // The single-value properties are sent as text parts, as JSON bodies carry them too.
+    let consts = s.consts.iter().map(|c| {
+        let wire = &c.wire;
+        let value = match &c.value {
+            Literal::String(v) => v.clone(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i) => i.to_string(),
+        };
+        quote!(form.text(#wire, #value);)
+    });
+    let parts = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.optional() {
+            let part = multipart_part(api, &f.ty, &f.wire, quote!(value), 0);
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#fname {
+                    #part
+                }
+            }
+        } else {
+            multipart_part(api, &f.ty, &f.wire, field_arg(&f.ty, quote!(self.#fname)), 0)
+        }
+    });
+    quote! {
+        impl crate::runtime::ToMultipart for #name {
+            fn to_multipart(
+                &self,
+                form: &mut crate::runtime::Multipart,
+            ) -> ::std::result::Result<(), crate::runtime::Error> {
+                #(#consts)*
+                #(#parts)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// The statements that add `value` (a reference to a `ty`) to `form` under `wire`.
+fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth: usize) -> TokenStream {
+    let json = quote!(form.json(#wire, #value)?;);
+    if depth > 8 {
+        return json;
+    }
+    match ty {
+        TypeRef::File => quote!(form.file(#wire, #value);),
+        TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote!(form.text(#wire, #value);),
+        // Bytes are only ever a whole request body, never a property, so this arm is for completeness.
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes => json,
+        TypeRef::Box(inner) => multipart_part(api, inner, wire, quote!(&**#value), depth + 1),
+        TypeRef::Option(inner) => {
+            let part = multipart_part(api, inner, wire, quote!(item), depth + 1);
+            quote! {
+                if let ::std::option::Option::Some(item) = #value {
+                    #part
+                }
+            }
+        }
+        TypeRef::Vec(inner) => {
+            let item_wire = format!("{wire}[]");
+            let part = multipart_part(api, inner, &item_wire, quote!(item), depth + 1);
+            quote! {
+                for item in #value {
+                    #part
+                }
+            }
+        }
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Alias(inner) => multipart_part(api, inner, wire, value, depth + 1),
+            TypeKind::Enum(_) | TypeKind::OpenString(_) => quote!(form.text(#wire, #value);),
+            TypeKind::Const(l) => {
+                let literal = match l {
+                    Literal::String(s) => s.clone(),
+                    Literal::Bool(b) => b.to_string(),
+                    Literal::Int(i) => i.to_string(),
+                };
+                // The value is always the literal; the binding is only there to be matched.
+                quote! {
+                    let _ = #value;
+                    form.text(#wire, #literal);
+                }
+            }
+            TypeKind::Union(u) => {
+                let union_name = ident(&api.ty(*id).name);
+                let arms = u.variants.iter().map(|v| {
+                    let vname = ident(&v.name);
+                    match &v.body {
+                        VariantBody::Literal(l) => {
+                            let literal = match l {
+                                Literal::String(s) => s.clone(),
+                                Literal::Bool(b) => b.to_string(),
+                                Literal::Int(i) => i.to_string(),
+                            };
+                            quote!(#union_name::#vname => form.text(#wire, #literal),)
+                        }
+                        VariantBody::Type(t) => {
+                            let part = multipart_part(api, t, wire, quote!(inner), depth + 1);
+                            quote!(#union_name::#vname(inner) => { #part })
+                        }
+                    }
+                });
+                let unknown = u.unknown.as_ref().map(|n| {
+                    let n = ident(n);
+                    quote!(#union_name::#n(inner) => { form.json(#wire, inner)?; })
+                });
+                quote! {
+                    match #value {
+                        #(#arms)*
+                        #unknown
+                    }
+                }
+            }
+            TypeKind::Struct(_) | TypeKind::Params(_) => json,
+        },
+    }
+}

@@ -1,0 +1,135 @@
+//! IR types -> the `types` module: each type's items, gathered here from one file per kind
+//! (structs, enums and open strings, unions, query parameters, page and form impls).
+
+mod enums;
+mod forms;
+mod params;
+mod structs;
+mod unions;
+
+use enums::{enum_def, open_string_def};
+use forms::{multipart_impl, paginated_impl};
+use params::params_def;
+use structs::struct_def;
+use unions::union_def;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
+use crate::ir::*;
+
+/// The whole `types` module body, as one token stream (for the one-file layout).
+pub(crate) fn module(api: &Api) -> TokenStream {
+    let head = head();
+    let items = api.sorted_types().into_iter().map(|(id, t)| {
+        let (tokens, cfg) = items(api, id, t);
+        gate(tokens, cfg.as_ref())
+    });
+    quote!(#head #(#items)*)
+}
+
+/// The module's inner attributes.
+pub(crate) fn head() -> TokenStream {
+    quote! {
+        #![doc = " Request and response types, one per schema of the spec (and one per inline schema that needs a name)."]
+        // The generated code itself must use what the spec deprecates; users still get the warnings.
+        #![allow(deprecated)]
+    }
+}
+
+/// Everything one type contributes, and the `cfg` every one of its items carries.
+pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
+    let def = type_def(api, t);
+    let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
+    let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
+    (quote!(#def #page #form), cfg_attr(api, &t.features))
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let attrs = quote!(#doc #deprecated);
+    // Emitters that append a paragraph of their own separate it with an empty doc line.
+    let sep = def.doc.is_some().then(|| quote!(#[doc = ""]));
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s),
+        TypeKind::Enum(e) => enum_def(&name, attrs, e),
+        TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
+        TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),
+        TypeKind::Const(l) => const_def(&name, attrs, l),
+        TypeKind::Alias(target) => {
+            let target = ty(api, target, From::Types);
+            quote! { #attrs pub type #name = #target; }
+        }
+        TypeKind::Params(p) => params_def(api, &name, attrs, p),
+    }
+}
+
+/// The Rust type of a field: `Option<T>` when it may be absent or null.
+fn field_type(api: &Api, field: &Field) -> TokenStream {
+    let inner = ty(api, &field.ty, From::Types);
+    if field.optional() { quote!(::std::option::Option<#inner>) } else { inner }
+}
+
+fn field_docs(field: &Field) -> TokenStream {
+    let doc = doc_attrs(field.doc.as_deref());
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    quote!(#doc #deprecated)
+}
+
+fn literal_tokens(literal: &Literal) -> TokenStream {
+    match literal {
+        Literal::String(s) => quote!(#s),
+        Literal::Bool(b) => quote!(#b),
+        Literal::Int(i) => quote!(#i),
+    }
+}
+
+fn const_def(name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -> TokenStream {
+    let value = literal_tokens(literal);
+    let (const_ty, serialize) = match literal {
+        Literal::String(s) => (quote!(&'static str), quote!(serializer.serialize_str(#s))),
+        Literal::Bool(b) => (quote!(bool), quote!(serializer.serialize_bool(#b))),
+        Literal::Int(i) => (quote!(i64), quote!(serializer.serialize_i64(#i))),
+    };
+    let expected = match literal {
+        Literal::String(s) => format!("expected the string `{s}`"),
+        Literal::Bool(b) => format!("expected `{b}`"),
+        Literal::Int(i) => format!("expected `{i}`"),
+    };
+    quote! {
+        #attrs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #name;
+
+        impl #name {
+            /// The one value this type stands for.
+            pub const VALUE: #const_ty = #value;
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                #serialize
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                if value == #value {
+                    ::std::result::Result::Ok(Self)
+                } else {
+                    ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#expected))
+                }
+            }
+        }
+    }
+}

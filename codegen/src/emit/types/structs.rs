@@ -1,0 +1,225 @@
+//! IR structs -> Rust structs: fields with serde attributes, the catch-all map, a flattened
+//! union, fixed-value properties written on output, and `new` for the required fields.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::super::{From, ident, ty};
+use super::*;
+use crate::ir::*;
+use crate::names;
+
+pub(super) fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, s: &Struct) -> TokenStream {
+    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
+    let default = all_optional.then(|| quote!(Default,));
+    // Properties with one value are not fields; a hand-written `Serialize` writes them.
+    let derive_serialize = s.consts.is_empty().then(|| quote!(::serde::Serialize,));
+    let fields = s.fields.iter().map(|f| {
+        let docs = field_docs(f);
+        let fname = ident(&f.name);
+        let fty = field_type(api, f);
+        let wire = &f.wire;
+        let rename = (names::unraw(&f.name) != f.wire).then(|| quote!(rename = #wire,));
+        let serde = match (f.required, f.optional()) {
+            (false, _) => quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+            // Required but nullable: absence decodes as `None`, and `None` is written as `null`.
+            (true, true) => quote!(#[serde(#rename default)]),
+            (true, false) if rename.is_some() => quote!(#[serde(#rename)]),
+            (true, false) => quote!(),
+        };
+        quote! { #docs #serde pub #fname: #fty, }
+    });
+    let extra = s.extra.as_ref().map(|CatchAll { name: field, value }| {
+        let fname = ident(field);
+        let value = ty(api, value, From::Types);
+        // The fixed-value properties are not fields, so they would land in a typed catch-all
+        // map and fail to decode as its value type; a filter keeps them out.
+        let filter = needs_extra_filter(s).then(|| {
+            let path = format!("{name}::{}", names::unraw(field));
+            quote!(deserialize_with = #path)
+        });
+        let attrs = match filter {
+            Some(filter) => quote!(#[serde(flatten, #filter)]),
+            None => quote!(#[serde(flatten)]),
+        };
+        quote! {
+            #[doc = " Properties the spec does not list, kept as sent."]
+            #attrs
+            pub #fname: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
+        let fname = ident(field);
+        let value = ty(api, value, From::Types);
+        let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
+        quote! {
+            impl #name {
+                /// Decodes the catch-all map without the fixed-value properties.
+                fn #fname<'de, D>(
+                    deserializer: D,
+                ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, #value>, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    crate::runtime::decode_map_without(deserializer, &[#(#skip),*])
+                }
+            }
+        }
+    });
+    let flatten = s.flatten.as_ref().map(|Flattened { name: field, ty: inner }| {
+        let fname = ident(field);
+        let inner = ty(api, inner, From::Types);
+        quote! {
+            #[doc = " The variant the object is, next to the properties above."]
+            #[serde(flatten)]
+            pub #fname: #inner,
+        }
+    });
+    let serialize = (!s.consts.is_empty()).then(|| struct_serialize(name, s));
+    let constructor = (!all_optional).then(|| struct_new(api, name, s));
+    let consts_doc = (!s.consts.is_empty()).then(|| {
+        let listed: Vec<String> = s
+            .consts
+            .iter()
+            .map(|c| {
+                let value = match &c.value {
+                    Literal::String(v) => format!("\"{v}\""),
+                    Literal::Bool(b) => b.to_string(),
+                    Literal::Int(i) => i.to_string(),
+                };
+                format!("`{}`: `{value}`", c.wire)
+            })
+            .collect();
+        let line = format!(" Always written with {}.", listed.join(", "));
+        quote!(#sep #[doc = #line])
+    });
+    quote! {
+        #attrs
+        #consts_doc
+        #[derive(Debug, Clone, PartialEq, #default #derive_serialize ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #flatten
+            #extra
+        }
+        #constructor
+        #filter_fn
+        #serialize
+    }
+}
+
+/// Whether a struct's catch-all map needs its fixed-value keys filtered out on decoding.
+fn needs_extra_filter(s: &Struct) -> bool {
+    !s.consts.is_empty() && s.extra.as_ref().is_some_and(|extra| extra.value != TypeRef::Json)
+}
+
+/// `new` with one argument per required field; everything optional starts empty.
+fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    // The flattened union is one more required argument.
+    let flattened = s.flatten.as_ref().map(|flattened| Field {
+        name: flattened.name.clone(),
+        wire: String::new(),
+        ty: flattened.ty.clone(),
+        required: true,
+        nullable: false,
+        doc: None,
+        deprecated: false,
+    });
+    let fields: Vec<&Field> = s.fields.iter().chain(flattened.as_ref()).collect();
+    constructor(api, name, &fields, s.extra.as_ref().map(|extra| extra.name.as_str()))
+}
+
+/// A `new` that takes the fields that are not `Option`s and leaves the rest empty.
+pub(super) fn constructor(api: &Api, name: &proc_macro2::Ident, fields: &[&Field], extra: Option<&str>) -> TokenStream {
+    // Lists take any iterable of anything convertible, so `["a", "b"]` works for `Vec<String>`.
+    let args = fields.iter().filter(|f| !f.optional()).map(|f| {
+        let fname = ident(&f.name);
+        match &f.ty {
+            TypeRef::Vec(item) => {
+                let item = ty(api, item, From::Types);
+                quote!(#fname: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
+            }
+            other => {
+                let fty = ty(api, other, From::Types);
+                quote!(#fname: impl ::std::convert::Into<#fty>)
+            }
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.optional() {
+            quote!(#fname: ::std::option::Option::None,)
+        } else if let TypeRef::Vec(_) = f.ty {
+            quote!(#fname: ::std::iter::IntoIterator::into_iter(#fname).map(::std::convert::Into::into).collect(),)
+        } else {
+            quote!(#fname: ::std::convert::Into::into(#fname),)
+        }
+    });
+    let extra = extra.map(|field| {
+        let fname = ident(field);
+        quote!(#fname: ::std::collections::BTreeMap::new(),)
+    });
+    let required = fields.iter().filter(|f| !f.optional()).count();
+    let many = (required > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            /// A value with the required fields set and every optional field empty.
+            #many
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #extra
+                }
+            }
+        }
+    }
+}
+
+fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let consts = s.consts.iter().map(|c| {
+        let wire = &c.wire;
+        let value = literal_tokens(&c.value);
+        quote!(map.serialize_entry(#wire, &#value)?;)
+    });
+    let fields = s.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let fname = ident(&f.name);
+        if f.required {
+            quote!(map.serialize_entry(#wire, &self.#fname)?;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#fname {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        }
+    });
+    let extra = s.extra.as_ref().map(|extra| {
+        let fname = ident(&extra.name);
+        // Keys that are also named properties were decoded into the catch-all only because
+        // they hold the one constant value; writing them twice would repeat the key.
+        let known: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).chain(s.fields.iter().map(|f| f.wire.as_str())).collect();
+        quote! {
+            for (key, value) in &self.#fname {
+                if !matches!(key.as_str(), #(#known)|*) {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+        }
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                #(#consts)*
+                #(#fields)*
+                #extra
+                map.end()
+            }
+        }
+    }
+}
