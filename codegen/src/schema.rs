@@ -8,9 +8,24 @@ use indexmap::IndexMap;
 use crate::diag::Pointer;
 use crate::load::{Node, Value};
 
-/// Keywords that change the meaning of a schema and are not supported yet.
-const UNSUPPORTED: &[&str] =
-    &["if", "then", "else", "patternProperties", "prefixItems", "dependentSchemas", "unevaluatedProperties", "$dynamicRef"];
+/// Keywords that change the meaning of a schema and have no reading the generator can use.
+const UNSUPPORTED: &[&str] = &["$dynamicRef"];
+
+/// Keywords that only narrow what a value may be: the types accept more than they allow, and
+/// a warning says so.
+const IGNORED_CONSTRAINTS: &[&str] = &["if", "then", "else", "dependentSchemas", "unevaluatedProperties"];
+
+/// Type names left over from Swagger 2.0 or other languages, and the JSON Schema type (and
+/// format) each stands for.
+const LEFTOVER_TYPES: &[(&str, &str, Option<&str>)] = &[
+    ("file", "string", Some("binary")),
+    ("long", "integer", None),
+    ("int", "integer", None),
+    ("int32", "integer", None),
+    ("int64", "integer", None),
+    ("float", "number", None),
+    ("double", "number", None),
+];
 
 /// Keywords that say what a value is; a schema without any of them only adds constraints or
 /// notes (`required`, `not`, `nullable`, `description`, ...).
@@ -78,6 +93,9 @@ pub struct Schema<'a> {
     pub default: Option<&'a Node>,
     /// `format`.
     pub format: Option<&'a str>,
+    /// What was read in a way the spec may not have meant, to report as warnings by whoever
+    /// lowers this schema (reading happens more than once; reporting once).
+    pub notes: Vec<Problem>,
 }
 
 /// A problem found while reading a schema: the pointer of the offending keyword and a message.
@@ -97,11 +115,23 @@ impl<'a> Schema<'a> {
                 return Err((at.push(keyword), format!("unsupported keyword `{keyword}`")));
             }
         }
-        // `not` that only forbids combinations of properties is a constraint the types ignore.
-        if map.get("not").is_some_and(|n| !is_constraint_only(n)) {
-            return Err((at.push("not"), "unsupported keyword `not` (beyond forbidding combinations of `required` properties)".to_owned()));
-        }
         let mut schema = Schema::empty();
+        for keyword in IGNORED_CONSTRAINTS {
+            if map.contains_key(*keyword) {
+                schema.notes.push((at.push(keyword), format!("`{keyword}` is ignored: the types accept values it forbids")));
+            }
+        }
+        // `not` that only forbids combinations of properties is a constraint the types ignore
+        // quietly; any other `not` is ignored with a warning.
+        if map.get("not").is_some_and(|n| !is_constraint_only(n)) {
+            schema.notes.push((at.push("not"), "`not` is ignored: the types accept values it forbids".to_owned()));
+        }
+        if map.contains_key("patternProperties") {
+            schema.notes.push((at.push("patternProperties"), "`patternProperties` is read as extra properties of any value".to_owned()));
+        }
+        if map.contains_key("prefixItems") {
+            schema.notes.push((at.push("prefixItems"), "`prefixItems` is read as a list of any JSON values".to_owned()));
+        }
         for (key, value) in map {
             let here = || at.push(key);
             match key.as_str() {
@@ -122,9 +152,17 @@ impl<'a> Schema<'a> {
                             .collect::<Result<_, _>>()?,
                         _ => return Err((here(), format!("`type` must be a string or a list, found {}", value.kind()))),
                     };
-                    for t in &schema.types {
-                        if !matches!(*t, "string" | "integer" | "number" | "boolean" | "object" | "array" | "null") {
+                    for t in &mut schema.types {
+                        if matches!(*t, "string" | "integer" | "number" | "boolean" | "object" | "array" | "null") {
+                            continue;
+                        }
+                        let Some((_, json_type, format)) = LEFTOVER_TYPES.iter().find(|(name, ..)| name == t) else {
                             return Err((here(), format!("unknown type `{t}`")));
+                        };
+                        schema.notes.push((here(), format!("unknown type `{t}` is read as `{json_type}`")));
+                        *t = json_type;
+                        if format.is_some() && schema.format.is_none() {
+                            schema.format = *format;
                         }
                     }
                 }
@@ -162,11 +200,14 @@ impl<'a> Schema<'a> {
                         }
                     }
                 }
+                // `items: false` (no items past `prefixItems`) says nothing the list type can use.
+                "items" if value.value == Value::Bool(false) => {}
                 "items" => schema.items = Some(value),
                 "oneOf" | "anyOf" | "allOf" => {
                     let list = value.as_seq().ok_or_else(|| (here(), format!("`{key}` must be a list, found {}", value.kind())))?;
                     if list.is_empty() {
-                        return Err((here(), format!("`{key}` must not be empty")));
+                        schema.notes.push((here(), format!("an empty `{key}` is ignored")));
+                        continue;
                     }
                     // Branches that only list `required` properties, or only say `nullable`, shape
                     // validation and not the type: `oneOf: [{required: [a]}, {required: [b]}]`
@@ -206,7 +247,10 @@ impl<'a> Schema<'a> {
                     schema.discriminator = Some((property, mapping));
                 }
                 "default" => schema.default = Some(value),
-                "format" => schema.format = value.as_str(),
+                // A format a leftover type set (`file` is a binary string) stays.
+                "format" if schema.format.is_none() => schema.format = value.as_str(),
+                "patternProperties" if matches!(schema.additional, Additional::No) => schema.additional = Additional::Any,
+
                 _ => {}
             }
         }
@@ -235,6 +279,7 @@ impl<'a> Schema<'a> {
             discriminator: None,
             default: None,
             format: None,
+            notes: Vec::new(),
         }
     }
 

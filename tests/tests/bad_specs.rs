@@ -27,3 +27,23 @@ fn broken_specs_report_every_error_with_its_pointer() {
         expectorate::assert_contents(format!("fixtures/bad/{name}.txt"), &format!("{errors}\n"));
     }
 }
+
+/// Specs with mistakes that have a reasonable reading: each `tests/fixtures/lenient/<name>.yaml`
+/// generates, and says what it read differently in exactly the warnings of `<name>.txt`.
+#[test]
+fn specs_with_readable_mistakes_generate_with_warnings() {
+    let dir = repo_root().join("tests/fixtures/lenient");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/lenient exists")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "expected the lenient specs in {}", dir.display());
+    for name in names {
+        let label = format!("tests/fixtures/lenient/{name}.yaml");
+        let text = sdk_tests::read(&label);
+        let generated = codegen::generate(&label, &text).unwrap_or_else(|errors| panic!("{label} does not generate:\n{errors}"));
+        let warnings: String = generated.warnings.iter().map(|w| format!("{w}\n")).collect();
+        expectorate::assert_contents(format!("fixtures/lenient/{name}.txt"), &warnings);
+    }
+}

@@ -39,7 +39,11 @@ use crate::spec::SpecView;
 pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Errors> {
     let mut cx = Cx::new(doc);
     let api = cx.run();
-    let (errors, warnings): (Vec<_>, Vec<_>) = cx.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+    // A schema read twice (an `allOf` member that is also lowered on its own) notes the same
+    // thing twice; each is said once.
+    let mut seen = HashSet::new();
+    let diagnostics = cx.diagnostics.into_iter().filter(|d| seen.insert((d.pointer.clone(), d.message.clone())));
+    let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.partition(|d| d.severity == Severity::Error);
     match api {
         Some(api) if errors.is_empty() => Ok((api, warnings)),
         _ => Err(Errors(errors)),
@@ -136,6 +140,13 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Reports what reading a schema noted, as warnings.
+    fn report_notes(&mut self, schema: &crate::schema::Schema<'_>) {
+        for (at, message) in &schema.notes {
+            self.report(Severity::Warning, at, message.clone());
+        }
+    }
+
     fn error(&mut self, at: &Pointer, message: impl Into<String>) {
         self.report(Severity::Error, at, message.into());
     }
@@ -151,7 +162,10 @@ impl<'a> Cx<'a> {
             self.error(&Pointer::root(), format!("the document must be a mapping, found {}", root.kind()));
             return None;
         }
-        self.check_version();
+        // Another version's document would fail everywhere; one error says why.
+        if !self.check_version() {
+            return None;
+        }
         // Pass 1: a slot for every component schema, so references never wait on each other.
         self.allocate_components();
         // Pass 2: lower components, then operations and webhooks.
@@ -215,18 +229,19 @@ impl<'a> Cx<'a> {
         Some(api)
     }
 
-    /// Reports a document that is not OpenAPI 3.0 or 3.1.
-    fn check_version(&mut self) {
+    /// Reports a document that is not OpenAPI 3.0 or 3.1; `false` when it is not.
+    fn check_version(&mut self) -> bool {
         let root = self.spec.root();
         let root_ptr = Pointer::root();
         match root.get("openapi").and_then(Node::as_str) {
-            Some(v) if v.starts_with("3.1") || v.starts_with("3.0") => {}
+            Some(v) if v.starts_with("3.1") || v.starts_with("3.0") => return true,
             Some(v) => self.error(&root_ptr.push("openapi"), format!("unsupported OpenAPI version `{v}`; expected 3.0 or 3.1")),
             None if root.get("swagger").is_some() => {
                 self.error(&root_ptr.push("swagger"), "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported")
             }
             None => self.error(&root_ptr, "missing `openapi` version; expected 3.0 or 3.1"),
         }
+        false
     }
 
     /// Gives every component schema a slot, named after the component.

@@ -150,6 +150,7 @@ impl<'a> Cx<'a> {
             Ok(schema) => schema,
             Err((ptr, message)) => return self.error(&ptr, message),
         };
+        self.report_notes(&schema);
         if let Some(reference) = schema.reference {
             // A referenced union is flattened whole; look at the target before descending.
             let target = self.resolve(reference, at);

@@ -23,6 +23,7 @@ impl<'a> Cx<'a> {
                 return fallback;
             }
         };
+        self.report_notes(&schema);
         let doc = schema.description.map(str::to_owned);
         let slots_before = self.slots.len();
         let mut lowered = self.lower_shape(node, &schema, at, hint, depth);
