@@ -205,7 +205,8 @@ impl<'a> SpecView<'a> {
     pub(crate) fn is_object_schema(&self, node: &'a Node, depth: usize) -> bool {
         let Some(node) = self.deref(node) else { return false };
         let Ok(schema) = Schema::read(node, &Pointer::root()) else { return false };
-        if depth > MAX_REF_DEPTH || schema.alternatives().is_some() {
+        // A union is not an object, unless it sits beside properties (then it is a struct).
+        if depth > MAX_REF_DEPTH || (schema.alternatives().is_some() && schema.properties.is_none()) {
             return false;
         }
         let types = schema.non_null_types();

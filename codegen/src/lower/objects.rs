@@ -17,8 +17,16 @@ struct ObjectParts<'a> {
     required: Vec<String>,
     additional: Option<(Option<&'a Node>, Pointer)>,
     doc: Option<String>,
-    /// A union member of an `allOf`, flattened into the object.
-    union: Option<(&'a Node, Pointer)>,
+    /// A union flattened into the object.
+    union: Option<UnionMember<'a>>,
+}
+
+/// The union an object flattens.
+enum UnionMember<'a> {
+    /// A member of its `allOf` (a union, or a `$ref` to one), at its pointer.
+    Member(&'a Node, Pointer),
+    /// The object's own `oneOf`/`anyOf`, next to its `properties`.
+    Beside { keyword: &'static str, branches: &'a [Node], schema: Box<Schema<'a>>, at: Pointer },
 }
 
 impl<'a> Cx<'a> {
@@ -33,6 +41,32 @@ impl<'a> Cx<'a> {
             additional: schema.additional.clone_with_pointer(at),
             doc: None,
             union: None,
+        };
+        self.lower_object_parts(parts, at, hint, depth)
+    }
+
+    /// `properties` next to `oneOf`/`anyOf`, as Mistral's and OpenAI-like specs write shared
+    /// fields beside variants: a struct of the common properties with the union flattened into
+    /// it (`#[serde(flatten)]`), like an `allOf` of the two. The union's branches decide what
+    /// else the object holds; a property both sides name is decoded into both.
+    pub(super) fn lower_object_with_union(
+        &mut self,
+        schema: &Schema<'a>,
+        (keyword, branches): (&'static str, &'a [Node]),
+        at: &Pointer,
+        hint: &Hint,
+        depth: usize,
+    ) -> Lowered {
+        let properties: Vec<(String, &'a Node, Pointer)> = schema
+            .properties
+            .map(|props| props.iter().map(|(k, v)| (k.clone(), v, at.push("properties").push(k))).collect())
+            .unwrap_or_default();
+        let parts = ObjectParts {
+            properties,
+            required: schema.required.iter().map(|s| (*s).to_owned()).collect(),
+            additional: schema.additional.clone_with_pointer(at),
+            doc: None,
+            union: Some(UnionMember::Beside { keyword, branches, schema: Box::new(schema.clone()), at: at.clone() }),
         };
         self.lower_object_parts(parts, at, hint, depth)
     }
@@ -78,14 +112,25 @@ impl<'a> Cx<'a> {
         let wants: Vec<(String, String)> = lowered_fields.iter().map(|(wire, _)| (wire.clone(), names::field(wire))).collect();
         let mut extra_name = None;
         let mut taken = HashSet::new();
-        let flatten = union.map(|(node, ptr)| {
+        let flatten = union.map(|member| {
             // Named after the referenced union, or `variant` for an inline one.
-            let (field_name, type_name) =
-                match node.get("$ref").and_then(Node::as_str).and_then(Pointer::from_fragment).and_then(|p| p.last()) {
-                    Some(target) => (names::field(&target), names::type_name(&target)),
-                    None => ("variant".to_owned(), format!("{own_name}Variant")),
-                };
-            let lowered = self.lower_schema(node, &ptr, &Hint::inline(type_name), depth + 1);
+            let reference = match &member {
+                UnionMember::Member(node, _) => {
+                    node.get("$ref").and_then(Node::as_str).and_then(Pointer::from_fragment).and_then(|p| p.last())
+                }
+                UnionMember::Beside { .. } => None,
+            };
+            let (field_name, type_name) = match reference {
+                Some(target) => (names::field(&target), names::type_name(&target)),
+                None => ("variant".to_owned(), format!("{own_name}Variant")),
+            };
+            let hint = Hint::inline(type_name);
+            let lowered = match member {
+                UnionMember::Member(node, ptr) => self.lower_schema(node, &ptr, &hint, depth + 1),
+                UnionMember::Beside { keyword, branches, schema, at } => {
+                    self.lower_alternatives(keyword, branches, &schema, &at, &hint, depth + 1)
+                }
+            };
             let clash = wants.iter().any(|(_, n)| *n == field_name);
             let field_name = if clash { format!("{field_name}_variant") } else { field_name };
             taken.insert(field_name.clone());
@@ -160,7 +205,7 @@ impl<'a> Cx<'a> {
                     if parts.union.is_some() {
                         self.error(at, "`allOf` with more than one union member is not supported");
                     } else {
-                        parts.union = Some((node, at.clone()));
+                        parts.union = Some(UnionMember::Member(node, at.clone()));
                     }
                 } else {
                     self.collect_object(target_node, &target_ptr, parts, depth + 1, false);
@@ -174,7 +219,7 @@ impl<'a> Cx<'a> {
             if parts.union.is_some() {
                 self.error(at, "`allOf` with more than one union member is not supported");
             } else {
-                parts.union = Some((node, at.clone()));
+                parts.union = Some(UnionMember::Member(node, at.clone()));
             }
             return;
         }

@@ -103,8 +103,7 @@ impl<'a> Cx<'a> {
         }
         if let Some((keyword, branches)) = schema.alternatives() {
             if schema.properties.is_some() {
-                self.error(&at.push(keyword), format!("`{keyword}` next to `properties` is not supported"));
-                return Lowered::plain(TypeRef::Json);
+                return self.lower_object_with_union(schema, (keyword, branches), at, hint, depth);
             }
             return self.lower_alternatives(keyword, branches, schema, at, hint, depth);
         }
@@ -169,6 +168,13 @@ impl<'a> Cx<'a> {
     }
 
     pub(super) fn lower_reference(&mut self, reference: &str, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
+        // A schema `$ref` into this document that points to nothing still has a reading: any
+        // JSON value, which accepts whatever the missing schema described.
+        if Pointer::from_fragment(reference).is_some_and(|target| self.spec.node_at(&target).is_none()) {
+            let message = format!("`$ref` `{reference}` points to nothing; read as any JSON value");
+            self.report(Severity::Warning, &at.push("$ref"), message);
+            return Lowered::plain(TypeRef::Json);
+        }
         let Some((target, node)) = self.resolve(reference, at) else {
             return Lowered::plain(TypeRef::Json);
         };

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::enums::{open_string, string_enum};
 use super::{Cx, Hint, Lowered};
-use crate::diag::Pointer;
+use crate::diag::{Pointer, Severity};
 use crate::ir::*;
 use crate::load::Node;
 use crate::names;
@@ -163,12 +163,19 @@ impl<'a> Cx<'a> {
                 } else {
                     tags = self.spec.property_values(branch, &property, 0);
                 }
-                if tags.is_empty() {
-                    self.error(&list_ptr.index(branches[i].0), format!("cannot tell which `{property}` values select this branch"));
-                }
                 tags_of[i] = tags;
             }
-            return (Some(property), tags_of);
+            // An inline branch that lets its tag be any string names no value the SDK could
+            // match; the union is then told apart as if it had no discriminator.
+            let unknowable: Vec<usize> = objects.iter().copied().filter(|i| tags_of[*i].is_empty()).collect();
+            if unknowable.is_empty() {
+                return (Some(property), tags_of);
+            }
+            for i in unknowable {
+                let message = format!("cannot tell which `{property}` values select this branch; the union is decoded by shape instead");
+                self.report(Severity::Warning, &list_ptr.index(branches[i].0), message);
+            }
+            tags_of = vec![Vec::new(); branches.len()];
         }
         if objects.len() < 2 {
             return (None, tags_of);
