@@ -154,6 +154,10 @@ pub mod types {
         }
     }
 
+    pub type Bike = Vehicle;
+
+    pub type Car = Vehicle;
+
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Cat {
         pub pet_type: ::std::string::String,
@@ -566,6 +570,61 @@ pub mod types {
         }
     }
 
+    /// Two branches that are the same Rust type, through aliases; neither gets a `From`.
+    ///
+    /// Values go to the first variant that accepts their JSON type, in this order: `Car`, `Bike`; among objects, variants that require more properties are tried first.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Ride {
+        Car(Car),
+        Bike(Bike),
+    }
+
+    impl ::serde::Serialize for Ride {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            match self {
+                Self::Car(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Bike(value) => ::serde::Serialize::serialize(value, serializer),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Ride {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            if value.is_object() {
+                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                    _,
+                    D::Error,
+                >(&value)
+                    .map(Self::Car)
+                {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                    _,
+                    D::Error,
+                >(&value)
+                    .map(Self::Bike)
+                {
+                    return ::std::result::Result::Ok(decoded);
+                }
+            }
+            ::std::result::Result::Err(
+                <D::Error as ::serde::de::Error>::custom(
+                    "no variant of `Ride` matches this value",
+                ),
+            )
+        }
+    }
+
     /// Told apart by `kind`, with an explicit mapping.
     ///
     /// Decoding picks the variant by the object's `kind` property.
@@ -950,6 +1009,12 @@ pub mod types {
             map.serialize_entry("text", &self.text)?;
             map.end()
         }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Vehicle {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub wheels: ::std::option::Option<i64>,
     }
 }
 

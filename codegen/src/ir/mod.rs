@@ -75,6 +75,26 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// The type a reference stands for in Rust once aliases are seen through: two references
+    /// with the same result are the same Rust type (`pub type Car = Vehicle;`).
+    pub fn without_aliases(&self, ty: &TypeRef) -> TypeRef {
+        fn go(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
+            let wrap = |inner: &TypeRef| Box::new(go(api, inner, depth + 1));
+            match ty {
+                TypeRef::Named(id) if depth < 64 => match &api.ty(*id).kind {
+                    TypeKind::Alias(target) => go(api, target, depth + 1),
+                    _ => ty.clone(),
+                },
+                TypeRef::Vec(inner) => TypeRef::Vec(wrap(inner)),
+                TypeRef::Map(inner) => TypeRef::Map(wrap(inner)),
+                TypeRef::Option(inner) => TypeRef::Option(wrap(inner)),
+                TypeRef::Box(inner) => TypeRef::Box(wrap(inner)),
+                other => other.clone(),
+            }
+        }
+        go(self, ty, 0)
+    }
+
     /// Types in output order, sorted by Rust name, with their ids.
     pub fn sorted_types(&self) -> Vec<(TypeId, &TypeDef)> {
         let mut types: Vec<(TypeId, &TypeDef)> = self.types.iter().enumerate().map(|(i, t)| (TypeId(i), t)).collect();

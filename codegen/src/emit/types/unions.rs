@@ -292,20 +292,20 @@ fn union_froms(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Vec<TokenStre
         .iter()
         .filter_map(|v| {
             let VariantBody::Type(t) = &v.body else { return None };
-            let inner = match t {
-                TypeRef::Box(inner) => inner.as_ref(),
-                other => other,
+            let unboxed = |t: &TypeRef| match t {
+                TypeRef::Box(inner) => inner.as_ref().clone(),
+                other => other.clone(),
             };
-            let shared = u.variants.iter().filter(|w| match &w.body {
-                VariantBody::Type(TypeRef::Box(x)) => x.as_ref() == inner,
-                VariantBody::Type(x) => x == inner,
-                VariantBody::Literal(_) => false,
-            });
-            if shared.count() > 1 || (*inner == TypeRef::Json && u.unknown.is_some()) {
+            let inner = unboxed(t);
+            // Two variants of one Rust type (aliases seen through) would need two impls of one
+            // `From`, which Rust refuses; neither gets one.
+            let same = api.without_aliases(&inner);
+            let shared = u.variants.iter().filter(|w| w.body.type_ref().is_some_and(|x| api.without_aliases(&unboxed(x)) == same));
+            if shared.count() > 1 || (same == TypeRef::Json && u.unknown.is_some()) {
                 return None;
             }
             let vname = ident(&v.name);
-            let inner_ty = ty(api, inner, From::Types);
+            let inner_ty = ty(api, &inner, From::Types);
             let wrap = if boxed(v) { quote!(Self::#vname(::std::boxed::Box::new(value))) } else { quote!(Self::#vname(value)) };
             Some(quote! {
                 impl ::std::convert::From<#inner_ty> for #name {
