@@ -14,6 +14,22 @@ use serde::de::{DeserializeOwned, Error};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+/// Writes a union variant with its tag: the variant's own type does not have the tag property
+/// (the spec lists it only in a base schema's `required`), so without this the server could not
+/// tell which variant it got. A property of that name the value already writes wins.
+#[allow(dead_code, reason = "unused when no union has a variant that leaves its tag out")]
+pub fn serialize_tagged<T, S>(value: &T, tag: &str, tag_value: &str, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Serialize + ?Sized,
+    S: serde::Serializer,
+{
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(map) = &mut json {
+        map.entry(tag.to_owned()).or_insert_with(|| Value::String(tag_value.to_owned()));
+    }
+    json.serialize(serializer)
+}
+
 /// Decodes one union variant from JSON that has already been read, turning the error into the caller's error type.
 #[allow(dead_code, reason = "unused when the enabled features include no union")]
 pub fn decode_variant<T, E>(value: &Value) -> Result<T, E>

@@ -296,6 +296,9 @@ pub struct Variant {
     /// Whether this tagged object variant may leave the tag property out, so that an object
     /// without it is tried against this variant too.
     pub tag_optional: bool,
+    /// The tag value to write when encoding, for a variant whose own type leaves the tag
+    /// property out (a base schema lists it only in `required`); set by `passes/tags.rs`.
+    pub writes_tag: Option<String>,
     /// The JSON kinds this variant can decode from.
     pub kinds: Kinds,
     /// Rustdoc text.

@@ -154,6 +154,7 @@ impl<'a> Cx<'a> {
                     body: VariantBody::Type(ty),
                     tags: Vec::new(),
                     tag_optional: false,
+                    writes_tag: None,
                     kinds: Kinds::default(),
                     doc: None,
                 }

@@ -78,7 +78,7 @@ impl<'a> Cx<'a> {
             // A `$ref` branch's doc lives on the referenced type.
             let doc = if branch.get("$ref").is_some() { None } else { lowered.doc };
             let tag_optional = self.spec.tag_is_optional(branch, tag.as_deref(), &tags);
-            variants.push(Variant { name: name.clone(), body, tags, tag_optional, kinds: Kinds::default(), doc });
+            variants.push(Variant { name: name.clone(), body, tags, tag_optional, writes_tag: None, kinds: Kinds::default(), doc });
         }
 
         let wants: Vec<(String, String)> = variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();

@@ -49,7 +49,15 @@ impl<'a> Cx<'a> {
             let lowered = self.lower_schema(schema, at, &Hint::inline(format!("{WEBHOOK_EVENT}{variant}")), 0);
             let doc = Some(format!("The `{name}` webhook."));
             let tag_optional = self.spec.tag_is_optional(schema, tag.as_deref(), &tags);
-            variants.push(Variant { name: variant, body: VariantBody::Type(lowered.ty), tags, tag_optional, kinds: Kinds::default(), doc });
+            variants.push(Variant {
+                name: variant,
+                body: VariantBody::Type(lowered.ty),
+                tags,
+                tag_optional,
+                writes_tag: None,
+                kinds: Kinds::default(),
+                doc,
+            });
         }
         let wants: Vec<(String, String)> = variants.iter().enumerate().map(|(i, v)| (format!("{i:04}"), v.name.clone())).collect();
         for (variant, name) in variants.iter_mut().zip(names::assign_unique(&wants, &HashSet::new(), false)) {

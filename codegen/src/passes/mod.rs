@@ -5,15 +5,18 @@ mod cycles;
 mod features;
 mod kinds;
 mod pages;
+mod tags;
 
 use crate::ir::Api;
 
-/// Runs every pass, in order: boxes for cycles, JSON kinds of union variants, pages, features.
+/// Runs every pass, in order: boxes for cycles, JSON kinds of union variants, pages, features,
+/// tags that encoding must add.
 pub(crate) fn run(api: &mut Api) {
     cycles::box_cycles(&mut api.types);
     kinds::fill_kinds(&mut api.types);
     pages::find_pages(api);
     features::assign_features(api);
+    tags::tags_to_write(&mut api.types);
 }
 
 /// Small hand-built IRs for the passes' tests.
@@ -63,6 +66,7 @@ pub(crate) mod testing {
             body: VariantBody::Type(ty),
             tags: Vec::new(),
             tag_optional: false,
+            writes_tag: None,
             kinds: Kinds::default(),
             doc: None,
         }

@@ -128,7 +128,12 @@ fn union_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
             VariantBody::Literal(Literal::String(s)) => quote!(Self::#vname => serializer.serialize_str(#s),),
             VariantBody::Literal(Literal::Bool(b)) => quote!(Self::#vname => serializer.serialize_bool(#b),),
             VariantBody::Literal(Literal::Int(i)) => quote!(Self::#vname => serializer.serialize_i64(#i),),
-            VariantBody::Type(_) => quote!(Self::#vname(value) => ::serde::Serialize::serialize(value, serializer),),
+            VariantBody::Type(_) => match (&u.tag, &v.writes_tag) {
+                (Some(tag), Some(value)) => {
+                    quote!(Self::#vname(value) => crate::runtime::serialize_tagged(value, #tag, #value, serializer),)
+                }
+                _ => quote!(Self::#vname(value) => ::serde::Serialize::serialize(value, serializer),),
+            },
         }
     });
     let ser_unknown = u.unknown.as_ref().map(|n| {
