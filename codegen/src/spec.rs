@@ -298,6 +298,47 @@ impl<'a> SpecView<'a> {
     pub(crate) fn takes_objects(&self, node: &'a Node) -> bool {
         self.is_object_schema(node, 0) || self.is_union_schema(node)
     }
+    /// The components built on the component `base` when it is an object with a discriminator
+    /// (and no `oneOf`/`anyOf` of its own): each with the tag values that select it, in document
+    /// order. Those its `mapping` names come with the mapping's keys; every other component
+    /// whose `allOf` refers to `base` directly is selected by its own name, as OpenAPI says.
+    pub(crate) fn subtypes(&self, base: &str) -> Vec<(String, Vec<String>)> {
+        let Some(schemas) = self.root().get("components").and_then(|c| c.get("schemas")).and_then(Node::as_map) else {
+            return Vec::new();
+        };
+        let Some(node) = schemas.get(base) else { return Vec::new() };
+        let Ok(schema) = Schema::read(node, &Pointer::root()) else { return Vec::new() };
+        let Some((_, mapping)) = &schema.discriminator else { return Vec::new() };
+        if schema.alternatives().is_some() {
+            return Vec::new();
+        }
+        let target = |reference: &str| {
+            Pointer::from_fragment(reference).and_then(|p| match p.segments().collect::<Vec<_>>().as_slice() {
+                [a, b, name] if a == "components" && b == "schemas" => Some(name.clone()),
+                _ => None,
+            })
+        };
+        let base_ref = format!("#/components/schemas/{}", base.replace('~', "~0").replace('/', "~1"));
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for (name, candidate) in schemas {
+            if name == base {
+                continue;
+            }
+            let mapped: Vec<String> =
+                mapping.iter().filter(|(_, t)| target(t).as_deref() == Some(name.as_str())).map(|(tag, _)| (*tag).to_owned()).collect();
+            let builds_on = candidate
+                .get("allOf")
+                .and_then(Node::as_seq)
+                .is_some_and(|members| members.iter().any(|m| m.get("$ref").and_then(Node::as_str) == Some(base_ref.as_str())));
+            match (mapped.is_empty(), builds_on) {
+                (false, _) => out.push((name.clone(), mapped)),
+                (true, true) => out.push((name.clone(), vec![name.clone()])),
+                (true, false) => {}
+            }
+        }
+        out
+    }
+
     /// Whether a schema (through `$ref`) is a `oneOf`/`anyOf` without properties of its own.
     pub(crate) fn is_union_schema(&self, node: &'a Node) -> bool {
         let Some(node) = self.deref(node) else { return false };

@@ -16,6 +16,7 @@
 mod built;
 mod dedup;
 mod enums;
+mod inheritance;
 mod objects;
 mod operations;
 mod params;
@@ -125,6 +126,9 @@ pub(crate) struct Cx<'a> {
     by_pointer: HashMap<Pointer, Lowered>,
     /// Types sent as multipart forms.
     multipart: Vec<TypeId>,
+    /// Base components that stand for the components built on them (`inheritance.rs`), by
+    /// their `$ref`: a schema that is just `allOf: [base]` is a struct of its own, not an alias.
+    bases: HashSet<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -137,6 +141,7 @@ impl<'a> Cx<'a> {
             components: IndexMap::new(),
             by_pointer: HashMap::new(),
             multipart: Vec::new(),
+            bases: HashSet::new(),
         }
     }
 
@@ -269,9 +274,21 @@ impl<'a> Cx<'a> {
     fn lower_components(&mut self) {
         let schemas_ptr = Pointer::root().push("components").push("schemas");
         let components: Vec<(&'a str, TypeId)> = self.components.iter().map(|(k, v)| (*k, *v)).collect();
-        for (name, id) in components {
+        let subtypes: Vec<Vec<(String, Vec<String>)>> = components.iter().map(|(name, _)| self.spec.subtypes(name)).collect();
+        for ((name, _), subtypes) in components.iter().zip(&subtypes) {
+            if !subtypes.is_empty() {
+                self.bases.insert(format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")));
+            }
+        }
+        for ((name, id), subtypes) in components.into_iter().zip(subtypes) {
             let at = schemas_ptr.push(name);
             let node = self.spec.node_at(&at).expect("component exists");
+            // A base schema with a discriminator that other components build on with `allOf`
+            // stands for any of them.
+            if !subtypes.is_empty() {
+                self.lower_polymorphic(id, name, node, &at, subtypes);
+                continue;
+            }
             let hint = Hint { name: self.slots[id.0].wanted.clone(), target: Some(id) };
             let lowered = self.lower_schema(node, &at, &hint, 0);
             let slot = &mut self.slots[id.0];

@@ -92,7 +92,10 @@ impl<'a> Cx<'a> {
                 return Lowered::plain(TypeRef::Json);
             }
             let members = schema.all_of_members();
-            if let ([(i, only)], None) = (members.as_slice(), schema.properties) {
+            let extends_base = |node: &Node| node.get("$ref").and_then(Node::as_str).is_some_and(|r| self.bases.contains(r));
+            if let ([(i, only)], None) = (members.as_slice(), schema.properties)
+                && !extends_base(only)
+            {
                 let mut inner = self.lower_schema(only, &at.push("allOf").index(*i), hint, depth + 1);
                 // The single member's own docs describe the referenced type, not this use of it.
                 inner.doc = None;
