@@ -20,7 +20,7 @@ const UNRAWABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// A snake_case identifier for a field, parameter or method, escaped if it is a keyword.
 pub fn field(name: &str) -> String {
-    escape(sanitize(&name.to_snake_case(), "value"))
+    escape(sanitize(&spell(name).to_snake_case(), "value"))
 }
 
 /// A PascalCase identifier for a type or enum variant.
@@ -30,13 +30,104 @@ pub fn type_name(name: &str) -> String {
 
 /// A SCREAMING_SNAKE_CASE identifier for an associated constant.
 pub fn constant(name: &str) -> String {
-    escape(sanitize(&name.to_shouty_snake_case(), "VALUE"))
+    escape(sanitize(&spell(name).to_shouty_snake_case(), "VALUE"))
 }
 
 /// PascalCase as heck does it: `gpt-4o` becomes `Gpt4o`, `fine_tuning.job` becomes `FineTuningJob`.
 /// Not yet an identifier: [`type_name`] also sanitises and escapes.
 pub fn pascal(name: &str) -> String {
-    name.to_pascal_case()
+    spell(name).to_pascal_case()
+}
+
+/// Letters with diacritics and the plain letters that spell them in an identifier.
+const LATIN: &[(char, &str)] = &[
+    ('ä', "ae"),
+    ('ö', "oe"),
+    ('ü', "ue"),
+    ('Ä', "Ae"),
+    ('Ö', "Oe"),
+    ('Ü', "Ue"),
+    ('ß', "ss"),
+    ('æ', "ae"),
+    ('Æ', "Ae"),
+    ('œ', "oe"),
+    ('Œ', "Oe"),
+    ('ø', "o"),
+    ('Ø', "O"),
+    ('å', "a"),
+    ('Å', "A"),
+    ('à', "a"),
+    ('á', "a"),
+    ('â', "a"),
+    ('ã', "a"),
+    ('À', "A"),
+    ('Á', "A"),
+    ('Â', "A"),
+    ('Ã', "A"),
+    ('ç', "c"),
+    ('Ç', "C"),
+    ('è', "e"),
+    ('é', "e"),
+    ('ê', "e"),
+    ('ë', "e"),
+    ('È', "E"),
+    ('É', "E"),
+    ('Ê', "E"),
+    ('Ë', "E"),
+    ('ì', "i"),
+    ('í', "i"),
+    ('î', "i"),
+    ('ï', "i"),
+    ('Ì', "I"),
+    ('Í', "I"),
+    ('Î', "I"),
+    ('Ï', "I"),
+    ('ñ', "n"),
+    ('Ñ', "N"),
+    ('ò', "o"),
+    ('ó', "o"),
+    ('ô', "o"),
+    ('õ', "o"),
+    ('Ò', "O"),
+    ('Ó', "O"),
+    ('Ô', "O"),
+    ('Õ', "O"),
+    ('ù', "u"),
+    ('ú', "u"),
+    ('û', "u"),
+    ('Ù', "U"),
+    ('Ú', "U"),
+    ('Û', "U"),
+    ('ý', "y"),
+    ('ÿ', "y"),
+    ('Ý', "Y"),
+];
+
+/// Spells out what case conversion would drop: a sign before a number (`+1` and `-1`, as
+/// GitHub names its reactions, become `plus 1` and `minus 1`, not both `1`) and the diacritics
+/// of Latin letters (`über` becomes `ueber`, not `_ber`).
+fn spell(name: &str) -> std::borrow::Cow<'_, str> {
+    let signed = |c: char| c == '+' || c == '-';
+    let needs = name.chars().any(|c| !c.is_ascii()) || (name.starts_with(signed) && name[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if !needs {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut chars = name.chars().peekable();
+    if let Some(sign) = chars.next_if(|c| signed(*c)) {
+        if chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push_str(if sign == '+' { "plus " } else { "minus " });
+        } else {
+            out.push(sign);
+        }
+    }
+    for c in chars {
+        match LATIN.iter().find(|(letter, _)| *letter == c) {
+            Some((_, plain)) => out.push_str(plain),
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The identifier without a leading `r#`, as serde derives the wire name from it.
@@ -145,6 +236,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn signs_and_diacritics_are_spelled_out() {
+        assert_eq!((field("+1"), field("-1")), ("plus_1".to_owned(), "minus_1".to_owned()));
+        assert_eq!((type_name("+1"), type_name("-1")), ("Plus1".to_owned(), "Minus1".to_owned()));
+        assert_eq!(constant("-1"), "MINUS_1");
+        assert_eq!((field("über"), type_name("Größe")), ("ueber".to_owned(), "Groesse".to_owned()));
+        // A sign that is not before a number, and plain ASCII, are left to the usual rules.
+        assert_eq!((field("-x"), field("a-1")), ("x".to_owned(), "a_1".to_owned()));
+    }
+
+    #[test]
     fn keywords_are_escaped() {
         assert_eq!(field("type"), "r#type");
         assert_eq!(field("gen"), "r#gen");
@@ -174,7 +275,8 @@ mod tests {
         assert_eq!(type_name(""), "Value");
         assert_eq!(field("a.b"), "a_b");
         assert_eq!(field("x-request-id"), "x_request_id");
-        assert_eq!(constant("é"), "VALUE");
+        assert_eq!(constant("é"), "E");
+        assert_eq!(constant("日本"), "VALUE");
     }
 
     #[test]

@@ -10,6 +10,17 @@
 //! Start with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].
 
 #![forbid(unsafe_code)]
+#![allow(
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    rustdoc::invalid_rust_codeblocks,
+    rustdoc::bare_urls,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::tabs_in_doc_comments,
+    clippy::disallowed_names
+)]
 #[path = "../../codegen/runtime/src/lib.rs"]
 mod runtime;
 
