@@ -22,6 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
+use codegen::diag::Pointer;
 use codegen::ir::{Api, Operation, RawResponse, Resource, TypeKind, TypeRef};
 use codegen::load::{Document, Node};
 use serde_json::Value;
@@ -67,7 +68,7 @@ pub(crate) fn accepted(old: &str, found: &str) -> String {
 /// The test file for `api`, generated from `doc`, with the known failures in `known`.
 pub(crate) fn generate(api: &Api, doc: &Document, known: &str) -> PrismTest {
     let krate = api.crate_name.replace('-', "_");
-    let synth = Synth::new(&doc.root);
+    let synth = Synth::new(doc);
     let mut chains = HashMap::new();
     walk(&api.root, "client".to_owned(), &mut chains);
 
@@ -84,7 +85,7 @@ pub(crate) fn generate(api: &Api, doc: &Document, known: &str) -> PrismTest {
             skipped.push((op.id.clone(), "not in the resource tree"));
             continue;
         };
-        let case = Case { api, op, synth: &synth, krate: &krate, node: synth.pointer(&format!("#{}", op.pointer)) };
+        let case = Case { api, op, doc, synth: &synth, krate: &krate, node: node_at(doc, &op.pointer) };
         let _ = write!(functions, "{}", case.function(index, chain));
         let _ = writeln!(cases, "    ({:?}, |client| Box::pin(case_{index}(client))),", op.id);
         called += 1;
@@ -395,6 +396,11 @@ async fn call_every_operation(url: String) {{
     PrismTest { source, called, skipped, twins }
 }
 
+/// The node at `pointer` (the IR's pointers are RFC 6901 text without the `#`).
+fn node_at<'a>(doc: &'a Document, pointer: &str) -> Option<&'a Node> {
+    doc.node_at(&Pointer::from_fragment(&format!("#{pointer}"))?)
+}
+
 /// Why an operation is not called, if it is not.
 fn skip_reason(op: &Operation) -> Option<&'static str> {
     if op.body.as_ref().is_some_and(|b| b.multipart) {
@@ -423,6 +429,7 @@ fn walk(node: &Resource, chain: String, out: &mut HashMap<usize, String>) {
 struct Case<'a> {
     api: &'a Api,
     op: &'a Operation,
+    doc: &'a Document,
     synth: &'a Synth<'a>,
     krate: &'a str,
     /// The operation's node in the spec.
@@ -469,9 +476,9 @@ impl<'a> Case<'a> {
         let op = self.node?;
         // The path item is the operation's parent: drop the last pointer token.
         let item_pointer = self.op.pointer.rsplit_once('/').map(|(item, _)| item)?;
-        let item = self.synth.pointer(&format!("#{item_pointer}"));
+        let item = node_at(self.doc, item_pointer);
         let lists = [op.get("parameters"), item.and_then(|i| i.get("parameters"))];
-        lists.into_iter().flatten().filter_map(Node::as_seq).flatten().map(|p| self.synth.resolve(p)).find(|p| {
+        lists.into_iter().flatten().filter_map(Node::as_seq).flatten().filter_map(|p| self.doc.deref(p)).find(|p| {
             p.get("name").and_then(Node::as_str) == Some(wire)
                 && p.get("in").and_then(Node::as_str).is_some_and(|place| places.contains(&place))
         })
@@ -543,7 +550,7 @@ impl<'a> Case<'a> {
 
     /// The JSON schema of the request body.
     fn body_schema(&self) -> Option<&'a Node> {
-        let body = self.synth.resolve(self.node?.get("requestBody")?);
+        let body = self.doc.deref(self.node?.get("requestBody")?)?;
         let content = body.get("content")?.as_map()?;
         let (_, media) = content
             .iter()
