@@ -3,7 +3,8 @@
 //!
 //! 1. generate it into a folder outside the workspace, with a test file that decodes every
 //!    example response the spec carries into its operation's type, and a second one that calls
-//!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`);
+//!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`,
+//!    with its fixed part in `whole_spec_prism/harness.rs`);
 //! 2. `cargo build` it (all features, then `fine-tuning` alone), `cargo clippy -D warnings`
 //!    on it (both tests included), `cargo doc` with warnings denied, and run the examples test;
 //! 3. start Prism on the spec, in static mode, while the Prism test compiles, and run it;
@@ -110,6 +111,8 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
     let known_prism = std::fs::read_to_string(&known_prism_path).unwrap_or_default();
     let prism_test = whole_spec_prism::generate(&generated.api, &doc, &known_prism);
     std::fs::write(out.join("tests/prism.rs"), &prism_test.source)?;
+    std::fs::create_dir_all(out.join("tests/prism"))?;
+    std::fs::write(out.join("tests/prism/harness.rs"), whole_spec_prism::HARNESS)?;
     let (prism_spec, dropped) = whole_spec_prism::prism_spec(&doc);
     let prism_spec_path = out.join("prism-spec.json");
     std::fs::write(&prism_spec_path, prism_spec)?;
