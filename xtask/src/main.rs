@@ -75,14 +75,15 @@ const COMMANDS: &[Help] = &[
     Help {
         name: "test",
         synopsis: "test [--quick]",
-        about: "run every test, as CI does: fmt, freshness, workspace tests with Prism, clippy, rustdoc, \
-                the standalone build, then `whole-spec`",
+        about: "run every test, as CI does: fmt, freshness, workspace tests with Prism (installed into .tools/prism \
+                with npm when needed), clippy, rustdoc, the standalone build, then `whole-spec`; prints each stage's time",
         flags: &[("--quick", "the inner loop: fmt check, codegen --check and the workspace tests (snapshots and Prism tests included)")],
     },
     Help {
         name: "whole-spec",
         synopsis: "whole-spec [--spec PATH]... [--no-build] [--accept]",
-        about: "generate OpenAI's whole published spec into a crate outside the workspace and build, lint and test it",
+        about: "generate OpenAI's whole published spec into a crate outside the workspace and build, lint and test it; \
+                prints lines, times and peak memory",
         flags: &[
             (
                 "--spec PATH",
