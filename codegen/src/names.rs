@@ -108,7 +108,7 @@ const LATIN: &[(char, &str)] = &[
 /// of Latin letters (`über` becomes `ueber`, not `_ber`).
 fn spell(name: &str) -> std::borrow::Cow<'_, str> {
     let signed = |c: char| c == '+' || c == '-';
-    let needs = name.chars().any(|c| !c.is_ascii()) || (name.starts_with(signed) && name[1..].starts_with(|c: char| c.is_ascii_digit()));
+    let needs = !name.is_ascii() || (name.starts_with(signed) && name[1..].starts_with(|c: char| c.is_ascii_digit()));
     if !needs {
         return std::borrow::Cow::Borrowed(name);
     }

@@ -23,7 +23,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
         match arg.as_str() {
             "--spec" => spec = PathBuf::from(args.next().context("`--spec` needs a path")?),
             "--runs" => runs = args.next().context("`--runs` needs a number")?.parse().context("`--runs` needs a number")?,
-            other => bail!("unknown argument `{other}` to `bench`; expected --spec PATH or --runs N"),
+            other => bail!("unknown argument `{other}` to `bench`; expected --spec PATH or --runs N (see `cargo xtask bench --help`)"),
         }
     }
     if !spec.is_file() {

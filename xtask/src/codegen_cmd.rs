@@ -23,7 +23,9 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
             "--check" => options.check = true,
             "--spec" => options.spec = PathBuf::from(args.next().context("`--spec` needs a path")?),
             "--out" => options.out = PathBuf::from(args.next().context("`--out` needs a directory")?),
-            other => bail!("unknown argument `{other}` to `codegen`; expected --check, --spec PATH or --out DIR"),
+            other => bail!(
+                "unknown argument `{other}` to `codegen`; expected --check, --spec PATH or --out DIR (see `cargo xtask codegen --help`)"
+            ),
         }
     }
     Ok(options)

@@ -1,32 +1,46 @@
-//! Project commands, run as `cargo xtask <command>`:
+//! Project commands, run as `cargo xtask <command>`; `cargo xtask --help` lists them with every
+//! flag, and `cargo xtask <command> --help` shows one:
 //!
 //! - `codegen [--check] [--spec PATH] [--out DIR]`: generate the SDK crate from a spec
 //!   (default `spec/openai-fine-tuning.yaml` into `generated/`), or check that it is fresh.
-//! - `test`: every test the project has, the freshness check included; the workspace tests run
-//!   with two Prism mock servers up (see `prism.rs`).
+//! - `test [--quick]`: every test the project has, the freshness check included; the workspace
+//!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
+//! - `whole-spec` and `bench`: OpenAI's whole published spec (`whole_spec.rs`, `bench.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use stages::Stages;
+
 mod bench;
 mod codegen_cmd;
 mod prism;
+mod stages;
 mod synth;
 mod whole_spec;
 mod whole_spec_prism;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen_cmd::run(&args[1..]),
-        Some("test") => test(&args[1..]),
-        Some("whole-spec") => whole_spec::run(&args[1..]),
-        Some("bench") => bench::run(&args[1..]),
+    let command = args.first().map(String::as_str);
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match command {
         Some("help" | "--help" | "-h") | None => {
-            print!("{USAGE}");
+            print!("{}", usage());
             Ok(true)
         }
-        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{USAGE}")),
+        Some(name) if rest.iter().any(|a| a == "--help" || a == "-h") => match COMMANDS.iter().find(|c| c.name == name) {
+            Some(command) => {
+                print!("{}", command.help());
+                Ok(true)
+            }
+            None => Err(anyhow::anyhow!("unknown command `{name}`\n\n{}", usage())),
+        },
+        Some("codegen") => codegen_cmd::run(rest),
+        Some("test") => test(rest),
+        Some("whole-spec") => whole_spec::run(rest),
+        Some("bench") => bench::run(rest),
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{}", usage())),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -38,28 +52,85 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// What `--help` says about one command: its synopsis, what it does, and each flag in one line.
+struct Help {
+    name: &'static str,
+    synopsis: &'static str,
+    about: &'static str,
+    flags: &'static [(&'static str, &'static str)],
+}
 
-commands:
-  codegen [--check] [--spec PATH] [--out DIR]
-        generate the SDK crate from a spec; defaults: spec/openai-fine-tuning.yaml into generated/;
-        --check writes nothing and fails with a diff when the output is stale
-  test  run every test: the freshness check, the workspace tests (with Prism mock servers
-        for the conformance tests; installs Prism into .tools/prism with npm when needed),
-        clippy, rustdoc with warnings denied, and a build of generated/ copied out of the
-        workspace; then `whole-spec`
-  whole-spec [--spec PATH]... [--no-build] [--accept]
-        generate OpenAI's whole published spec (default: both copies in ../shared/specs) into a
-        crate outside the workspace, build it (all features and fine-tuning alone), run clippy,
-        rustdoc and a test that decodes every example response, then call every JSON operation once against a
-        Prism mock server of the spec; prints lines, times and peak memory; --accept rewrites the
-        lists of known failures (tests/whole-spec/*.known-{examples,prism}.txt)
-  bench [--spec PATH] [--runs N]
-        generation speed: runs the generator N times (default 7) on a spec (default: the whole
-        published spec), each in a fresh release-built process, and prints median wall time and
-        peak memory
-";
+/// Every command, in the order `cargo xtask --help` lists them.
+const COMMANDS: &[Help] = &[
+    Help {
+        name: "codegen",
+        synopsis: "codegen [--check] [--spec PATH] [--out DIR]",
+        about: "generate the SDK crate from a spec (default: spec/openai-fine-tuning.yaml into generated/)",
+        flags: &[
+            ("--check", "write nothing; print a diff and fail when the output is stale"),
+            ("--spec PATH", "the OpenAPI YAML to generate from (default: spec/openai-fine-tuning.yaml)"),
+            ("--out DIR", "the folder to write the crate into (default: generated/)"),
+        ],
+    },
+    Help {
+        name: "test",
+        synopsis: "test [--quick]",
+        about: "run every test, as CI does: fmt, freshness, workspace tests with Prism (installed into .tools/prism \
+                with npm when needed), clippy, rustdoc, the standalone build, then `whole-spec`; prints each stage's time",
+        flags: &[("--quick", "the inner loop: fmt check, codegen --check and the workspace tests (snapshots and Prism tests included)")],
+    },
+    Help {
+        name: "whole-spec",
+        synopsis: "whole-spec [--spec PATH]... [--no-build] [--accept]",
+        about: "generate OpenAI's whole published spec into a crate outside the workspace and build, lint and test it; \
+                prints lines, times and peak memory",
+        flags: &[
+            (
+                "--spec PATH",
+                "a spec to check in full, repeatable (default: ../shared/specs/openai-openapi.yaml in full, \
+                 and its 2026-07-15 copy generated, checked and its examples decoded)",
+            ),
+            ("--no-build", "generate the crate and its tests, and stop"),
+            ("--accept", "rewrite the lists of known failures (tests/whole-spec/*.known-{examples,prism}.txt) from what was found"),
+        ],
+    },
+    Help {
+        name: "bench",
+        synopsis: "bench [--spec PATH] [--runs N]",
+        about: "generation speed: the median wall time and peak memory of N fresh release-built runs",
+        flags: &[
+            ("--spec PATH", "the spec to generate (default: ../shared/specs/openai-openapi.yaml)"),
+            ("--runs N", "how many runs (default: 7)"),
+            ("--once SPEC", "used by bench itself: one measured generation, printed as `seconds peak_kb bytes`"),
+        ],
+    },
+];
+
+/// `-h`/`--help`, which every command takes.
+const HELP_FLAG: (&str, &str) = ("-h, --help", "print this help");
+
+impl Help {
+    /// The flags as lines, each `  FLAG  what it does`, aligned.
+    fn flag_lines(&self, indent: &str) -> String {
+        let flags = self.flags.iter().chain(std::iter::once(&HELP_FLAG));
+        let width = flags.clone().map(|(flag, _)| flag.len()).max().unwrap_or(0);
+        flags.map(|(flag, what)| format!("{indent}{flag:<width$}  {what}\n")).collect()
+    }
+
+    /// `cargo xtask <command> --help`.
+    fn help(&self) -> String {
+        format!("usage: cargo xtask {}\n\n{}\n\nflags:\n{}", self.synopsis, self.about, self.flag_lines("  "))
+    }
+}
+
+/// `cargo xtask --help`: every command with every flag.
+fn usage() -> String {
+    let mut out = String::from("usage: cargo xtask <command> [flags]; `cargo xtask <command> --help` shows one command\n\ncommands:\n");
+    for command in COMMANDS {
+        out.push_str(&format!("  {}\n      {}\n{}", command.synopsis, command.about, command.flag_lines("      ")));
+    }
+    out
+}
 
 /// The workspace root: the parent of this crate's manifest directory, never the working directory.
 pub(crate) fn project_root() -> PathBuf {
@@ -81,36 +152,71 @@ fn step(name: &str, command: &mut Command) -> anyhow::Result<bool> {
     Ok(status.success())
 }
 
-/// Runs every test: stale output first (it is the cheapest), then the suite, then clippy and
-/// rustdoc, then the standalone build and the whole published spec.
+/// How much of the suite `cargo xtask test` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Everything; what CI runs.
+    Full,
+    /// `--quick`: what a change needs before it is worth the full run.
+    Quick,
+}
+
+fn parse_test(args: &[String]) -> anyhow::Result<Scope> {
+    let mut scope = Scope::Full;
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => scope = Scope::Quick,
+            other => anyhow::bail!("unknown argument `{other}` to `test`; expected --quick (see `cargo xtask test --help`)"),
+        }
+    }
+    Ok(scope)
+}
+
+/// Runs the tests: the cheapest checks first, then the suite, then (unless `--quick`) clippy
+/// and rustdoc, the standalone build and the whole published spec; stops at the first stage
+/// that fails, and prints how long each stage took.
 fn test(args: &[String]) -> anyhow::Result<bool> {
-    if let Some(extra) = args.first() {
-        anyhow::bail!("`test` takes no arguments, found `{extra}`");
-    }
-    eprintln!("==> cargo xtask codegen --check");
-    if !codegen_cmd::run(&["--check".to_owned()])? {
-        return Ok(false);
-    }
-    let ok = step("cargo fmt --all --check", cargo().args(["fmt", "--all", "--check"]))?
-        && workspace_tests()?
-        && step("cargo test --workspace --doc", cargo().args(["test", "--workspace", "--doc"]))?
-        && step(
-            "cargo clippy --workspace --all-targets -- -D warnings",
-            cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
-        )?
-        // The generated docs come from spec prose; rustdoc must find nothing to warn about.
-        && step(
-            "cargo doc --workspace --no-deps (RUSTDOCFLAGS=-D warnings)",
-            cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
-        )?
-        && standalone()?
-        // Last, because it is the slowest: the whole published spec (skipped, and said so,
-        // where ../shared/specs is absent).
-        && whole_spec::run(&[])?;
+    let scope = parse_test(args)?;
+    let mut stages = Stages::default();
+    let result = run_stages(scope, &mut stages);
+    eprintln!("==> stages\n{}", stages.table());
+    let ok = result?;
     if ok {
-        eprintln!("==> all tests passed");
+        eprintln!("==> all {}tests passed", if scope == Scope::Quick { "quick " } else { "" });
     }
     Ok(ok)
+}
+
+fn run_stages(scope: Scope, stages: &mut Stages) -> anyhow::Result<bool> {
+    // Stale output first: it is the cheapest check and the most common mistake.
+    let quick = stages.run("cargo xtask codegen --check", |_| {
+        eprintln!("==> cargo xtask codegen --check");
+        codegen_cmd::run(&["--check".to_owned()])
+    })? && stages
+        .run("cargo fmt --all --check", |_| step("cargo fmt --all --check", cargo().args(["fmt", "--all", "--check"])))?
+        && stages.run("cargo test --workspace (with Prism)", |_| workspace_tests())?;
+    if !quick || scope == Scope::Quick {
+        return Ok(quick);
+    }
+    let full = stages.run("cargo test --workspace --doc", |_| step("cargo test --workspace --doc", cargo().args(["test", "--workspace", "--doc"])))?
+        && stages.run("cargo clippy --workspace --all-targets", |_| {
+            step(
+                "cargo clippy --workspace --all-targets -- -D warnings",
+                cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+            )
+        })?
+        // The generated docs come from spec prose; rustdoc must find nothing to warn about.
+        && stages.run("cargo doc --workspace --no-deps", |_| {
+            step(
+                "cargo doc --workspace --no-deps (RUSTDOCFLAGS=-D warnings)",
+                cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
+            )
+        })?
+        && stages.run("standalone build of generated/", |_| standalone())?
+        // Last, because it is the slowest: the whole published spec (skipped, and said so,
+        // where ../shared/specs is absent).
+        && whole_spec::run_in(&[], stages)?;
+    Ok(full)
 }
 
 /// `cargo test --workspace` with the Prism servers running for `tests/tests/prism.rs`; they are
@@ -120,10 +226,7 @@ fn workspace_tests() -> anyhow::Result<bool> {
     let mut command = cargo();
     command.args(["test", "--workspace", "--all-targets"]);
     servers.set_env(&mut command);
-    let started = std::time::Instant::now();
-    let ok = step("cargo test --workspace (with Prism)", &mut command)?;
-    eprintln!("==> cargo test --workspace took {:.1} s", started.elapsed().as_secs_f64());
-    Ok(ok)
+    step("cargo test --workspace (with Prism)", &mut command)
 }
 
 /// Copies `generated/` out of the workspace, alone, and builds it: the proof that the folder
@@ -157,4 +260,29 @@ fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_takes_quick_and_nothing_else() {
+        assert_eq!(parse_test(&[]).unwrap(), Scope::Full);
+        assert_eq!(parse_test(&["--quick".to_owned()]).unwrap(), Scope::Quick);
+        let error = parse_test(&["--quick".to_owned(), "--fast".to_owned()]).unwrap_err().to_string();
+        assert_eq!(error, "unknown argument `--fast` to `test`; expected --quick (see `cargo xtask test --help`)");
+    }
+
+    #[test]
+    fn help_gives_every_flag_one_line() {
+        for command in COMMANDS {
+            let help = command.help();
+            for (flag, what) in command.flags.iter().chain([&HELP_FLAG]) {
+                let line = help.lines().find(|line| line.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{flag}: {help}"));
+                assert!(line.ends_with(what), "`{flag}` and what it does share one line: {help}");
+            }
+            assert!(usage().contains(command.synopsis));
+        }
+    }
 }

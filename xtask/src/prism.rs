@@ -188,16 +188,13 @@ fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
 /// The `version` of the installed package, read from its `package.json`.
 fn installed_version(dir: &Path) -> Option<String> {
     let manifest = std::fs::read_to_string(dir.join("node_modules").join(PACKAGE).join("package.json")).ok()?;
-    json_string_field(&manifest, "version")
+    package_version(&manifest)
 }
 
-/// The first `"name": "value"` pair's value in a JSON text; enough for a `package.json`, whose
-/// top-level `version` comes before any nested one.
-fn json_string_field(json: &str, name: &str) -> Option<String> {
-    let key = format!("\"{name}\"");
-    let rest = &json[json.find(&key)? + key.len()..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
-    Some(rest[..rest.find('"')?].to_owned())
+/// The top-level `version` of a `package.json`; `None` when the text is not JSON or has none.
+fn package_version(manifest: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    Some(value.get("version")?.as_str()?.to_owned())
 }
 
 /// One Prism process. Dropping it kills the process and any children it has.
@@ -348,9 +345,12 @@ mod tests {
 
     #[test]
     fn reads_the_top_level_version_of_a_package_json() {
-        let manifest = r#"{ "name": "@stainless-api/prism-cli", "version" : "5.16.1", "engines": {"node": ">=18"} }"#;
-        assert_eq!(json_string_field(manifest, "version").as_deref(), Some("5.16.1"));
-        assert_eq!(json_string_field(manifest, "missing"), None);
+        // A nested `version` that comes first must not be taken for the package's own.
+        let manifest = r#"{ "engines": {"node": ">=18", "version": "0.0.0"}, "name": "@stainless-api/prism-cli", "version" : "5.16.1" }"#;
+        assert_eq!(package_version(manifest).as_deref(), Some("5.16.1"));
+        assert_eq!(package_version(r#"{"name": "x"}"#), None);
+        assert_eq!(package_version(r#"{"version": 5}"#), None);
+        assert_eq!(package_version("not json"), None);
     }
 
     #[test]

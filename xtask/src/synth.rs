@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use codegen::load::{Node, Value as Yaml};
+use codegen::load::{Document, Node, Value as Yaml};
 
 /// How deep a value may nest before the rest is left empty; required properties that recurse
 /// forever are the spec's mistake, not a reason to hang.
@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 24;
 
 /// Walks schemas of one document.
 pub(crate) struct Synth<'a> {
-    root: &'a Node,
+    doc: &'a Document,
 }
 
 /// A schema as the conjunction of the nodes it is made of: the node itself, its `allOf` parts,
@@ -30,34 +30,14 @@ struct Facets<'a> {
 }
 
 impl<'a> Synth<'a> {
-    pub(crate) fn new(root: &'a Node) -> Self {
-        Synth { root }
+    pub(crate) fn new(doc: &'a Document) -> Self {
+        Synth { doc }
     }
 
-    /// The node a local JSON pointer (`#/components/schemas/X`) names.
-    pub(crate) fn pointer(&self, reference: &str) -> Option<&'a Node> {
-        let path = reference.strip_prefix('#')?;
-        let mut node = self.root;
-        for token in path.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            node = match &node.value {
-                Yaml::Map(map) => map.get(&token)?,
-                Yaml::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        Some(node)
-    }
-
-    /// `node` with `$ref`s followed (a broken one leaves the node as it is).
-    pub(crate) fn resolve(&self, mut node: &'a Node) -> &'a Node {
-        for _ in 0..32 {
-            match node.get("$ref").and_then(Node::as_str).and_then(|r| self.pointer(r)) {
-                Some(target) => node = target,
-                None => break,
-            }
-        }
-        node
+    /// `node` with `$ref`s followed by the document's one resolver; a broken or circular chain
+    /// leaves the node as it is, since lowering has already reported it.
+    fn resolve(&self, node: &'a Node) -> &'a Node {
+        self.doc.deref(node).unwrap_or(node)
     }
 
     /// A value of the schema.
@@ -390,8 +370,8 @@ mod tests {
 
     fn synth(yaml: &str, schema: &str) -> Value {
         let doc = codegen::load("test.yaml", yaml).expect("the YAML loads");
-        let synth = Synth::new(&doc.root);
-        let node = synth.pointer(schema).expect("the schema exists");
+        let synth = Synth::new(&doc);
+        let (_, node) = doc.follow(schema).expect("the schema exists");
         synth.value(node)
     }
 

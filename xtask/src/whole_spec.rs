@@ -2,13 +2,19 @@
 //! generator, then built, linted and tested as a crate of its own:
 //!
 //! 1. generate it into a folder outside the workspace, with a test file that decodes every
-//!    example response the spec carries into its operation's type, and a second one that calls
-//!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`);
+//!    example response the spec carries into its operation's type (its fixed part in
+//!    `whole_spec/examples_harness.rs`), and a second one that calls
+//!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`,
+//!    with its fixed part in `whole_spec_prism/harness.rs`);
 //! 2. `cargo build` it (all features, then `fine-tuning` alone), `cargo clippy -D warnings`
 //!    on it (both tests included), `cargo doc` with warnings denied, and run the examples test;
 //! 3. start Prism on the spec, in static mode, while the Prism test compiles, and run it;
 //! 4. print what it produced: operations, types, lines, and the time and peak memory of each
 //!    step, measured with GNU time when the machine has it.
+//!
+//! Without `--spec`, the newer copy in `../shared/specs` gets every step and the older one
+//! (2026-07-15) only generation, `cargo check` and the examples test ([`Depth::Light`]); each
+//! step is a part of the running stage of `cargo xtask test`, so its time shows in the table.
 //!
 //! Examples the published spec gets wrong are listed in `tests/whole-spec/<spec>.known-examples.txt`
 //! with the reason, and the calls Prism does not answer with something that decodes in
@@ -25,10 +31,11 @@ use anyhow::{Context, bail};
 use serde_json::Value;
 
 use crate::project_root;
+use crate::stages::Stages;
 use crate::whole_spec_prism;
 
 struct Options {
-    specs: Vec<PathBuf>,
+    specs: Vec<(PathBuf, Depth)>,
     build: bool,
     /// Rewrite the known-examples file from what the test found, like `EXPECTORATE=overwrite`.
     accept: bool,
@@ -39,29 +46,57 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--spec" => options.specs.push(PathBuf::from(args.next().context("`--spec` needs a path")?)),
+            "--spec" => options.specs.push((PathBuf::from(args.next().context("`--spec` needs a path")?), Depth::Full)),
             "--no-build" => options.build = false,
             "--accept" => options.accept = true,
-            other => bail!("unknown argument `{other}` to `whole-spec`; expected --spec PATH, --no-build or --accept"),
+            other => bail!(
+                "unknown argument `{other}` to `whole-spec`; expected --spec PATH, --no-build or --accept (see `cargo xtask whole-spec --help`)"
+            ),
         }
     }
     if options.specs.is_empty() {
         let shared = project_root().parent().map(|p| p.join("shared/specs")).unwrap_or_default();
-        options.specs = vec![shared.join("openai-openapi.yaml"), shared.join("openai-openapi-2026-07-15.yaml")];
+        options.specs =
+            vec![(shared.join("openai-openapi.yaml"), Depth::Full), (shared.join("openai-openapi-2026-07-15.yaml"), Depth::Light)];
     }
     Ok(options)
 }
 
-/// Runs the checks for each spec; a missing default spec is reported and skipped.
+/// How much is checked for one spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// Every step: the builds, clippy, rustdoc, the examples test and the Prism run.
+    Full,
+    /// Generation, `cargo check` and the examples test: what the older published spec adds to
+    /// the newer one. Its clippy, rustdoc, builds and Prism run would check the same generator
+    /// on much the same operations again, for about half the time of the whole run.
+    Light,
+}
+
+/// `cargo xtask whole-spec`: runs the checks for each spec, then prints how long each step took.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
+    let mut stages = Stages::default();
+    let result = run_in(args, &mut stages);
+    eprintln!("==> stages\n{}", stages.table());
+    result
+}
+
+/// Runs the checks for each spec as a stage of `stages`, its steps as parts; a missing default
+/// spec is reported and skipped.
+pub(crate) fn run_in(args: &[String], stages: &mut Stages) -> anyhow::Result<bool> {
     let options = parse(args)?;
     let mut ok = true;
-    for spec in &options.specs {
+    for (spec, depth) in &options.specs {
         if !spec.is_file() {
             eprintln!("==> {} is not here: the whole-spec checks for it were NOT run", spec.display());
             continue;
         }
-        ok &= check(spec, options.build, options.accept)?;
+        let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stage = match depth {
+            Depth::Full => format!("whole-spec {name}"),
+            Depth::Light => format!("whole-spec {name} (generate, check, examples)"),
+        };
+        ok &= stages.run(&stage, |stages| check(spec, *depth, options.build, options.accept, stages))?;
     }
     Ok(ok)
 }
@@ -73,7 +108,7 @@ struct Measured {
     peak_mb: Option<f64>,
 }
 
-fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
+fn check(spec: &Path, depth: Depth, build: bool, accept: bool, stages: &mut Stages) -> anyhow::Result<bool> {
     let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
     eprintln!("==> whole spec: {}", spec.display());
     let text = std::fs::read_to_string(spec).with_context(|| format!("cannot read {}", spec.display()))?;
@@ -84,10 +119,12 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         Ok(generated) => generated,
         Err(errors) => {
             eprintln!("{errors}");
+            stages.part("generate", started.elapsed().as_secs_f64(), false);
             return Ok(false);
         }
     };
     let generate_seconds = started.elapsed().as_secs_f64();
+    stages.part("generate", generate_seconds, true);
     eprintln!("{} warnings", generated.warnings.len());
 
     let out = std::env::temp_dir().join(format!("sdk-whole-spec-{name}"));
@@ -106,22 +143,28 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
     let (test, not_json) = examples_test(&generated.api, &doc, &known);
     std::fs::create_dir_all(out.join("tests"))?;
     std::fs::write(out.join("tests/examples.rs"), test)?;
+    std::fs::create_dir_all(out.join("tests/examples"))?;
+    std::fs::write(out.join("tests/examples/harness.rs"), EXAMPLES_HARNESS)?;
     let known_prism_path = project_root().join(format!("tests/whole-spec/{name}.known-prism.txt"));
     let known_prism = std::fs::read_to_string(&known_prism_path).unwrap_or_default();
-    let prism_test = whole_spec_prism::generate(&generated.api, &doc, &known_prism);
-    std::fs::write(out.join("tests/prism.rs"), &prism_test.source)?;
-    let (prism_spec, dropped) = whole_spec_prism::prism_spec(&doc);
+    let prism = (depth == Depth::Full).then(|| whole_spec_prism::generate(&generated.api, &doc, &known_prism));
     let prism_spec_path = out.join("prism-spec.json");
-    std::fs::write(&prism_spec_path, prism_spec)?;
-    let twins: Vec<String> = prism_test.twins.iter().map(|(what, n)| format!("{n} {what}")).collect();
-    eprintln!(
-        "Prism test: {} operations called, {} not ({}), nor {}; Prism reads {} ({dropped} `nullable`s without `type` dropped)",
-        prism_test.called,
-        prism_test.skipped.len(),
-        whole_spec_prism::skipped_summary(&prism_test.skipped),
-        twins.join(" or "),
-        prism_spec_path.display()
-    );
+    if let Some(prism_test) = &prism {
+        std::fs::write(out.join("tests/prism.rs"), &prism_test.source)?;
+        std::fs::create_dir_all(out.join("tests/prism"))?;
+        std::fs::write(out.join("tests/prism/harness.rs"), whole_spec_prism::HARNESS)?;
+        let (prism_spec, dropped) = whole_spec_prism::prism_spec(&doc);
+        std::fs::write(&prism_spec_path, prism_spec)?;
+        let twins: Vec<String> = prism_test.twins.iter().map(|(what, n)| format!("{n} {what}")).collect();
+        eprintln!(
+            "Prism test: {} operations called, {} not ({}), nor {}; Prism reads {} ({dropped} `nullable`s without `type` dropped)",
+            prism_test.called,
+            prism_test.skipped.len(),
+            whole_spec_prism::skipped_summary(&prism_test.skipped),
+            twins.join(" or "),
+            prism_spec_path.display()
+        );
+    }
     // The generated crate's dev-dependency for the tests. The Prism test also uses tokio and
     // reqwest, which the crate itself depends on, with no features they do not already have, so
     // that the crate is not compiled again for its tests.
@@ -151,38 +194,63 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         command.current_dir(&out).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0").args(args);
         command
     };
+    let row = |m: &Measured| match m.peak_mb {
+        Some(mb) => format!("{:.1} s, peak {:.0} MB{}", m.seconds, mb, if m.ok { "" } else { " (FAILED)" }),
+        None => format!("{:.1} s{}", m.seconds, if m.ok { "" } else { " (FAILED)" }),
+    };
+    let examples_step = |stages: &mut Stages| -> anyhow::Result<Measured> {
+        let found = out.join("found-examples.txt");
+        let mut test = cargo(&["test", "--offline", "--test", "examples", "--", "--nocapture"]);
+        test.env("EXAMPLES_FOUND", &found);
+        let mut examples = measure("cargo test --test examples", test, stages)?;
+        if accept {
+            let lines = std::fs::read_to_string(&found).context("the examples test wrote no findings")?;
+            let header = "# Example responses of the published spec that do not decode, and why: the spec's own\n\
+                          # mistakes, as `cargo xtask whole-spec --accept` found them; read the diff before committing.\n\
+                          # `cargo xtask whole-spec` fails when this list and reality part ways.\n\n";
+            std::fs::write(&known_path, format!("{header}{lines}"))?;
+            eprintln!("wrote {}", known_path.display());
+            examples.ok = true;
+        }
+        Ok(examples)
+    };
+
+    let Some(prism_test) = prism else {
+        // The light check: does it compile, and do the examples decode.
+        let check = measure("cargo check", cargo(&["check", "--offline"]), stages)?;
+        let examples = if check.ok { examples_step(stages)? } else { Measured { ok: false, seconds: 0.0, peak_mb: None } };
+        eprintln!("==> {summary}");
+        eprintln!("    cargo check:                {}", row(&check));
+        eprintln!("    examples test:              {}", row(&examples));
+        eprintln!("    examples that are not JSON: {not_json}");
+        eprintln!("    (no builds, clippy, rustdoc or Prism run for this spec; `--spec {}` runs them)", spec.display());
+        return Ok(check.ok && examples.ok);
+    };
+
     // Dependencies are built first so that the timings below are the generated crate's own;
     // before each timed build the crate's own artifacts are removed.
-    let fetch = measure("dependencies", cargo(&["build", "--offline", "--lib", "--no-default-features"]))?;
+    let fetch = measure("dependencies", cargo(&["build", "--offline", "--lib", "--no-default-features"]), stages)?;
     let crate_name = api.crate_name.clone();
     let clean = || cargo(&["clean", "--offline", "--quiet", "-p", &crate_name]).status();
     clean()?;
-    let full = measure("cargo build (all features)", cargo(&["build", "--offline"]))?;
+    let full = measure("cargo build (all features)", cargo(&["build", "--offline"]), stages)?;
     clean()?;
     let fine_tuning = measure(
         "cargo build --no-default-features --features fine-tuning",
         cargo(&["build", "--offline", "--no-default-features", "--features", "fine-tuning"]),
+        stages,
     )?;
-    let clippy =
-        measure("cargo clippy --all-targets -- -D warnings", cargo(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]))?;
+    let clippy = measure(
+        "cargo clippy --all-targets -- -D warnings",
+        cargo(&["clippy", "--offline", "--all-targets", "--", "-D", "warnings"]),
+        stages,
+    )?;
     // The spec's prose becomes rustdoc; broken links or bare URLs in it are warnings there.
     let mut doc = cargo(&["doc", "--offline", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
-    let doc = measure("cargo doc --no-deps (RUSTDOCFLAGS=-D warnings)", doc)?;
-    let found = out.join("found-examples.txt");
-    let mut test = cargo(&["test", "--offline", "--test", "examples", "--", "--nocapture"]);
-    test.env("EXAMPLES_FOUND", &found);
-    let mut examples = measure("cargo test --test examples", test)?;
-    if accept {
-        let lines = std::fs::read_to_string(&found).context("the examples test wrote no findings")?;
-        let header = "# Example responses of the published spec that do not decode, and why: the spec's own\n\
-                      # mistakes, as `cargo xtask whole-spec --accept` found them; read the diff before committing.\n\
-                      # `cargo xtask whole-spec` fails when this list and reality part ways.\n\n";
-        std::fs::write(&known_path, format!("{header}{lines}"))?;
-        eprintln!("wrote {}", known_path.display());
-        examples.ok = true;
-    }
-    let (prism_build, mut prism_run) = run_prism_test(&prism_spec_path, &name, &out, &cargo)?;
+    let doc = measure("cargo doc --no-deps (RUSTDOCFLAGS=-D warnings)", doc, stages)?;
+    let examples = examples_step(stages)?;
+    let (prism_build, mut prism_run) = run_prism_test(&prism_spec_path, &name, &out, &cargo, stages)?;
     if accept && prism_run.ran {
         let found = std::fs::read_to_string(out.join("found-prism.txt")).context("the Prism test wrote no findings")?;
         std::fs::write(&known_prism_path, whole_spec_prism::accepted(&known_prism, &found))?;
@@ -190,10 +258,6 @@ fn check(spec: &Path, build: bool, accept: bool) -> anyhow::Result<bool> {
         prism_run.measured.ok = true;
     }
 
-    let row = |m: &Measured| match m.peak_mb {
-        Some(mb) => format!("{:.1} s, peak {:.0} MB{}", m.seconds, mb, if m.ok { "" } else { " (FAILED)" }),
-        None => format!("{:.1} s{}", m.seconds, if m.ok { "" } else { " (FAILED)" }),
-    };
     eprintln!("==> {summary}");
     eprintln!("    build, all features:        {}", row(&full));
     eprintln!("    build, fine-tuning only:    {}", row(&fine_tuning));
@@ -223,7 +287,13 @@ struct PrismRun {
 
 /// Starts Prism on `spec`, builds the Prism test while it reads the spec, waits for it, and runs
 /// the test against it; Prism is stopped when this returns, whatever happened.
-fn run_prism_test(spec: &Path, name: &str, out: &Path, cargo: &dyn Fn(&[&str]) -> Command) -> anyhow::Result<(Measured, PrismRun)> {
+fn run_prism_test(
+    spec: &Path,
+    name: &str,
+    out: &Path,
+    cargo: &dyn Fn(&[&str]) -> Command,
+    stages: &mut Stages,
+) -> anyhow::Result<(Measured, PrismRun)> {
     let started = Instant::now();
     let not_run = |measured| PrismRun { measured, ran: false, waited_seconds: 0.0 };
     let failed = || Measured { ok: false, seconds: 0.0, peak_mb: None };
@@ -231,19 +301,22 @@ fn run_prism_test(spec: &Path, name: &str, out: &Path, cargo: &dyn Fn(&[&str]) -
         Ok(mock) => mock,
         Err(error) => {
             eprintln!("==> Prism did not start, so the Prism test was NOT run: {error:#}");
+            stages.part("Prism start", started.elapsed().as_secs_f64(), false);
             return Ok((failed(), not_run(failed())));
         }
     };
-    let build = measure("cargo test --test prism --no-run", cargo(&["test", "--offline", "--test", "prism", "--no-run"]))?;
+    let build = measure("cargo test --test prism --no-run", cargo(&["test", "--offline", "--test", "prism", "--no-run"]), stages)?;
     if !build.ok {
         return Ok((build, not_run(failed())));
     }
     let waiting = Instant::now();
     if let Err(error) = mock.wait_ready(crate::prism::WHOLE_SPEC_READY_TIMEOUT) {
         eprintln!("==> {error:#}");
+        stages.part("waiting for Prism", waiting.elapsed().as_secs_f64(), false);
         return Ok((build, not_run(failed())));
     }
     let waited_seconds = waiting.elapsed().as_secs_f64();
+    stages.part("waiting for Prism", waited_seconds, true);
     eprintln!(
         "==> Prism serves {} at {} ({:.1} s after it started; log {})",
         spec.display(),
@@ -253,13 +326,14 @@ fn run_prism_test(spec: &Path, name: &str, out: &Path, cargo: &dyn Fn(&[&str]) -
     );
     let mut test = cargo(&["test", "--offline", "--test", "prism", "--", "--nocapture"]);
     test.env("PRISM_URL", mock.url()).env("PRISM_FOUND", out.join("found-prism.txt"));
-    let measured = measure("cargo test --test prism (against Prism)", test)?;
+    let measured = measure("cargo test --test prism (against Prism)", test, stages)?;
     drop(mock);
     Ok((build, PrismRun { measured, ran: true, waited_seconds }))
 }
 
-/// Runs `command` under GNU time when available, for its peak memory.
-fn measure(name: &str, mut command: Command) -> anyhow::Result<Measured> {
+/// Runs `command` under GNU time when available, for its peak memory, and records it as a part
+/// of the running stage.
+fn measure(name: &str, mut command: Command, stages: &mut Stages) -> anyhow::Result<Measured> {
     eprintln!("==> {name}");
     let gnu_time = Path::new("/usr/bin/time");
     let report = std::env::temp_dir().join(format!("sdk-whole-spec-time-{}", std::process::id()));
@@ -287,10 +361,16 @@ fn measure(name: &str, mut command: Command) -> anyhow::Result<Measured> {
     if !status.success() {
         eprintln!("==> {name} failed ({status})");
     }
+    stages.part(name, seconds, status.success());
     Ok(Measured { ok: status.success(), seconds, peak_mb })
 }
 
-/// The test file that decodes every example, and how many examples were not JSON at all.
+/// The fixed part of the examples test, written into the generated crate as
+/// `tests/examples/harness.rs`.
+const EXAMPLES_HARNESS: &str = include_str!("whole_spec/examples_harness.rs");
+
+/// The test file that decodes every example, and how many examples were not JSON at all: the
+/// examples and the tables of [`EXAMPLES_HARNESS`]'s `Suite`; the code is in the harness.
 ///
 /// Examples are sorted into: JSON (decoded by the test), almost-JSON the repair makes parse
 /// (trailing commas, Python's `None`; decoded too), server-sent events (each `data:` line
@@ -360,15 +440,20 @@ fn examples_test(api: &codegen::ir::Api, doc: &codegen::load::Document, known: &
     let test = format!(
         r#"//! @generated by `cargo xtask whole-spec`: every example response of the spec, decoded into its
 //! operation's type. Failures must match `tests/whole-spec/<spec>.known-examples.txt` in the generator's
-//! repository, which says why the spec gets each one wrong.
+//! repository, which says why the spec gets each one wrong. The code that decodes and compares is
+//! `examples/harness.rs`, a copy of the generator's `xtask/src/whole_spec/examples_harness.rs`.
 
 // Examples of deprecated operations decode into deprecated types.
 #![allow(deprecated)]
 
-type Case = (&'static str, fn(&str) -> Result<(), String>, &'static str);
+#[path = "examples/harness.rs"]
+mod harness;
 
-fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> {{
-    serde_json::from_str::<T>(json).map(|_| ()).map_err(|e| e.to_string())
+use harness::{{Case, Suite, decode}};
+
+#[test]
+fn every_example_decodes_or_is_a_known_spec_mistake() {{
+    harness::run(&Suite {{ cases: CASES, not_json: NOT_JSON, known: KNOWN }});
 }}
 
 const CASES: &[Case] = &[
@@ -379,48 +464,6 @@ const NOT_JSON: &[&str] = &[
 
 const KNOWN: &[&str] = &[
 {known_list}];
-
-/// Why an example does not decode, in words, from the decoder's message.
-fn reason(error: &str) -> String {{
-    let error = error.split(" at line ").next().unwrap_or(error);
-    if let Some(field) = error.strip_prefix("missing field ") {{
-        return format!("the example leaves out {{field}}, which the spec requires");
-    }}
-    if let Some(expected) = error.strip_prefix("invalid type: null, expected ") {{
-        return format!("the example has null where the spec requires {{expected}}");
-    }}
-    if let Some(rest) = error.strip_prefix("invalid type: ") {{
-        return format!("the example has {{rest}}");
-    }}
-    error.to_string()
-}}
-
-#[test]
-fn every_example_decodes_or_is_a_known_spec_mistake() {{
-    let mut failures: Vec<String> = NOT_JSON.iter().map(|s| format!("{{s}} -- the example is not JSON (placeholders, prose or an ellipsis)")).collect();
-    let mut decoded = 0;
-    for (label, decode, json) in CASES {{
-        match decode(json) {{
-            Ok(()) => decoded += 1,
-            Err(error) => {{
-                eprintln!("{{label}}: {{error}}");
-                failures.push(format!("{{label}}: does not decode -- {{}}", reason(&error)));
-            }}
-        }}
-    }}
-    failures.sort();
-    eprintln!("{{decoded}} of {{}} JSON examples decoded; {{}} examples are not JSON", CASES.len(), NOT_JSON.len());
-    if let Some(path) = std::env::var_os("EXAMPLES_FOUND") {{
-        let lines: String = failures.iter().map(|f| format!("{{f}}\n")).collect();
-        std::fs::write(path, lines).expect("the findings file is writable");
-    }}
-    let key = |line: &str| line.split(" -- ").next().unwrap_or(line).trim().to_string();
-    let found: Vec<String> = failures.iter().map(|f| key(f)).collect();
-    let known: Vec<String> = KNOWN.iter().map(|line| key(line)).collect();
-    let unexpected: Vec<&String> = found.iter().filter(|f| !known.contains(f)).collect();
-    let fixed: Vec<&String> = known.iter().filter(|k| !found.contains(k)).collect();
-    assert!(unexpected.is_empty() && fixed.is_empty(), "new failures: {{unexpected:#?}}\nlisted but now fine: {{fixed:#?}}");
-}}
 "#
     );
     (test, not_json.len())

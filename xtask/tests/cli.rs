@@ -1,5 +1,6 @@
-//! The `cargo xtask codegen` command line, run as a user runs it: output folders, `--check`,
-//! stale files, and broken specs that must leave the disk untouched.
+//! The `cargo xtask` command line, run as a user runs it: `codegen`'s output folders, `--check`,
+//! stale files, and broken specs that must leave the disk untouched; every command's `--help`;
+//! and arguments that are refused before anything runs (`test --quick` with a typo among them).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -112,10 +113,10 @@ fn a_broken_spec_names_file_and_pointer_and_changes_nothing() {
     assert_eq!(run.status.code(), Some(1));
     let stderr = text(&run.stderr);
     assert!(
-        stderr.contains("error: tests/fixtures/bad/dangling_ref.yaml:27:17 at /components/schemas/Pet/properties/owner/$ref: `$ref` `#/components/schemas/Owner` points to nothing"),
+        stderr.contains("error: tests/fixtures/bad/dangling_ref.yaml:10:17 at /paths/~1pets~1{petId}/get/parameters/0/$ref: `$ref` `#/components/parameters/PetId` points to nothing"),
         "{stderr}"
     );
-    assert!(stderr.contains("4 errors in the spec; nothing was generated"), "{stderr}");
+    assert!(stderr.contains("3 errors in the spec; nothing was generated"), "{stderr}");
     let entries: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(entries, ["keep.txt"]);
 }
@@ -128,4 +129,74 @@ fn bad_arguments_are_reported() {
     let run = xtask(&["codegen", "--spec", "/nonexistent/spec.yaml", "--out", scratch("missing").to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
     assert!(text(&run.stderr).contains("cannot read /nonexistent/spec.yaml"));
+}
+
+#[test]
+fn help_lists_every_command_and_flag_and_exits_zero() {
+    for args in [&["--help"][..], &["-h"], &["help"], &[]] {
+        let run = xtask(args);
+        assert!(run.status.success(), "{args:?}: {}", text(&run.stderr));
+        let help = text(&run.stdout);
+        for flag in ["--check", "--spec PATH", "--out DIR", "--quick", "--no-build", "--accept", "--runs N", "-h, --help"] {
+            assert!(help.contains(flag), "{args:?} does not list {flag}:\n{help}");
+        }
+        for command in ["codegen", "test", "whole-spec", "bench"] {
+            assert!(help.lines().any(|l| l.starts_with(&format!("  {command} "))), "{args:?} does not list `{command}`:\n{help}");
+        }
+    }
+}
+
+#[test]
+fn each_command_has_its_own_help() {
+    let expected: &[(&str, &[&str])] = &[
+        ("codegen", &["--check", "--spec PATH", "--out DIR"]),
+        ("test", &["--quick"]),
+        ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
+        ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
+    ];
+    for (command, flags) in expected {
+        let run = xtask(&[command, "--help"]);
+        assert!(run.status.success(), "{command} --help: {}", text(&run.stderr));
+        let help = text(&run.stdout);
+        assert!(help.starts_with(&format!("usage: cargo xtask {command}")), "{help}");
+        // One line per flag: the flag, then what it does, on the same line.
+        let flag_lines: Vec<&str> = help.lines().filter(|l| l.starts_with("  -")).collect();
+        assert_eq!(flag_lines.len(), flags.len() + 1, "{command}: one line per flag and one for --help:\n{help}");
+        for flag in flags.iter().chain(&["-h, --help"]) {
+            let line =
+                flag_lines.iter().find(|l| l.trim_start().starts_with(flag)).unwrap_or_else(|| panic!("{command}: no {flag}:\n{help}"));
+            assert!(line.len() > flag.len() + 4, "{command}: {flag} says what it does on its line:\n{help}");
+        }
+    }
+}
+
+#[test]
+fn help_wins_over_the_other_arguments_and_does_nothing_else() {
+    // `test --quick --help` would run the suite if the help were not seen first.
+    let run = xtask(&["test", "--quick", "--help"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("--quick"));
+    assert!(!text(&run.stderr).contains("==>"), "nothing ran: {}", text(&run.stderr));
+}
+
+#[test]
+fn unknown_flags_and_commands_fail_clearly() {
+    let run = xtask(&["test", "--quick", "--fast"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("unknown argument `--fast` to `test`; expected --quick (see `cargo xtask test --help`)"),
+        "{}",
+        text(&run.stderr)
+    );
+    assert!(!text(&run.stderr).contains("==>"), "a bad argument is found before anything runs: {}", text(&run.stderr));
+    for (command, flag) in [("whole-spec", "--quick"), ("bench", "--check")] {
+        let run = xtask(&[command, flag]);
+        assert_eq!(run.status.code(), Some(1));
+        let stderr = text(&run.stderr);
+        assert!(stderr.contains(&format!("unknown argument `{flag}` to `{command}`")), "{stderr}");
+        assert!(stderr.contains(&format!("see `cargo xtask {command} --help`")), "{stderr}");
+    }
+    let run = xtask(&["frobnicate"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stderr).contains("unknown command `frobnicate`"), "{}", text(&run.stderr));
 }

@@ -239,8 +239,8 @@ mod tests {
         let wanted: Vec<&str> = slots.iter().map(|s| s.wanted.as_str()).collect();
         // `Status` is a component's name, so the merged type keeps the first wanted name.
         assert_eq!(wanted, ["Job", "File", "JobStatus", "Status"]);
-        for owner in 0..2 {
-            let Some(TypeKind::Struct(s)) = &slots[owner].kind else { unreachable!("a struct") };
+        for owner in &slots[..2] {
+            let Some(TypeKind::Struct(s)) = &owner.kind else { unreachable!("a struct") };
             assert_eq!(s.fields[0].ty, named(2), "references follow the merge");
         }
     }

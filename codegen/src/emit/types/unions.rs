@@ -111,13 +111,11 @@ fn decoding_doc(u: &Union) -> String {
         ),
         _ => String::new(),
     };
-    let order_doc = match &u.tag {
+    match &u.tag {
         Some(tag) if untagged.is_empty() => format!(" Decoding picks the variant by the object's `{tag}` property.{without_tag}"),
         Some(tag) => format!(" Decoding picks an object's variant by its `{tag}` property.{without_tag}{order}"),
         None => order.replacen(" Other values go", " Values go", 1),
-    };
-
-    order_doc
+    }
 }
 
 /// `Serialize`: each variant writes itself; literals write their value.
