@@ -46,6 +46,11 @@ pub mod resources {
         pub fn blobs(&self) -> Blobs<'_> {
             Blobs { client: self }
         }
+
+        /// Operations under `/status`.
+        pub fn status(&self) -> Status<'_> {
+            Status { client: self }
+        }
     }
 
     /// Operations under `/Messages.json`.
@@ -138,6 +143,30 @@ pub mod resources {
                         ::std::option::Option::None => ::std::result::Result::Ok(request),
                     }
                 },
+            )
+        }
+    }
+
+    /// Operations under `/status`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Status<'a> {
+        client: &'a rt::Client,
+    }
+
+    impl<'a> Status<'a> {
+        /// `GET /status`
+        ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
+        /// # Errors
+        ///
+        /// Whatever sending the request or decoding its answer returns.
+        pub fn retrieve(&self) -> rt::Call<::serde_json::Value> {
+            rt::Call::build(
+                self.client,
+                || ::std::result::Result::Ok(
+                    rt::Request::new(rt::Method::GET, "/status"),
+                ),
             )
         }
     }
@@ -264,6 +293,14 @@ async fn main() {
         .await;
     let answer = client.blobs().update("b1", Some(&[0u8, 1, 2, 255][..])).await.unwrap();
     assert_eq!(answer.as_ref(), &[9u8, 8]);
+    // JSON described only by an example is any JSON value.
+    Mock::given(method("GET"))
+        .and(path("/status"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert_eq!(client.status().retrieve().await.unwrap(), serde_json::json!({"ok": true}));
     Mock::given(method("PUT")).and(path("/blobs/b2")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
     assert!(client.blobs().update("b2", None).await.unwrap().is_empty());
 }

@@ -241,9 +241,30 @@ impl<'a> Cx<'a> {
         if let Some(props) = schema.properties {
             for (name, value) in props {
                 let ptr = at.push("properties").push(name);
-                // A later member restating a property refines it; keep the first position.
-                match parts.properties.iter_mut().find(|(n, _, _)| n == name) {
-                    Some(slot) => *slot = (name.clone(), value, ptr),
+                // A later member restating a property refines it; keep the first position. One
+                // that gives it another type contradicts it: the later one wins, and a warning
+                // names both places.
+                match parts.properties.iter().position(|(n, _, _)| n == name) {
+                    Some(i) => {
+                        let (_, earlier, earlier_ptr) = &parts.properties[i];
+                        let types = |node: &'a Node| {
+                            self.spec
+                                .deref(node)
+                                .and_then(|n| Schema::read(n, &Pointer::root()).ok())
+                                .map(|s| s.non_null_types())
+                                .unwrap_or_default()
+                        };
+                        let (before, after) = (types(earlier), types(value));
+                        if !before.is_empty() && !after.is_empty() && before != after {
+                            let message = format!(
+                                "`allOf` members disagree on the type of `{name}`: `{}` at {earlier_ptr}, `{}` here; the later one is used",
+                                before.join("`, `"),
+                                after.join("`, `")
+                            );
+                            self.report(Severity::Warning, &ptr, message);
+                        }
+                        parts.properties[i] = (name.clone(), value, ptr);
+                    }
                     None => parts.properties.push((name.clone(), value, ptr)),
                 }
             }

@@ -289,6 +289,8 @@ fn success_response<'a>(
     } else if let Some((schema, schema_ptr)) = found.json {
         let (ty, nullable, _) = cx.lower_inline(schema, &schema_ptr, format!("{type_base}Response"));
         response = Some(if nullable { TypeRef::Option(Box::new(ty)) } else { ty });
+    } else if found.json_any {
+        response = Some(TypeRef::Json);
     } else if found.text.is_some() {
         raw_response = Some(RawResponse::Text);
     }
@@ -352,6 +354,8 @@ struct Contents<'a> {
     multipart: Option<(&'a Node, Pointer)>,
     /// `application/x-www-form-urlencoded`.
     form: Option<(&'a Node, Pointer)>,
+    /// JSON without a schema (but with examples): any JSON value.
+    json_any: bool,
     sse: Option<(&'a Node, Pointer)>,
     /// Binary content (audio, images, video, archives, `application/octet-stream`): its media type.
     binary: Option<String>,
@@ -380,6 +384,10 @@ fn contents<'a>(cx: &mut Cx<'a>, node: &'a Node, at: &Pointer) -> Result<Content
         // A binary string schema makes any media type binary (`format: binary`).
         let binary_schema = media.get("schema").is_some_and(|s| s.get("format").and_then(Node::as_str) == Some("binary"));
         match essence.as_str() {
+            // JSON with examples but no schema is still JSON: any value.
+            "application/json" if schema.is_none() && (media.get("example").is_some() || media.get("examples").is_some()) => {
+                found.json_any = true
+            }
             "application/json" => found.json = schema,
             e if e.starts_with("application/") && e.ends_with("+json") => found.json = schema,
             "multipart/form-data" => found.multipart = schema,
