@@ -217,10 +217,7 @@ impl<'a> Cx<'a> {
                 .get("servers")
                 .and_then(Node::as_seq)
                 .and_then(|s| s.first())
-                .and_then(|s| s.get("url"))
-                .and_then(Node::as_str)
-                .unwrap_or("http://localhost")
-                .to_owned(),
+                .map_or_else(|| "http://localhost".to_owned(), server_url),
             types,
             operations,
             root: root_resource,
@@ -372,6 +369,28 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// A server's URL with each `{variable}` replaced by its default
+/// (`https://{region}.api.example.com/{version}` with `region: us`, `version: v2`).
+fn server_url(server: &Node) -> String {
+    let url = server.get("url").and_then(Node::as_str).unwrap_or("http://localhost");
+    let variables = server.get("variables").and_then(Node::as_map);
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        let name = &rest[open + 1..close];
+        let default = variables.and_then(|v| v.get(name)).and_then(|v| v.get("default")).and_then(Node::as_str);
+        out.push_str(&rest[..open]);
+        match default {
+            Some(value) => out.push_str(value),
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `OpenAI Fine-tuning` -> `openai-fine-tuning`.
 fn crate_name(title: &str) -> String {
     let mut out = String::new();
@@ -410,6 +429,16 @@ mod tests {
         assert_eq!(crate_name("OpenAI API"), "openai-api");
         assert_eq!(crate_name("  Pets!! "), "pets");
         assert_eq!(crate_name("3D API"), "api-3d-api");
+    }
+
+    #[test]
+    fn server_variables_take_their_defaults() {
+        let doc = crate::load::parse(
+            "t.yaml",
+            "url: https://{region}.api.example.com/{version}/{unknown}\nvariables:\n  region: {default: eu}\n  version: {default: v2, enum: [v1, v2]}\n",
+        )
+        .unwrap();
+        assert_eq!(server_url(&doc.root), "https://eu.api.example.com/v2/{unknown}");
     }
 
     #[test]
