@@ -56,14 +56,34 @@ impl<'a> Cx<'a> {
     }
 
     /// Records that `ty` is sent as a multipart form; it must be a struct.
+    /// A union of objects is a form too: each variant's struct is, and the union sends
+    /// whichever it holds.
     pub(super) fn mark_multipart(&mut self, ty: &TypeRef, at: &Pointer) {
+        let is_struct = |cx: &Self, ty: &TypeRef| match cx.unalias(ty) {
+            TypeRef::Named(id) => matches!(cx.slots[id.0].kind, Some(TypeKind::Struct(_))).then_some(id),
+            _ => None,
+        };
+        let mut forms = Vec::new();
         match self.unalias(ty) {
-            TypeRef::Named(id) if matches!(self.slots[id.0].kind, Some(TypeKind::Struct(_))) => {
-                if !self.multipart.contains(&id) {
-                    self.multipart.push(id);
+            TypeRef::Named(id) if matches!(self.slots[id.0].kind, Some(TypeKind::Struct(_))) => forms.push(id),
+            TypeRef::Named(id) => {
+                let variants: Vec<Option<&TypeRef>> = match &self.slots[id.0].kind {
+                    Some(TypeKind::Union(u)) => u.variants.iter().map(|v| v.body.type_ref()).collect(),
+                    _ => vec![None],
+                };
+                let structs: Vec<Option<TypeId>> = variants.iter().map(|v| v.and_then(|t| is_struct(self, t))).collect();
+                if structs.is_empty() || structs.iter().any(Option::is_none) {
+                    return self.error(at, "a multipart form must be an object with properties, or a union of such objects");
                 }
+                forms.extend(structs.into_iter().flatten());
+                forms.push(id);
             }
-            _ => self.error(at, "a multipart form must be an object with properties"),
+            _ => return self.error(at, "a multipart form must be an object with properties"),
+        }
+        for id in forms {
+            if !self.multipart.contains(&id) {
+                self.multipart.push(id);
+            }
         }
     }
 

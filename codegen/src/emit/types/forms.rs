@@ -50,7 +50,11 @@ pub(super) fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
 /// scalars text parts, lists repeated `name[]` parts, and objects JSON-encoded text parts.
 pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
     let name = ident(&api.ty(id).name);
-    let TypeKind::Struct(s) = &api.ty(id).kind else { return TokenStream::new() };
+    let s = match &api.ty(id).kind {
+        TypeKind::Struct(s) => s,
+        TypeKind::Union(u) => return union_multipart_impl(&name, u),
+        _ => return TokenStream::new(),
+    };
     // The single-value properties are sent as text parts, as JSON bodies carry them too.
     let consts = s.consts.iter().map(|c| {
         let wire = &c.wire;
@@ -83,6 +87,43 @@ pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
                 #(#consts)*
                 #(#parts)*
                 ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// A union of forms sends the variant it holds; an object of a kind the spec does not list
+/// sends each property as a text part (strings as they are, anything else as JSON).
+fn union_multipart_impl(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let arms = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let value = if matches!(v.body, VariantBody::Type(TypeRef::Box(_))) { quote!(&**value) } else { quote!(value) };
+        quote!(Self::#vname(value) => crate::runtime::ToMultipart::to_multipart(#value, form),)
+    });
+    let unknown = u.unknown.as_ref().map(|n| {
+        let n = ident(n);
+        quote! {
+            Self::#n(value) => {
+                for (key, entry) in value.as_object().into_iter().flatten() {
+                    match entry.as_str() {
+                        ::std::option::Option::Some(text) => form.text(key, text),
+                        ::std::option::Option::None => form.json(key, entry)?,
+                    }
+                }
+                ::std::result::Result::Ok(())
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::ToMultipart for #name {
+            fn to_multipart(
+                &self,
+                form: &mut crate::runtime::Multipart,
+            ) -> ::std::result::Result<(), crate::runtime::Error> {
+                match self {
+                    #(#arms)*
+                    #unknown
+                }
             }
         }
     }
