@@ -21,6 +21,24 @@ struct ObjectParts<'a> {
     union: Option<UnionMember<'a>>,
 }
 
+impl<'a> ObjectParts<'a> {
+    /// The parts one object schema gives by itself: its properties, `required` and
+    /// `additionalProperties`.
+    fn of(schema: &Schema<'a>, at: &Pointer) -> Self {
+        let properties: Vec<(String, &'a Node, Pointer)> = schema
+            .properties
+            .map(|props| props.iter().map(|(k, v)| (k.clone(), v, at.push("properties").push(k))).collect())
+            .unwrap_or_default();
+        ObjectParts {
+            properties,
+            required: schema.required.iter().map(|s| (*s).to_owned()).collect(),
+            additional: schema.additional.clone_with_pointer(at),
+            doc: None,
+            union: None,
+        }
+    }
+}
+
 /// The union an object flattens.
 enum UnionMember<'a> {
     /// A member of its `allOf` (a union, or a `$ref` to one), at its pointer.
@@ -31,18 +49,7 @@ enum UnionMember<'a> {
 
 impl<'a> Cx<'a> {
     pub(super) fn lower_object(&mut self, schema: &Schema<'a>, at: &Pointer, hint: &Hint, depth: usize) -> Lowered {
-        let properties: Vec<(String, &'a Node, Pointer)> = schema
-            .properties
-            .map(|props| props.iter().map(|(k, v)| (k.clone(), v, at.push("properties").push(k))).collect())
-            .unwrap_or_default();
-        let parts = ObjectParts {
-            properties,
-            required: schema.required.iter().map(|s| (*s).to_owned()).collect(),
-            additional: schema.additional.clone_with_pointer(at),
-            doc: None,
-            union: None,
-        };
-        self.lower_object_parts(parts, at, hint, depth)
+        self.lower_object_parts(ObjectParts::of(schema, at), at, hint, depth)
     }
 
     /// `properties` next to `oneOf`/`anyOf`, as Mistral's and OpenAI-like specs write shared
@@ -57,17 +64,8 @@ impl<'a> Cx<'a> {
         hint: &Hint,
         depth: usize,
     ) -> Lowered {
-        let properties: Vec<(String, &'a Node, Pointer)> = schema
-            .properties
-            .map(|props| props.iter().map(|(k, v)| (k.clone(), v, at.push("properties").push(k))).collect())
-            .unwrap_or_default();
-        let parts = ObjectParts {
-            properties,
-            required: schema.required.iter().map(|s| (*s).to_owned()).collect(),
-            additional: schema.additional.clone_with_pointer(at),
-            doc: None,
-            union: Some(UnionMember::Beside { keyword, branches, schema: Box::new(schema.clone()), at: at.clone() }),
-        };
+        let union = UnionMember::Beside { keyword, branches, schema: Box::new(schema.clone()), at: at.clone() };
+        let parts = ObjectParts { union: Some(union), ..ObjectParts::of(schema, at) };
         self.lower_object_parts(parts, at, hint, depth)
     }
 
