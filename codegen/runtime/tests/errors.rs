@@ -43,6 +43,7 @@ async fn error_envelope_becomes_an_api_error() {
             code: Some("not_found".into()),
             request_id: Some("req_123".into()),
             rate_limit: Default::default(),
+            retry_after: None,
         }
     );
     assert!(matches!(&error, Error::Api(_)));
@@ -68,6 +69,7 @@ async fn numeric_code_and_null_fields() {
             code: Some("429".into()),
             request_id: None,
             rate_limit: Default::default(),
+            retry_after: None,
         }
     );
     assert_eq!(error.to_string(), "api error 429: Slow down");

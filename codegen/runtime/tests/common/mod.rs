@@ -12,7 +12,13 @@ use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 /// Two retries with waits short enough to keep tests fast; the default policy is checked apart.
 pub fn quick() -> RetryPolicy {
-    RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(20), jitter: 0.0 }
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(20),
+        jitter: 0.0,
+        max_retry_after: Duration::from_secs(60),
+    }
 }
 
 /// A client for a server at `uri`, with the quick retry policy.
