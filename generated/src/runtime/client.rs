@@ -142,6 +142,11 @@ impl Client {
             let attempt = retries + 1;
             let mut builder = self.inner.http.request(method.clone(), url.clone()).headers(headers.clone()).timeout(timeout);
             builder = match request.payload() {
+                // RFC 9110: a request whose method defines a body says it is empty; some HTTP/1.1
+                // proxies answer 411 to a POST without a length.
+                None if matches!(*method, reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH) => {
+                    builder.header(header::CONTENT_LENGTH, "0")
+                }
                 None => builder,
                 Some(RequestBody::Json(bytes)) => builder.body(bytes.clone()),
                 Some(RequestBody::Text { text, .. }) => builder.body(text.clone()),
@@ -187,7 +192,10 @@ impl Client {
                 Answer::Failure(body) => body,
             };
             let error = ApiError::from_response(status, &response_headers, &body);
-            if retries < max_retries && retry::should_retry(status, &response_headers, error.code.as_deref()) {
+            // A server that asks for a longer wait than the client accepts is not asked again
+            // sooner: the call ends, and the error says how long it asked for.
+            let waits_too_long = error.retry_after.is_some_and(|asked| asked > self.inner.retry.max_retry_after);
+            if retries < max_retries && !waits_too_long && retry::should_retry(status, &response_headers, error.code.as_deref()) {
                 let delay = self.inner.retry.delay(retries, Some(&response_headers));
                 tracing::info!(
                     %method,

@@ -82,6 +82,14 @@ impl Error {
         }
     }
 
+    /// How long the server asked to wait before the next request (`Retry-After`), when it
+    /// answered with an error that said so. A call gives up at once, without retrying, when the
+    /// wait is longer than [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after):
+    /// this tells the caller when to try again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.api().and_then(|error| error.retry_after)
+    }
+
     /// What kind of API error this is, if the server answered with a non-success status.
     pub fn kind(&self) -> Option<ApiErrorKind> {
         self.api().map(ApiError::kind)
@@ -128,6 +136,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The `x-ratelimit-*` response headers.
     pub rate_limit: RateLimit,
+    /// How long the server asked the client to wait (`retry-after-ms`, or `retry-after` in
+    /// seconds or as a date), when it did.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// API errors grouped by status, to match on rather than compare numbers.
@@ -186,6 +197,7 @@ impl ApiError {
             code: None,
             request_id,
             rate_limit: RateLimit::from_headers(headers),
+            retry_after: super::retry::retry_after(headers, std::time::SystemTime::now()),
         };
         match envelope {
             Some(Value::Object(fields)) => error.fill(&fields, fallback),
@@ -203,7 +215,8 @@ impl ApiError {
         rate_limit: RateLimit,
         fields: &serde_json::Map<String, Value>,
     ) -> Self {
-        let mut error = ApiError { status, message: String::new(), r#type: None, param: None, code: None, request_id, rate_limit };
+        let mut error =
+            ApiError { status, message: String::new(), r#type: None, param: None, code: None, request_id, rate_limit, retry_after: None };
         error.fill(fields, || "the stream reported an error".to_owned());
         error
     }

@@ -10,13 +10,11 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-/// A server-suggested wait longer than this is not honoured; the client's own backoff is used.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-
 /// How often and how patiently a client retries.
 ///
 /// The defaults: 2 retries, waits of 0.5 s × 2ⁿ capped at 8 s, each shortened by up to 25 % at
-/// random so that many clients that failed together do not retry together.
+/// random so that many clients that failed together do not retry together, and a server's
+/// `Retry-After` honoured up to a minute.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
@@ -27,11 +25,24 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// The largest share of a wait, from 0.0 to 1.0, that jitter may take off at random.
     pub jitter: f64,
+    /// The longest wait a server may ask for (`Retry-After`, `retry-after-ms`) and still be
+    /// retried. A longer one ends the call at once with the API error, whose
+    /// [`retry_after`](crate::Error::retry_after) says how long the server asked for, so the
+    /// caller can schedule the work rather than hold a task, and the server is never asked
+    /// again sooner than it said. A minute (the default) covers the per-minute rate limits
+    /// while keeping a call from hanging for long.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(500), max_backoff: Duration::from_secs(8), jitter: 0.25 }
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            jitter: 0.25,
+            max_retry_after: Duration::from_secs(60),
+        }
     }
 }
 
@@ -44,11 +55,13 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (0 for the first): what the failed response asks
-    /// for in `retry-after-ms` or `retry-after` (seconds or an HTTP date) when that is at most
-    /// a minute, otherwise [`RetryPolicy::backoff`] shortened by jitter.
+    /// for in `retry-after-ms` or `retry-after` (seconds or an HTTP date) when that is more than
+    /// nothing and at most [`RetryPolicy::max_retry_after`], otherwise [`RetryPolicy::backoff`]
+    /// shortened by jitter. A wait of zero or a date in the past is no reason to retry at once.
+    /// The caller does not retry at all when the server asked for more than the maximum.
     pub fn delay(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
         let asked = headers.and_then(|h| retry_after(h, SystemTime::now()));
-        if let Some(wait) = asked.filter(|wait| *wait <= MAX_RETRY_AFTER) {
+        if let Some(wait) = asked.filter(|wait| !wait.is_zero() && *wait <= self.max_retry_after) {
             return wait;
         }
         let backoff = self.backoff(retry);
@@ -86,7 +99,7 @@ pub(super) fn should_retry_transport(error: &reqwest::Error) -> bool {
 
 /// The wait a response asks for: `retry-after-ms` in milliseconds, else `retry-after` in
 /// seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(super) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return seconds(ms / 1000.0);
