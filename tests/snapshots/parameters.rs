@@ -261,6 +261,7 @@ pub mod types {
     }
 
     impl crate::runtime::ToQuery for ListThingsParams {
+        #[allow(clippy::collapsible_if)]
         fn to_query(&self, query: &mut crate::runtime::Query) {
             if let ::std::option::Option::Some(value) = &self.created {
                 if let ::std::option::Option::Some(field) = &value.gt {

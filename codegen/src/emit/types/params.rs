@@ -53,6 +53,10 @@ fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStre
 pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Params) -> TokenStream {
     let all_optional = p.fields.iter().all(|q| q.field.optional());
     let default = all_optional.then(|| quote!(, Default));
+    // An optional object's optional properties are `if let`s inside its own `if let`; clippy
+    // would merge two into one, which would read unlike every other parameter's push.
+    let nested = p.fields.iter().any(|q| q.field.optional() && q.location == ParamLocation::Query(QueryStyle::FormObject));
+    let collapsible = nested.then(|| quote!(#[allow(clippy::collapsible_if)]));
     let fields = p.fields.iter().map(|q| {
         let docs = field_docs(&q.field);
         let fname = ident(&q.field.name);
@@ -115,6 +119,7 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
         #constructor
 
         impl crate::runtime::ToQuery for #name {
+            #collapsible
             fn to_query(&self, query: &mut crate::runtime::Query) {
                 #(#pushes)*
             }

@@ -259,6 +259,10 @@ fn tag_dispatch(api: &Api, u: &Union) -> Option<TokenStream> {
             None => grouped.push((vec![t], variants)),
         }
     }
+    // No variant answers to any tag (their schemas name no values): the tag decides nothing.
+    if grouped.is_empty() {
+        return None;
+    }
     let arms = grouped.iter().map(|(tags, variants)| {
         if let [only] = variants.as_slice() {
             let construct = construct(only);
