@@ -6,6 +6,7 @@
 //! - `test [--quick]`: every test the project has, the freshness check included; the workspace
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
 //! - `whole-spec` and `bench`: OpenAI's whole published spec (`whole_spec.rs`, `bench.rs`).
+//! - `corpus [--accept]`: other people's OpenAPI documents, generated and linted (`corpus.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,6 +15,7 @@ use stages::Stages;
 
 mod bench;
 mod codegen_cmd;
+mod corpus;
 mod prism;
 mod stages;
 mod synth;
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("test") => test(rest),
         Some("whole-spec") => whole_spec::run(rest),
         Some("bench") => bench::run(rest),
+        Some("corpus") => corpus::run(rest),
         Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{}", usage())),
     };
     match result {
@@ -103,6 +106,14 @@ const COMMANDS: &[Help] = &[
             ("--runs N", "how many runs (default: 7)"),
             ("--once SPEC", "used by bench itself: one measured generation, printed as `seconds peak_kb bytes`"),
         ],
+    },
+    Help {
+        name: "corpus",
+        synopsis: "corpus [--accept]",
+        about: "generate every document of ../shared/specs/corpus/ and run one `cargo clippy --all-features -- -D warnings` \
+                over the crates; refusals and clippy failures must match tests/corpus/known-{refusals,clippy}.txt; \
+                prints a table of what each document gave",
+        flags: &[("--accept", "rewrite tests/corpus/known-{refusals,clippy}.txt from what was found, keeping the reasons")],
     },
 ];
 
