@@ -79,7 +79,7 @@ const COMMANDS: &[Help] = &[
         name: "test",
         synopsis: "test [--quick]",
         about: "run every test, as CI does: fmt, freshness, workspace tests with Prism (installed into .tools/prism \
-                with npm when needed), clippy, rustdoc, the standalone build, then `whole-spec`; prints each stage's time",
+                with npm when needed), clippy, rustdoc, the standalone build, `corpus`, then `whole-spec`; prints each stage's time",
         flags: &[("--quick", "the inner loop: fmt check, codegen --check and the workspace tests (snapshots and Prism tests included)")],
     },
     Help {
@@ -184,7 +184,7 @@ fn parse_test(args: &[String]) -> anyhow::Result<Scope> {
 }
 
 /// Runs the tests: the cheapest checks first, then the suite, then (unless `--quick`) clippy
-/// and rustdoc, the standalone build and the whole published spec; stops at the first stage
+/// and rustdoc, the standalone build, the corpus and the whole published spec; stops at the first stage
 /// that fails, and prints how long each stage took.
 fn test(args: &[String]) -> anyhow::Result<bool> {
     let scope = parse_test(args)?;
@@ -224,6 +224,8 @@ fn run_stages(scope: Scope, stages: &mut Stages) -> anyhow::Result<bool> {
             )
         })?
         && stages.run("standalone build of generated/", |_| standalone())?
+        // Other people's documents (skipped, and said so, where ../shared/specs/corpus is absent).
+        && stages.run("cargo xtask corpus", |stages| corpus::run_in(&[], stages))?
         // Last, because it is the slowest: the whole published spec (skipped, and said so,
         // where ../shared/specs is absent).
         && whole_spec::run_in(&[], stages)?;
