@@ -6,6 +6,7 @@
 //! - `test [--quick]`: every test the project has, the freshness check included; the workspace
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
 //! - `whole-spec` and `bench`: OpenAI's whole published spec (`whole_spec.rs`, `bench.rs`).
+//! - `corpus [--accept]`: other people's OpenAPI documents, generated and linted (`corpus.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,6 +15,7 @@ use stages::Stages;
 
 mod bench;
 mod codegen_cmd;
+mod corpus;
 mod prism;
 mod stages;
 mod synth;
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("test") => test(rest),
         Some("whole-spec") => whole_spec::run(rest),
         Some("bench") => bench::run(rest),
+        Some("corpus") => corpus::run(rest),
         Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{}", usage())),
     };
     match result {
@@ -76,7 +79,7 @@ const COMMANDS: &[Help] = &[
         name: "test",
         synopsis: "test [--quick]",
         about: "run every test, as CI does: fmt, freshness, workspace tests with Prism (installed into .tools/prism \
-                with npm when needed), clippy, rustdoc, the standalone build, then `whole-spec`; prints each stage's time",
+                with npm when needed), clippy, rustdoc, the standalone build, `corpus`, then `whole-spec`; prints each stage's time",
         flags: &[("--quick", "the inner loop: fmt check, codegen --check and the workspace tests (snapshots and Prism tests included)")],
     },
     Help {
@@ -103,6 +106,14 @@ const COMMANDS: &[Help] = &[
             ("--runs N", "how many runs (default: 7)"),
             ("--once SPEC", "used by bench itself: one measured generation, printed as `seconds peak_kb bytes`"),
         ],
+    },
+    Help {
+        name: "corpus",
+        synopsis: "corpus [--accept]",
+        about: "generate every document of ../shared/specs/corpus/ and run one `cargo clippy --all-features -- -D warnings` \
+                over the crates; refusals and clippy failures must match tests/corpus/known-{refusals,clippy}.txt; \
+                prints a table of what each document gave",
+        flags: &[("--accept", "rewrite tests/corpus/known-{refusals,clippy}.txt from what was found, keeping the reasons")],
     },
 ];
 
@@ -173,7 +184,7 @@ fn parse_test(args: &[String]) -> anyhow::Result<Scope> {
 }
 
 /// Runs the tests: the cheapest checks first, then the suite, then (unless `--quick`) clippy
-/// and rustdoc, the standalone build and the whole published spec; stops at the first stage
+/// and rustdoc, the standalone build, the corpus and the whole published spec; stops at the first stage
 /// that fails, and prints how long each stage took.
 fn test(args: &[String]) -> anyhow::Result<bool> {
     let scope = parse_test(args)?;
@@ -213,6 +224,8 @@ fn run_stages(scope: Scope, stages: &mut Stages) -> anyhow::Result<bool> {
             )
         })?
         && stages.run("standalone build of generated/", |_| standalone())?
+        // Other people's documents (skipped, and said so, where ../shared/specs/corpus is absent).
+        && stages.run("cargo xtask corpus", |stages| corpus::run_in(&[], stages))?
         // Last, because it is the slowest: the whole published spec (skipped, and said so,
         // where ../shared/specs is absent).
         && whole_spec::run_in(&[], stages)?;

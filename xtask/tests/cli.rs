@@ -140,7 +140,7 @@ fn help_lists_every_command_and_flag_and_exits_zero() {
         for flag in ["--check", "--spec PATH", "--out DIR", "--quick", "--no-build", "--accept", "--runs N", "-h, --help"] {
             assert!(help.contains(flag), "{args:?} does not list {flag}:\n{help}");
         }
-        for command in ["codegen", "test", "whole-spec", "bench"] {
+        for command in ["codegen", "test", "whole-spec", "bench", "corpus"] {
             assert!(help.lines().any(|l| l.starts_with(&format!("  {command} "))), "{args:?} does not list `{command}`:\n{help}");
         }
     }
@@ -153,6 +153,7 @@ fn each_command_has_its_own_help() {
         ("test", &["--quick"]),
         ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
+        ("corpus", &["--accept"]),
     ];
     for (command, flags) in expected {
         let run = xtask(&[command, "--help"]);
@@ -189,7 +190,7 @@ fn unknown_flags_and_commands_fail_clearly() {
         text(&run.stderr)
     );
     assert!(!text(&run.stderr).contains("==>"), "a bad argument is found before anything runs: {}", text(&run.stderr));
-    for (command, flag) in [("whole-spec", "--quick"), ("bench", "--check")] {
+    for (command, flag) in [("whole-spec", "--quick"), ("bench", "--check"), ("corpus", "--quick")] {
         let run = xtask(&[command, flag]);
         assert_eq!(run.status.code(), Some(1));
         let stderr = text(&run.stderr);
