@@ -97,7 +97,7 @@ pub(crate) fn generate(api: &Api, doc: &Document, known: &str) -> PrismTest {
             skipped.push((op.id.clone(), "not in the resource tree"));
             continue;
         };
-        let case = Case { api, op, doc, synth: &synth, node: doc.node_at(&op.pointer) };
+        let case = Case { api, op, doc, synth: &synth };
         let _ = write!(functions, "{}", case.function(index, chain));
         let _ = writeln!(cases, "    ({:?}, |client| Box::pin(case_{index}(client))),", op.id);
         called += 1;
@@ -155,11 +155,6 @@ const KNOWN: &[&str] = &[
     PrismTest { source, called, skipped, twins }
 }
 
-/// The node at `pointer` (the IR's pointers are RFC 6901 text without the `#`).
-fn node_at<'a>(doc: &'a Document, pointer: &str) -> Option<&'a Node> {
-    doc.node_at(&Pointer::from_fragment(&format!("#{pointer}"))?)
-}
-
 /// Why an operation is not called, if it is not.
 fn skip_reason(op: &Operation) -> Option<&'static str> {
     if op.body.as_ref().is_some_and(|b| b.encoding == codegen::ir::BodyEncoding::Multipart) {
@@ -190,8 +185,6 @@ struct Case<'a> {
     op: &'a Operation,
     doc: &'a Document,
     synth: &'a Synth<'a>,
-    /// The operation's node in the spec.
-    node: Option<&'a Node>,
 }
 
 /// How the generated test names the SDK's crate (`extern crate openai_api as sdk;`).
@@ -203,7 +196,7 @@ impl<'a> Case<'a> {
         let mut out = format!("/// `{}`: `{} {}`\nasync fn case_{index}(client: Client) -> Checked {{\n", op.id, op.http_method, op.path);
         let mut args = Vec::new();
         for p in &op.path_params {
-            let value = match self.parameter(&p.wire, &["path"]) {
+            let value = match self.parameter(&p.pointer) {
                 Some(param) => self.path_argument(param),
                 None => "x".to_owned(),
             };
@@ -228,17 +221,9 @@ impl<'a> Case<'a> {
         out
     }
 
-    /// The parameter named `wire` in one of `places`, from the operation or its path item.
-    fn parameter(&self, wire: &str, places: &[&str]) -> Option<&'a Node> {
-        let op = self.node?;
-        // The path item is the operation's parent: drop the last pointer token.
-        let item_pointer = self.op.pointer.as_str().rsplit_once('/').map(|(item, _)| item)?;
-        let item = node_at(self.doc, item_pointer);
-        let lists = [op.get("parameters"), item.and_then(|i| i.get("parameters"))];
-        lists.into_iter().flatten().filter_map(Node::as_seq).flatten().filter_map(|p| self.doc.deref(p)).find(|p| {
-            p.get("name").and_then(Node::as_str) == Some(wire)
-                && p.get("in").and_then(Node::as_str).is_some_and(|place| places.contains(&place))
-        })
+    /// The parameter object the IR lowered a parameter from.
+    fn parameter(&self, pointer: &Pointer) -> Option<&'a Node> {
+        self.doc.node_at(pointer)
     }
 
     /// A parameter's value: its own `example`, else one made up from its schema.
@@ -263,7 +248,7 @@ impl<'a> Case<'a> {
         let TypeKind::Params(params) = &def.kind else { return "Default::default()".to_owned() };
         let mut args = Vec::new();
         for (i, q) in params.fields.iter().enumerate().filter(|(_, q)| !q.field.optional()) {
-            let value = match self.parameter(&q.field.wire, &["query", "header"]) {
+            let value = match self.parameter(&q.pointer) {
                 Some(param) => self.parameter_value(param),
                 None => Value::String("x".into()),
             };

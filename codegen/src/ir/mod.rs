@@ -362,6 +362,8 @@ pub struct Param {
     pub field: Field,
     /// Where the value goes and how it is written.
     pub location: ParamLocation,
+    /// JSON pointer of the parameter object (after `$ref`), for its examples and messages.
+    pub pointer: Pointer,
 }
 
 /// Where a parameter travels.
@@ -640,6 +642,8 @@ pub struct PathParam {
     pub wire: String,
     /// Rustdoc text for the argument.
     pub doc: Option<String>,
+    /// JSON pointer of the parameter object (after `$ref`), for its examples and messages.
+    pub pointer: Pointer,
 }
 
 /// A node of the resource tree: `client.fine_tuning().jobs()`.

@@ -63,7 +63,7 @@ pub(super) fn path_params(
 ) -> Option<(Vec<PathParam>, Vec<PathPart>)> {
     let mut ok = true;
     let template_params = path_param_names(segments);
-    let mut declared: Vec<(&str, Option<String>)> = Vec::new();
+    let mut declared: Vec<(&str, Option<String>, Pointer)> = Vec::new();
     for name in &template_params {
         match raw.iter().find(|p| p.location == "path" && p.name == *name) {
             Some(p) => {
@@ -71,7 +71,7 @@ pub(super) fn path_params(
                     cx.error_at(&p.ptr, format!("path parameter `{name}` must be required"));
                     ok = false;
                 }
-                declared.push((name, p.node.get("description").and_then(Node::as_str).map(str::to_owned)));
+                declared.push((name, p.node.get("description").and_then(Node::as_str).map(str::to_owned), p.ptr.clone()));
             }
             None => {
                 cx.error_at(op_ptr, format!("path parameter `{name}` of `{path}` is not declared"));
@@ -85,11 +85,11 @@ pub(super) fn path_params(
             ok = false;
         }
     }
-    let wants: Vec<(String, String)> = declared.iter().map(|(wire, _)| ((*wire).to_owned(), names::field(wire))).collect();
+    let wants: Vec<(String, String)> = declared.iter().map(|(wire, ..)| ((*wire).to_owned(), names::field(wire))).collect();
     let params = declared
         .into_iter()
         .zip(names::assign_unique(&wants, &HashSet::new(), true))
-        .map(|((wire, doc), name)| PathParam { name, wire: wire.to_owned(), doc })
+        .map(|((wire, doc, pointer), name)| PathParam { name, wire: wire.to_owned(), doc, pointer })
         .collect();
     let mut parts = Vec::new();
     let mut literal = String::new();
@@ -154,9 +154,10 @@ pub(super) fn query_struct<'a>(
     let fields: Vec<Param> = lowered
         .into_iter()
         .zip(names::assign_unique(&wants, &HashSet::new(), true))
-        .map(|((wire, ty, required, doc, deprecated, location), name)| Param {
+        .map(|((wire, ty, required, doc, deprecated, location, pointer), name)| Param {
             field: Field { name, wire, ty, required, nullable: false, doc, deprecated },
             location,
+            pointer,
         })
         .collect();
     let required = fields.iter().any(|q| q.field.required);
@@ -164,8 +165,8 @@ pub(super) fn query_struct<'a>(
     Some(Some((id, required)))
 }
 
-/// One query or header parameter: wire name, type, required, doc, deprecated and location.
-type LoweredParam = (String, TypeRef, bool, Option<String>, bool, ParamLocation);
+/// One query or header parameter: wire name, type, required, doc, deprecated, location and pointer.
+type LoweredParam = (String, TypeRef, bool, Option<String>, bool, ParamLocation, Pointer);
 
 fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -> Option<LoweredParam> {
     let header = p.location == "header";
@@ -220,5 +221,5 @@ fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -
         }
     };
     let deprecated = p.node.get("deprecated").and_then(Node::as_bool).unwrap_or(false);
-    Some((p.name.clone(), ty, required && !nullable, doc, deprecated, style))
+    Some((p.name.clone(), ty, required && !nullable, doc, deprecated, style, p.ptr.clone()))
 }

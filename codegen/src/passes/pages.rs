@@ -53,7 +53,9 @@ mod tests {
 
     fn params(cursor: TypeRef) -> TypeKind {
         let field = field("after", cursor);
-        TypeKind::Params(Params { fields: vec![Param { field, location: ParamLocation::Query(QueryStyle::Scalar) }] })
+        TypeKind::Params(Params {
+            fields: vec![Param { field, location: ParamLocation::Query(QueryStyle::Scalar), pointer: crate::diag::Pointer::root() }],
+        })
     }
 
     #[test]
