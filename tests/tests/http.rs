@@ -463,6 +463,7 @@ async fn error_envelope_becomes_api_error_with_request_id() {
         code: Some("not_found".into()),
         request_id: Some("req_123".into()),
         rate_limit: Default::default(),
+        retry_after: None,
     };
     assert_eq!(error.api(), Some(&expected));
     assert!(matches!(&error, Error::Api(api) if **api == expected), "{error:?}");
