@@ -21,9 +21,22 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
-    /// The request could not be sent or the response could not be read.
-    #[error("request failed: {0}")]
+    /// The request could not be sent or the response could not be read. The message says
+    /// what happened in words (the connection was refused, or closed before the body ended),
+    /// with the underlying cause; [`std::error::Error::source`] keeps the chain.
+    #[error("request failed: {}", describe_transport(.0))]
     Transport(#[from] reqwest::Error),
+
+    /// An attempt got no complete answer within its timeout (the client's, or the call's),
+    /// after any retries.
+    #[error("request timed out: no complete answer within {} s", after.as_secs_f64())]
+    Timeout {
+        /// The timeout of the attempt that ran out.
+        after: std::time::Duration,
+        /// What reqwest reported.
+        #[source]
+        source: reqwest::Error,
+    },
 
     /// The server answered with a success status but the body did not decode into the expected type.
     #[error("could not decode the response (status {status}): {message}; the body starts with `{snippet}`")]
@@ -62,7 +75,47 @@ pub enum Error {
     },
 }
 
+/// A transport failure in words: what went wrong, then the innermost cause, which is where
+/// reqwest's own message ("error sending request", "error decoding response body") says least.
+fn describe_transport(error: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = error;
+    let mut has_cause = false;
+    while let Some(next) = root.source() {
+        root = next;
+        has_cause = true;
+    }
+    let cause = root.to_string();
+    let what = if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        let lower = cause.to_ascii_lowercase();
+        let cut = ["incomplete", "end of file", "eof", "closed", "reset"];
+        if cut.iter().any(|word| lower.contains(word)) {
+            "the connection closed before the response body ended"
+        } else {
+            "could not read the response body"
+        }
+    } else if error.is_redirect() {
+        "too many redirects"
+    } else {
+        "the request could not be sent"
+    };
+    let origin = error.url().map(|url| url.origin().ascii_serialization());
+    match (origin, has_cause) {
+        (Some(origin), true) => format!("{what} ({origin}: {cause})"),
+        (Some(origin), false) => format!("{what} ({origin})"),
+        (None, true) => format!("{what} ({cause})"),
+        (None, false) => what.to_owned(),
+    }
+}
+
 impl Error {
+    /// Turns a failure of an attempt that had `timeout` into an error: a timeout says so and
+    /// how long it was; anything else is [`Error::Transport`].
+    pub(super) fn from_attempt(error: reqwest::Error, timeout: std::time::Duration) -> Self {
+        if error.is_timeout() { Error::Timeout { after: timeout, source: error } } else { Error::Transport(error) }
+    }
+
     /// The API error, if the server answered with a non-success status.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
@@ -95,7 +148,7 @@ impl Error {
 
     /// Whether an attempt ran out of time (after any retries).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(error) if error.is_timeout())
+        matches!(self, Error::Timeout { .. }) || matches!(self, Error::Transport(error) if error.is_timeout())
     }
 
     /// The HTTP status code, if a response arrived.

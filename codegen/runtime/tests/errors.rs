@@ -210,7 +210,7 @@ async fn unreachable_server_is_a_transport_error() {
     let client = ClientBuilder::new(&format!("http://127.0.0.1:{port}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
     let error = get(&client).await.unwrap_err();
     assert!(matches!(&error, Error::Transport(_)), "{error:?}");
-    assert!(error.to_string().starts_with("request failed: "), "{error}");
+    assert!(error.to_string().starts_with(&format!("request failed: could not connect (http://127.0.0.1:{port}: ")), "{error}");
     assert_eq!(error.status(), None);
     assert_eq!(error.request_id(), None);
     assert!(error.api().is_none());

@@ -221,7 +221,31 @@ async fn a_slow_response_hits_the_timeout_and_is_retried() {
         .unwrap();
     let error = get(&client).await.unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
+    assert!(matches!(error, Error::Timeout { after, .. } if after == Duration::from_millis(200)), "{error:?}");
+    // The message says what happened and after how long, not reqwest's "error sending request".
+    assert_eq!(error.to_string(), "request timed out: no complete answer within 0.2 s");
     assert_eq!(requests(&server).await, 2, "the timed-out attempt was retried once");
+}
+
+#[tokio::test]
+async fn a_body_cut_off_says_the_connection_closed_before_it_ended() {
+    // A server of our own that promises 100 bytes and hangs up after 10, every time.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+            let reply = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"ok\": tr";
+            socket.write_all(reply).await.unwrap();
+            socket.shutdown().await.ok();
+        }
+    });
+    let client = ClientBuilder::new(&format!("http://{address}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
+    let error = get(&client).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(message.starts_with("request failed: the connection closed before the response body ended (http://127.0.0.1:"), "{message}");
 }
 
 #[tokio::test]

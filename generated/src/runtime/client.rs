@@ -171,14 +171,16 @@ impl Client {
                 Ok(parts) => parts,
                 Err(error) if retries < max_retries && retry::should_retry_transport(&error) => {
                     let delay = self.inner.retry.delay(retries, None);
+                    let error = Error::from_attempt(error, timeout);
                     tracing::info!(%method, %path, attempt, %error, delay_ms = delay.as_millis() as u64, "retrying after a transport error");
                     tokio::time::sleep(delay).await;
                     retries += 1;
                     continue;
                 }
                 Err(error) => {
+                    let error = Error::from_attempt(error, timeout);
                     tracing::debug!(%method, %path, attempt, %error, "request failed");
-                    return Err(Error::Transport(error));
+                    return Err(error);
                 }
             };
             let meta = ResponseMeta::from_headers(status.as_u16(), &response_headers, attempt);
