@@ -179,12 +179,12 @@ impl<'a> Cx<'a> {
         let mut webhook_event = self.lower_webhooks();
         // Pass 3: identical inline shapes merge, then every type gets its final name.
         let (operations, root_resource) = match dedup::merge_identical(&mut self.slots) {
-            Some(moved) => {
-                let moved = |id: &mut TypeId| *id = moved[id.0];
-                self.components.values_mut().chain(self.multipart.iter_mut()).chain(webhook_event.iter_mut()).for_each(moved);
+            Some(new_ids) => {
+                let renumber = |id: &mut TypeId| *id = new_ids[id.0];
+                self.components.values_mut().chain(self.multipart.iter_mut()).chain(webhook_event.iter_mut()).for_each(renumber);
                 let mut operations = operations;
                 for op in operations.iter_mut().flat_map(|(ops, _)| ops.iter_mut()) {
-                    op.ids_mut().into_iter().for_each(moved);
+                    op.ids_mut().into_iter().for_each(renumber);
                 }
                 operations
             }
