@@ -83,8 +83,11 @@ impl<'a> Cx<'a> {
             };
         }
         if schema.one_of.is_some() && schema.any_of.is_some() {
-            self.error(at, "a schema with both `oneOf` and `anyOf` is not supported");
-            return Lowered::plain(TypeRef::Json);
+            // A value must match one `oneOf` branch and some `anyOf` branch; the `oneOf` says
+            // what shapes there are, so it alone is the type.
+            self.warn(&at.push("anyOf"), "`anyOf` next to `oneOf` is not checked: values are decoded by the `oneOf` alone");
+            let narrowed = Schema { any_of: None, ..schema.clone() };
+            return self.lower_shape(node, &narrowed, at, hint, depth);
         }
         if let Some(all_of) = schema.all_of {
             if schema.alternatives().is_some() {
