@@ -100,6 +100,11 @@ impl Pointer {
         Self(format!("{}/{index}", self.0))
     }
 
+    /// The pointer one segment up; `None` for the root.
+    pub fn parent(&self) -> Option<Self> {
+        self.0.rfind('/').map(|at| Self(self.0[..at].to_owned()))
+    }
+
     /// The decoded segments.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
         self.0.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))

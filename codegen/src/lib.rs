@@ -4,7 +4,9 @@
 //!
 //! ```no_run
 //! let text = std::fs::read_to_string("spec/openai-fine-tuning.yaml").unwrap();
-//! let generated = codegen::generate("spec/openai-fine-tuning.yaml", &text).unwrap();
+//! let settings = std::fs::read_to_string("spec/openai-fine-tuning.toml").unwrap();
+//! let settings = codegen::Settings::parse("spec/openai-fine-tuning.toml", &settings).unwrap();
+//! let generated = codegen::generate("spec/openai-fine-tuning.yaml", &text, &settings).unwrap();
 //! for file in &generated.files {
 //!     println!("{} ({} bytes)", file.path, file.contents.len());
 //! }
@@ -24,10 +26,12 @@ pub mod names;
 mod normalize;
 mod passes;
 mod schema;
+pub mod settings;
 mod spec;
 
 pub use diag::{Diagnostic, Errors, Severity};
 pub use emit::OutputFile;
+pub use settings::Settings;
 
 /// The result of a successful run.
 #[derive(Debug, Clone)]
@@ -48,23 +52,25 @@ pub fn load(file: &str, text: &str) -> Result<load::Document, Errors> {
     Ok(doc)
 }
 
-/// Lowers a document to the IR, or returns every error found.
-pub fn lower(doc: &load::Document) -> Result<(ir::Api, Vec<Diagnostic>), Errors> {
-    lower::lower(doc)
+/// Lowers a document to the IR with `settings` for what it does not say, or returns every
+/// error found.
+pub fn lower(doc: &load::Document, settings: &Settings) -> Result<(ir::Api, Vec<Diagnostic>), Errors> {
+    lower::lower(doc, settings)
 }
 
-/// Loads, lowers and emits a whole crate. `file` is how headers and messages name the spec.
-pub fn generate(file: &str, text: &str) -> Result<Generated, Errors> {
+/// Loads, lowers and emits a whole crate. `file` is how headers and messages name the spec;
+/// `settings` are its settings file's, or [`Settings::default`].
+pub fn generate(file: &str, text: &str, settings: &Settings) -> Result<Generated, Errors> {
     let doc = load(file, text)?;
-    let (api, warnings) = lower(&doc)?;
+    let (api, warnings) = lower(&doc, settings)?;
     let files = emit::emit_crate(&api, file).map_err(|message| internal(file, message))?;
     Ok(Generated { api, files, warnings })
 }
 
 /// Loads, lowers and emits the crate as one file (see [`emit::emit_single_file`]).
-pub fn generate_single_file(file: &str, text: &str, runtime_path: &str, binary: bool) -> Result<String, Errors> {
+pub fn generate_single_file(file: &str, text: &str, settings: &Settings, runtime_path: &str, binary: bool) -> Result<String, Errors> {
     let doc = load(file, text)?;
-    let (api, _) = lower(&doc)?;
+    let (api, _) = lower(&doc, settings)?;
     emit::emit_single_file(&api, file, runtime_path, binary).map_err(|message| internal(file, message))
 }
 

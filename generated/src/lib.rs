@@ -26,30 +26,102 @@ pub mod resources;
 pub mod types;
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
-    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
-    Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
-    RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, HeaderSetting,
+    Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody,
+    Response, ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security,
+    ServerVariable, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
     verify_webhook_at,
 };
 
 /// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
+/// What the client knows about this API: its server, its security schemes and the
+/// conventions from the generator's settings.
+pub static PROFILE: Profile = Profile {
+    server: Some("https://api.openai.com/v1"),
+    server_variables: &[],
+    base_url_env: Some("OPENAI_BASE_URL"),
+    schemes: &[
+        Scheme {
+            name: "ApiKeyAuth",
+            kind: SchemeKind::Bearer,
+            setter: "api_key",
+            env: &["OPENAI_API_KEY"],
+        },
+        Scheme {
+            name: "AdminApiKeyAuth",
+            kind: SchemeKind::Bearer,
+            setter: "admin_key",
+            env: &["OPENAI_ADMIN_KEY"],
+        },
+    ],
+    security: &[&["ApiKeyAuth"]],
+    needs_credential: true,
+    headers: &[
+        HeaderSetting {
+            header: "OpenAI-Organization",
+            env: Some("OPENAI_ORG_ID"),
+        },
+        HeaderSetting {
+            header: "OpenAI-Project",
+            env: Some("OPENAI_PROJECT_ID"),
+        },
+    ],
+    retry: RetryHints {
+        should_retry_header: Some("x-should-retry"),
+        never_retry_codes: &["insufficient_quota"],
+    },
+};
+
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(DEFAULT_BASE_URL)
+        ClientBuilder::with_profile(&PROFILE)
     }
 
-    /// A client configured from the environment: `OPENAI_API_KEY` and/or
-    /// `OPENAI_ADMIN_KEY` (at least one), and `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
-    /// `OPENAI_PROJECT_ID` when set.
+    /// A client configured from the environment: `OPENAI_API_KEY`, `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID`, each where set.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when both keys are missing or a value cannot be used.
+    /// [`Error::Config`] when no credential is set, there is no base URL, or a value cannot be used.
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
+    }
+}
+
+/// Setters for this API's credentials, server and conventions.
+impl ClientBuilder {
+    /// Sets the `ApiKeyAuth` credential: a token sent as `Authorization: Bearer <token>`.
+    ///
+    /// Project or user API key.
+    ///
+    /// [`ClientBuilder::env`] reads it from `OPENAI_API_KEY`.
+    #[must_use]
+    pub fn api_key(self, key: impl Into<::std::string::String>) -> Self {
+        self.credential("ApiKeyAuth", key)
+    }
+
+    /// Sets the `AdminApiKeyAuth` credential: a token sent as `Authorization: Bearer <token>`.
+    ///
+    /// Organization admin API key, needed for checkpoint permissions.
+    ///
+    /// [`ClientBuilder::env`] reads it from `OPENAI_ADMIN_KEY`.
+    #[must_use]
+    pub fn admin_key(self, key: impl Into<::std::string::String>) -> Self {
+        self.credential("AdminApiKeyAuth", key)
+    }
+
+    /// Sets the `OpenAI-Organization` header, sent with every request. The organization the requests are billed to and counted against (an `org-...` ID). [`ClientBuilder::env`] reads it from `OPENAI_ORG_ID`.
+    #[must_use]
+    pub fn organization(self, value: impl Into<::std::string::String>) -> Self {
+        self.header("OpenAI-Organization", value)
+    }
+
+    /// Sets the `OpenAI-Project` header, sent with every request. The project the requests belong to (a `proj_...` ID). [`ClientBuilder::env`] reads it from `OPENAI_PROJECT_ID`.
+    #[must_use]
+    pub fn project(self, value: impl Into<::std::string::String>) -> Self {
+        self.header("OpenAI-Project", value)
     }
 }

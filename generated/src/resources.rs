@@ -144,9 +144,11 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first. The answer is one page; `.auto_paginate()` on the call streams the items of every page.
     ///
+    /// This operation authenticates with `AdminApiKeyAuth` ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
     pub fn list(
         &self,
         fine_tuned_model_checkpoint: &str,
@@ -163,7 +165,8 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
                             fine_tuned_model_checkpoint) ?
                         ),
                     )
-                    .query(params),
+                    .query(params)
+                    .security(&[&["AdminApiKeyAuth"]]),
             ),
         )
     }
@@ -180,9 +183,11 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
     ///
+    /// This operation authenticates with `AdminApiKeyAuth` ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
     pub fn create(
         &self,
         fine_tuned_model_checkpoint: &str,
@@ -199,6 +204,7 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
                             fine_tuned_model_checkpoint) ?
                         ),
                     )
+                    .security(&[&["AdminApiKeyAuth"]])
                     .json(body)
             },
         )
@@ -217,9 +223,11 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
     ///
     /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
     ///
+    /// This operation authenticates with `AdminApiKeyAuth` ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
     pub fn delete(
         &self,
         fine_tuned_model_checkpoint: &str,
@@ -229,14 +237,15 @@ impl<'a> FineTuningCheckpointsPermissions<'a> {
             self.client,
             || ::std::result::Result::Ok(
                 rt::Request::new(
-                    rt::Method::DELETE,
-                    ::std::format!(
-                        "/fine_tuning/checkpoints/{}/permissions/{}",
-                        rt::Request::path_segment("fine_tuned_model_checkpoint",
-                        fine_tuned_model_checkpoint) ?,
-                        rt::Request::path_segment("permission_id", permission_id) ?
-                    ),
-                ),
+                        rt::Method::DELETE,
+                        ::std::format!(
+                            "/fine_tuning/checkpoints/{}/permissions/{}",
+                            rt::Request::path_segment("fine_tuned_model_checkpoint",
+                            fine_tuned_model_checkpoint) ?,
+                            rt::Request::path_segment("permission_id", permission_id) ?
+                        ),
+                    )
+                    .security(&[&["AdminApiKeyAuth"]]),
             ),
         )
     }

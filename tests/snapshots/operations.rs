@@ -419,29 +419,44 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
-    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
-    Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
-    RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, HeaderSetting,
+    Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody,
+    Response, ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security,
+    ServerVariable, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
     verify_webhook_at,
 };
 
-/// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
+/// The server the spec names first. `OPERATIONS_FIXTURE_BASE_URL` or [`ClientBuilder::base_url`] override it.
 pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v1";
+
+/// What the client knows about this API: its server, its security schemes and the
+/// conventions from the generator's settings.
+pub static PROFILE: Profile = Profile {
+    server: Some("https://pets.example.com/v1"),
+    server_variables: &[],
+    base_url_env: Some("OPERATIONS_FIXTURE_BASE_URL"),
+    schemes: &[],
+    security: &[],
+    needs_credential: false,
+    headers: &[],
+    retry: RetryHints {
+        should_retry_header: None,
+        never_retry_codes: &[],
+    },
+};
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(DEFAULT_BASE_URL)
+        ClientBuilder::with_profile(&PROFILE)
     }
 
-    /// A client configured from the environment: `OPENAI_API_KEY` and/or
-    /// `OPENAI_ADMIN_KEY` (at least one), and `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
-    /// `OPENAI_PROJECT_ID` when set.
+    /// A client configured from the environment: `OPERATIONS_FIXTURE_BASE_URL`, when it is set.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when both keys are missing or a value cannot be used.
+    /// [`Error::Config`] when there is no base URL or a value cannot be used.
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

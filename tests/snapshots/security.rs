@@ -74,18 +74,22 @@ pub mod resources {
         ///
         /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
         ///
-        /// This operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).
+        /// This operation authenticates with `AdminApiKeyAuth` ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `SECURITY_ADMIN_KEY`).
         ///
         /// # Errors
         ///
-        /// [`Error::Config`](crate::Error::Config) before any request when the client has no admin key. Otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
         pub fn create(
             &self,
             body: &types::CreateProjectRequest,
         ) -> rt::Call<types::Project> {
             rt::Call::build(
                 self.client,
-                || rt::Request::new(rt::Method::POST, "/projects").admin().json(body),
+                || {
+                    rt::Request::new(rt::Method::POST, "/projects")
+                        .security(&[&["AdminApiKeyAuth"]])
+                        .json(body)
+                },
             )
         }
 
@@ -95,11 +99,11 @@ pub mod resources {
         ///
         /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
         ///
-        /// This operation accepts the API key or the admin key; it sends the API key when the client has one.
+        /// This operation authenticates with the first of these the client has: `ApiKeyAuth` ([`ClientBuilder::api_key`](crate::ClientBuilder::api_key), `SECURITY_API_KEY`), or `AdminApiKeyAuth` ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `SECURITY_ADMIN_KEY`).
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self, project_id: &str) -> rt::Call<types::Project> {
             rt::Call::build(
                 self.client,
@@ -111,7 +115,7 @@ pub mod resources {
                                 project_id) ?
                             ),
                         )
-                        .either_key(),
+                        .security(&[&["ApiKeyAuth"], &["AdminApiKeyAuth"]]),
                 ),
             )
         }
@@ -122,11 +126,11 @@ pub mod resources {
         ///
         /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
         ///
-        /// This operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `OPENAI_ADMIN_KEY`).
+        /// This operation authenticates with `AdminApiKeyAuth` ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `SECURITY_ADMIN_KEY`).
         ///
         /// # Errors
         ///
-        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client has no admin key. Otherwise whatever sending the request or decoding its answer returns.
+        /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
         pub fn delete(&self, project_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -138,7 +142,7 @@ pub mod resources {
                                 project_id) ?
                             ),
                         )
-                        .admin(),
+                        .security(&[&["AdminApiKeyAuth"]]),
                 ),
             )
         }
@@ -226,31 +230,78 @@ pub mod types {
 }
 
 pub use runtime::{
-    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential,
-    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, Method, Multipart,
-    Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta,
-    RetryPolicy, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
+    ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder,
+    DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, HeaderSetting,
+    Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody,
+    Response, ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security,
+    ServerVariable, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
     verify_webhook_at,
 };
 
-/// The server the spec names first. `OPENAI_BASE_URL` or [`ClientBuilder::base_url`] override it.
+/// The server the spec names first. `SECURITY_BASE_URL` or [`ClientBuilder::base_url`] override it.
 pub const DEFAULT_BASE_URL: &str = "https://security.example.com";
+
+/// What the client knows about this API: its server, its security schemes and the
+/// conventions from the generator's settings.
+pub static PROFILE: Profile = Profile {
+    server: Some("https://security.example.com"),
+    server_variables: &[],
+    base_url_env: Some("SECURITY_BASE_URL"),
+    schemes: &[
+        Scheme {
+            name: "ApiKeyAuth",
+            kind: SchemeKind::Bearer,
+            setter: "api_key",
+            env: &["SECURITY_API_KEY"],
+        },
+        Scheme {
+            name: "AdminApiKeyAuth",
+            kind: SchemeKind::Bearer,
+            setter: "admin_key",
+            env: &["SECURITY_ADMIN_KEY"],
+        },
+    ],
+    security: &[&["ApiKeyAuth"]],
+    needs_credential: false,
+    headers: &[],
+    retry: RetryHints {
+        should_retry_header: None,
+        never_retry_codes: &[],
+    },
+};
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(DEFAULT_BASE_URL)
+        ClientBuilder::with_profile(&PROFILE)
     }
 
-    /// A client configured from the environment: `OPENAI_API_KEY` and/or
-    /// `OPENAI_ADMIN_KEY` (at least one), and `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and
-    /// `OPENAI_PROJECT_ID` when set.
+    /// A client configured from the environment: `SECURITY_API_KEY`, `SECURITY_ADMIN_KEY` and `SECURITY_BASE_URL`, each where set.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when both keys are missing or a value cannot be used.
+    /// [`Error::Config`] when there is no base URL or a value cannot be used.
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
+    }
+}
+
+/// Setters for this API's credentials, server and conventions.
+impl ClientBuilder {
+    /// Sets the `ApiKeyAuth` credential: a token sent as `Authorization: Bearer <token>`.
+    ///
+    /// [`ClientBuilder::env`] reads it from `SECURITY_API_KEY`.
+    #[must_use]
+    pub fn api_key(self, key: impl Into<::std::string::String>) -> Self {
+        self.credential("ApiKeyAuth", key)
+    }
+
+    /// Sets the `AdminApiKeyAuth` credential: a token sent as `Authorization: Bearer <token>`.
+    ///
+    /// [`ClientBuilder::env`] reads it from `SECURITY_ADMIN_KEY`.
+    #[must_use]
+    pub fn admin_key(self, key: impl Into<::std::string::String>) -> Self {
+        self.credential("AdminApiKeyAuth", key)
     }
 }
 

@@ -23,6 +23,17 @@ pub fn read(relative: &str) -> String {
 
 pub use codegen::examples::{Example, repair_json};
 
+/// The settings a spec of the repository (`relative` to the root) is generated with: the file
+/// beside it (`x.toml` for `x.yaml`) when there is one, as `cargo xtask codegen` does, else the
+/// defaults.
+pub fn settings_for(relative: &str) -> codegen::Settings {
+    let path = codegen::Settings::path_beside(Path::new(relative));
+    match std::fs::read_to_string(repo_root().join(&path)) {
+        Ok(text) => codegen::Settings::parse(&path.display().to_string(), &text).unwrap_or_else(|e| panic!("{e}")),
+        Err(_) => codegen::Settings::default(),
+    }
+}
+
 /// Loads a spec with the generator's own loader.
 pub fn load_spec(path: &Path) -> codegen::load::Document {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

@@ -17,7 +17,7 @@ fn broken_specs_report_every_error_with_its_pointer() {
     for name in names {
         let label = format!("tests/fixtures/bad/{name}.yaml");
         let text = sdk_tests::read(&label);
-        let outcome = std::panic::catch_unwind(|| codegen::generate(&label, &text));
+        let outcome = std::panic::catch_unwind(|| codegen::generate(&label, &text, &codegen::Settings::default()));
         let errors = match outcome {
             Ok(Ok(_)) => panic!("{label} generated, but it is broken"),
             Ok(Err(errors)) => errors,
@@ -42,7 +42,8 @@ fn specs_with_readable_mistakes_generate_with_warnings() {
     for name in names {
         let label = format!("tests/fixtures/lenient/{name}.yaml");
         let text = sdk_tests::read(&label);
-        let generated = codegen::generate(&label, &text).unwrap_or_else(|errors| panic!("{label} does not generate:\n{errors}"));
+        let settings = sdk_tests::settings_for(&label);
+        let generated = codegen::generate(&label, &text, &settings).unwrap_or_else(|errors| panic!("{label} does not generate:\n{errors}"));
         let warnings: String = generated.warnings.iter().map(|w| format!("{w}\n")).collect();
         expectorate::assert_contents(format!("fixtures/lenient/{name}.txt"), &warnings);
     }

@@ -2,13 +2,13 @@
 //! must make the same bytes every time, whatever order the spec lists its schemas in.
 
 use codegen::load::Value;
-use sdk_tests::{read, repo_root};
+use sdk_tests::{read, repo_root, settings_for};
 
 const SPEC: &str = "spec/openai-fine-tuning.yaml";
 
 #[test]
 fn generated_crate_is_fresh() {
-    let generated = codegen::generate(SPEC, &read(SPEC)).unwrap_or_else(|e| panic!("{e}"));
+    let generated = codegen::generate(SPEC, &read(SPEC), &settings_for(SPEC)).unwrap_or_else(|e| panic!("{e}"));
     let mut stale = Vec::new();
     for file in &generated.files {
         let on_disk = std::fs::read_to_string(repo_root().join("generated").join(&file.path)).unwrap_or_default();
@@ -24,22 +24,22 @@ fn output_is_byte_for_byte_deterministic() {
     // Each run builds fresh hash maps with fresh random seeds, so any iteration over one on the
     // way to the output would show up here.
     let text = read(SPEC);
-    let first = codegen::generate(SPEC, &text).unwrap().files;
+    let first = codegen::generate(SPEC, &text, &settings_for(SPEC)).unwrap().files;
     for _ in 0..3 {
-        assert_eq!(codegen::generate(SPEC, &text).unwrap().files, first);
+        assert_eq!(codegen::generate(SPEC, &text, &settings_for(SPEC)).unwrap().files, first);
     }
 }
 
 #[test]
 fn schema_order_does_not_change_the_output() {
     let text = read(SPEC);
-    let expected = codegen::generate(SPEC, &text).unwrap().files;
+    let expected = codegen::generate(SPEC, &text, &settings_for(SPEC)).unwrap().files;
     let mut doc = codegen::load(SPEC, &text).unwrap();
     let Value::Map(root) = &mut doc.root.value else { panic!("the spec is a mapping") };
     let Value::Map(components) = &mut root.get_mut("components").unwrap().value else { panic!("components") };
     let Value::Map(schemas) = &mut components.get_mut("schemas").unwrap().value else { panic!("schemas") };
     schemas.reverse();
-    let (api, _) = codegen::lower(&doc).unwrap();
+    let (api, _) = codegen::lower(&doc, &settings_for(SPEC)).unwrap();
     let reversed = codegen::emit::emit_crate(&api, SPEC).unwrap();
     let types = |files: &[codegen::OutputFile]| files.iter().find(|f| f.path == "src/types.rs").unwrap().contents.clone();
     assert_eq!(types(&reversed), types(&expected));

@@ -25,6 +25,7 @@ const CHECKPOINT: &str = "ft:gpt-4o-mini-2024-07-18:org:weather:B7R9VjQd";
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .api_key("sk-test")
+        .admin_key("sk-admin")
         .organization("org-x")
         .project("proj-y")
         .base_url(server.uri() + "/v1")
@@ -63,7 +64,9 @@ async fn single_request(server: &MockServer) -> Request {
 }
 
 /// Checks everything a request carries: method, decoded path, query pairs (in any order), JSON
-/// body, the credential headers, and `Content-Type: application/json` exactly when there is a body.
+/// body, the credential headers (the admin key for checkpoint permissions, whose security names
+/// only the admin scheme; the API key otherwise), and `Content-Type: application/json` exactly
+/// when there is a body.
 fn assert_sent(request: &Request, http_method: &str, expected_path: &str, query: &[(&str, &str)], body: Option<Value>) {
     assert_eq!(request.method.as_str(), http_method);
     assert_eq!(segments(request.url.path()), expected_path.split('/').collect::<Vec<_>>());
@@ -75,7 +78,8 @@ fn assert_sent(request: &Request, http_method: &str, expected_path: &str, query:
     assert_eq!(sent, expected, "query pairs of {}", request.url);
 
     let header = |name: &str| request.headers.get(name).map(|v| v.to_str().expect("ASCII header"));
-    assert_eq!(header("authorization"), Some("Bearer sk-test"));
+    let key = if expected_path.contains("/permissions") { "Bearer sk-admin" } else { "Bearer sk-test" };
+    assert_eq!(header("authorization"), Some(key));
     assert_eq!(header("openai-organization"), Some("org-x"));
     assert_eq!(header("openai-project"), Some("proj-y"));
     assert_eq!(header("content-type"), body.is_some().then_some("application/json"));

@@ -192,7 +192,8 @@ fn decoder(operation: &str) -> Decoder {
 fn the_response_table_matches_the_generator() {
     // The table above is written by hand; the generator's own view keeps it honest.
     let text = sdk_tests::read("spec/openai-fine-tuning.yaml");
-    let generated = codegen::generate("spec/openai-fine-tuning.yaml", &text).unwrap();
+    let generated =
+        codegen::generate("spec/openai-fine-tuning.yaml", &text, &sdk_tests::settings_for("spec/openai-fine-tuning.yaml")).unwrap();
     let api = &generated.api;
     assert_eq!(api.operations.len(), RESPONSES.len());
     for op in &api.operations {

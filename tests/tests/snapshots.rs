@@ -24,7 +24,7 @@ fn fixtures_match_their_snapshots() {
     for name in &names {
         let label = format!("tests/fixtures/{name}.yaml");
         let text = sdk_tests::read(&label);
-        let mut output = codegen::generate_single_file(&label, &text, RUNTIME_PATH, true)
+        let mut output = codegen::generate_single_file(&label, &text, &sdk_tests::settings_for(&label), RUNTIME_PATH, true)
             .unwrap_or_else(|errors| panic!("fixture {name} does not generate:\n{errors}"));
         // A fixture may bring a `main` that exercises the generated code; trybuild runs it.
         let checks = repo_root().join(format!("tests/fixtures/{name}.main.rs"));

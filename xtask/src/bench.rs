@@ -4,7 +4,7 @@
 //! resident memory (Linux's `VmHWM`) is the generator's alone. The report gives the median
 //! of the runs for load + lower + emit (formatting included), and the machine it ran on.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -70,7 +70,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
 fn once(spec: &str) -> anyhow::Result<bool> {
     let started = Instant::now();
     let text = std::fs::read_to_string(spec)?;
-    let generated = codegen::generate(spec, &text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let settings = crate::settings_for(Path::new(spec), Some(&crate::openai_settings()))?.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let generated = codegen::generate(spec, &text, &settings).map_err(|e| anyhow::anyhow!("{e}"))?;
     let seconds = started.elapsed().as_secs_f64();
     // Keep the result alive until here, so the peak includes all of it.
     let bytes: usize = generated.files.iter().map(|f| f.contents.len()).sum();

@@ -11,20 +11,23 @@ use crate::project_root;
 struct Options {
     check: bool,
     spec: PathBuf,
+    settings: Option<PathBuf>,
     out: PathBuf,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
     let root = project_root();
-    let mut options = Options { check: false, spec: root.join("spec/openai-fine-tuning.yaml"), out: root.join("generated") };
+    let mut options =
+        Options { check: false, spec: root.join("spec/openai-fine-tuning.yaml"), settings: None, out: root.join("generated") };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => options.check = true,
             "--spec" => options.spec = PathBuf::from(args.next().context("`--spec` needs a path")?),
+            "--settings" => options.settings = Some(PathBuf::from(args.next().context("`--settings` needs a path")?)),
             "--out" => options.out = PathBuf::from(args.next().context("`--out` needs a directory")?),
             other => bail!(
-                "unknown argument `{other}` to `codegen`; expected --check, --spec PATH or --out DIR (see `cargo xtask codegen --help`)"
+                "unknown argument `{other}` to `codegen`; expected --check, --spec PATH, --settings PATH or --out DIR (see `cargo xtask codegen --help`)"
             ),
         }
     }
@@ -49,7 +52,14 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let options = parse(args)?;
     let label = spec_label(&options.spec);
     let text = std::fs::read_to_string(&options.spec).with_context(|| format!("cannot read {}", options.spec.display()))?;
-    let generated = match codegen::generate(&label, &text) {
+    let settings = match crate::settings_for(&options.spec, options.settings.as_deref())? {
+        Ok(settings) => settings,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(false);
+        }
+    };
+    let generated = match codegen::generate(&label, &text, &settings) {
         Ok(generated) => generated,
         Err(errors) => {
             eprintln!("{errors}");

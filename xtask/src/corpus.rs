@@ -172,7 +172,9 @@ struct Outcome {
 fn generate(corpus: &Path, document: &str, out: &Path) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(corpus.join(document)).with_context(|| format!("cannot read {document}"))?;
     let mut outcome = Outcome { document: document.to_owned(), member: None, refused: None, warnings: 0, clippy: None };
-    let generated = match std::panic::catch_unwind(|| codegen::generate(document, &text)) {
+    // Each document with the defaults, as a user who brings their own API gets them.
+    let settings = codegen::Settings::default();
+    let generated = match std::panic::catch_unwind(|| codegen::generate(document, &text, &settings)) {
         Ok(Ok(generated)) => generated,
         Ok(Err(errors)) => {
             outcome.refused = Some(errors.to_string().lines().next().unwrap_or_default().to_owned());

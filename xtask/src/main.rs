@@ -1,7 +1,7 @@
 //! Project commands, run as `cargo xtask <command>`; `cargo xtask --help` lists them with every
 //! flag, and `cargo xtask <command> --help` shows one:
 //!
-//! - `codegen [--check] [--spec PATH] [--out DIR]`: generate the SDK crate from a spec
+//! - `codegen [--check] [--spec PATH] [--settings PATH] [--out DIR]`: generate the SDK crate from a spec
 //!   (default `spec/openai-fine-tuning.yaml` into `generated/`), or check that it is fresh.
 //! - `test [--quick]`: every test the project has, the freshness check included; the workspace
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use anyhow::Context as _;
 use stages::Stages;
 
 mod bench;
@@ -67,11 +68,12 @@ struct Help {
 const COMMANDS: &[Help] = &[
     Help {
         name: "codegen",
-        synopsis: "codegen [--check] [--spec PATH] [--out DIR]",
+        synopsis: "codegen [--check] [--spec PATH] [--settings PATH] [--out DIR]",
         about: "generate the SDK crate from a spec (default: spec/openai-fine-tuning.yaml into generated/)",
         flags: &[
             ("--check", "write nothing; print a diff and fail when the output is stale"),
             ("--spec PATH", "the OpenAPI YAML to generate from (default: spec/openai-fine-tuning.yaml)"),
+            ("--settings PATH", "the settings file (default: the spec's path with `.toml`, when it exists; else built-in defaults)"),
             ("--out DIR", "the folder to write the crate into (default: generated/)"),
         ],
     },
@@ -146,6 +148,26 @@ fn usage() -> String {
 /// The workspace root: the parent of this crate's manifest directory, never the working directory.
 pub(crate) fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_path_buf()
+}
+
+/// The settings `spec` is generated with: the file `explicit` names, else the settings file
+/// beside the spec (`x.toml` for `x.yaml`) when there is one, else the defaults. A settings file
+/// that does not parse is `Ok(Err(message))`, to be reported like a broken spec.
+pub(crate) fn settings_for(spec: &Path, explicit: Option<&Path>) -> anyhow::Result<Result<codegen::Settings, String>> {
+    let beside = codegen::Settings::path_beside(spec);
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None if beside.is_file() => beside,
+        None => return Ok(Ok(codegen::Settings::default())),
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the settings {}", path.display()))?;
+    let label = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(codegen::Settings::parse(&label, &text).map_err(|errors| errors.to_string()))
+}
+
+/// OpenAI's settings, which the checks of OpenAI's published specs use.
+pub(crate) fn openai_settings() -> PathBuf {
+    project_root().join("spec/openai-fine-tuning.toml")
 }
 
 fn cargo() -> Command {

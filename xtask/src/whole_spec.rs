@@ -115,7 +115,11 @@ fn check(spec: &Path, depth: Depth, build: bool, accept: bool, stages: &mut Stag
     let label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
 
     let started = Instant::now();
-    let generated = match codegen::generate(&label, &text) {
+    let settings = match crate::settings_for(spec, Some(&crate::openai_settings()))? {
+        Ok(settings) => settings,
+        Err(errors) => bail!("{errors}"),
+    };
+    let generated = match codegen::generate(&label, &text, &settings) {
         Ok(generated) => generated,
         Err(errors) => {
             eprintln!("{errors}");

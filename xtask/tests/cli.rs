@@ -122,6 +122,47 @@ fn a_broken_spec_names_file_and_pointer_and_changes_nothing() {
 }
 
 #[test]
+fn the_settings_beside_the_spec_are_used_and_another_file_can_replace_them() {
+    let dir = scratch("settings");
+    let spec = dir.join("api.yaml");
+    std::fs::copy(root().join("tests/fixtures/security.yaml"), &spec).unwrap();
+    let out = dir.join("out");
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let run = xtask(&args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        std::fs::read_to_string(out.join("src/lib.rs")).unwrap()
+    };
+    // No settings file: the defaults, the setters named after the schemes.
+    let lib = generate(&[]);
+    assert!(lib.contains("pub fn api_key_auth(") && lib.contains("\"SECURITY_FIXTURE_API_KEY_AUTH\""), "{lib}");
+    // `api.toml` beside `api.yaml` is found.
+    std::fs::write(dir.join("api.toml"), "env_prefix = \"ACME\"\n[schemes.ApiKeyAuth]\nsetter = \"key\"\n").unwrap();
+    let lib = generate(&[]);
+    assert!(lib.contains("pub fn key(") && lib.contains("\"ACME_KEY\"") && lib.contains("\"ACME_BASE_URL\""), "{lib}");
+    // `--settings` names another.
+    let other = dir.join("other.toml");
+    std::fs::write(&other, "[schemes.ApiKeyAuth]\nsetter = \"token\"\n").unwrap();
+    let lib = generate(&["--settings", other.to_str().unwrap()]);
+    assert!(lib.contains("pub fn token(") && !lib.contains("pub fn key("), "{lib}");
+}
+
+#[test]
+fn broken_settings_name_file_and_line_and_change_nothing() {
+    let dir = scratch("broken-settings");
+    let spec = dir.join("api.yaml");
+    std::fs::copy(root().join("tests/fixtures/security.yaml"), &spec).unwrap();
+    std::fs::write(dir.join("api.toml"), "env_prefix = \"ACME\"\nenv_prefx = \"typo\"\n").unwrap();
+    let out = dir.join("out");
+    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("error: api.toml:2:1: invalid settings:") && stderr.contains("env_prefx"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
 fn bad_arguments_are_reported() {
     let run = xtask(&["codegen", "--frobnicate"]);
     assert_eq!(run.status.code(), Some(1));
@@ -149,7 +190,7 @@ fn help_lists_every_command_and_flag_and_exits_zero() {
 #[test]
 fn each_command_has_its_own_help() {
     let expected: &[(&str, &[&str])] = &[
-        ("codegen", &["--check", "--spec PATH", "--out DIR"]),
+        ("codegen", &["--check", "--spec PATH", "--settings PATH", "--out DIR"]),
         ("test", &["--quick"]),
         ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),

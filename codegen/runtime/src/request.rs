@@ -15,6 +15,9 @@ use super::multipart::{Multipart, ToMultipart};
 /// Everything except the RFC 3986 unreserved characters (ALPHA, DIGIT, `-`, `.`, `_`, `~`).
 ///
 /// Encoding `/`, `?`, `#` and `%` too is what keeps a caller-supplied ID inside its one path segment.
+/// What RFC 6265 does not allow in a cookie value, and `%`, so that an encoded value reads back.
+const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// What `application/x-www-form-urlencoded` leaves as it is (the WHATWG URL standard's set);
@@ -30,19 +33,18 @@ pub struct Request {
     path: String,
     query: Query,
     body: Option<RequestBody>,
-    credential: Credential,
+    security: Security,
 }
 
-/// Which key a [`Request`] authenticates with.
+/// Which credentials a [`Request`] sends, by security scheme name (as the spec names them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Credential {
-    /// The API key (the default).
-    ApiKey,
-    /// The admin key.
-    AdminKey,
-    /// The API key when the client has one, otherwise the admin key: the spec accepts either.
-    Either,
+pub enum Security {
+    /// The spec's top-level `security` (the default).
+    Default,
+    /// The first of these alternatives the client has every credential for; each alternative is
+    /// a list of schemes sent together. An empty list, or an empty alternative, sends nothing.
+    Alternatives(&'static [&'static [&'static str]]),
     /// No credential at all.
     None,
 }
@@ -94,7 +96,7 @@ impl Request {
     /// Starts a request for `path`, which is appended to the client's base URL.
     #[must_use]
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Query::default(), body: None, credential: Credential::ApiKey }
+        Request { method, path: path.into(), query: Query::default(), body: None, security: Security::Default }
     }
 
     /// Appends the query pairs of `params`; calling it twice keeps the pairs of both calls.
@@ -199,22 +201,15 @@ impl Request {
         Ok(self)
     }
 
-    /// Marks the request as one that must authenticate with the admin key rather than the API key.
+    /// Sets which credentials the request sends: the first alternative the client has every
+    /// credential for, each alternative a list of scheme names from the spec's
+    /// `components.securitySchemes`. `&[]` sends none, like [`Request::anonymous`].
     ///
-    /// Sending it from a client without an admin key fails with [`Error::Config`] before anything is sent.
+    /// Sending it from a client that lacks a credential of every alternative fails with
+    /// [`Error::Config`] before anything is sent.
     #[must_use]
-    pub fn admin(mut self) -> Self {
-        self.credential = Credential::AdminKey;
-        self
-    }
-
-    /// Marks the request as one that accepts either key: the API key when the client has one,
-    /// otherwise the admin key.
-    ///
-    /// Sending it from a client with neither fails with [`Error::Config`] before anything is sent.
-    #[must_use]
-    pub fn either_key(mut self) -> Self {
-        self.credential = Credential::Either;
+    pub fn security(mut self, alternatives: &'static [&'static [&'static str]]) -> Self {
+        self.security = Security::Alternatives(alternatives);
         self
     }
 
@@ -222,7 +217,7 @@ impl Request {
     /// to everyone (`security: []`); it then needs no key either.
     #[must_use]
     pub fn anonymous(mut self) -> Self {
-        self.credential = Credential::None;
+        self.security = Security::None;
         self
     }
 
@@ -268,15 +263,19 @@ impl Request {
         self.body.as_ref()
     }
 
-    /// The key the request authenticates with; see [`Request::admin`], [`Request::either_key`]
-    /// and [`Request::anonymous`].
-    pub fn credential(&self) -> Credential {
-        self.credential
+    /// The credentials the request sends; see [`Request::security`] and [`Request::anonymous`].
+    pub fn security_requirement(&self) -> Security {
+        self.security
     }
 
     /// Headers that parameters asked for (`in: header` in the spec), as `(name, value)`.
     pub fn headers(&self) -> &[(String, String)] {
         &self.query.headers
+    }
+
+    /// Cookies that parameters asked for (`in: cookie` in the spec), as `name=value`.
+    pub fn cookies(&self) -> &[String] {
+        &self.query.cookies
     }
 
     /// This request with every `name` pair replaced by one `name=value`; pagination moves the
@@ -300,7 +299,7 @@ impl fmt::Debug for Request {
             .field("path", &self.path)
             .field("query", &self.query.pairs)
             .field("body", &self.body)
-            .field("credential", &self.credential)
+            .field("security", &self.security)
             .finish()
     }
 }
@@ -313,12 +312,13 @@ pub trait ToQuery {
     fn to_query(&self, query: &mut Query);
 }
 
-/// An ordered list of query pairs, kept unencoded until the URL is built, and the header
-/// parameters that travel with them.
+/// An ordered list of query pairs, kept unencoded until the URL is built, and the header and
+/// cookie parameters that travel with them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pairs: Vec<(String, String)>,
     headers: Vec<(String, String)>,
+    cookies: Vec<String>,
 }
 
 impl Query {
@@ -335,6 +335,19 @@ impl Query {
     /// The header parameters in the order they were pushed.
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
+    }
+
+    /// Sends the cookie `name=value` with the request (a parameter with `in: cookie`); what a
+    /// cookie value may not hold (controls, space, `"`, `,`, `;`, `\`, and `%` itself) is
+    /// percent-encoded.
+    pub fn push_cookie(&mut self, name: &str, value: impl Display) {
+        let value = value.to_string();
+        self.cookies.push(format!("{name}={}", utf8_percent_encode(&value, COOKIE_VALUE)));
+    }
+
+    /// The cookie parameters as `name=value`, in the order they were pushed.
+    pub fn cookies(&self) -> &[String] {
+        &self.cookies
     }
 
     /// Appends one `name[key]=value` pair per entry, the OpenAPI `deepObject` style.
@@ -421,6 +434,7 @@ impl ToQuery for Query {
     fn to_query(&self, query: &mut Query) {
         query.pairs.extend_from_slice(&self.pairs);
         query.headers.extend_from_slice(&self.headers);
+        query.cookies.extend_from_slice(&self.cookies);
     }
 }
 

@@ -1,12 +1,15 @@
 //! When a failed attempt is tried again, and how long to wait first.
 //!
 //! The rules follow OpenAI's own SDKs, with one deliberate difference: a 429 whose error code is
-//! `insufficient_quota` is never retried, because the quota will not come back in seconds.
+//! one of the API's [`RetryHints::never_retry_codes`] (OpenAI's `insufficient_quota`) is never
+//! retried, because the quota will not come back in seconds.
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+
+use super::profile::RetryHints;
 
 /// How often and how patiently a client retries.
 ///
@@ -68,20 +71,16 @@ impl RetryPolicy {
     }
 }
 
-// OpenAI's retry hints, which no spec states (see codegen's `conventions.rs`): a header by which
-// the server decides, and the error code of a 429 that waiting does not cure.
-const SHOULD_RETRY_HEADER: &str = "x-should-retry";
-const QUOTA_EXHAUSTED: &str = "insufficient_quota";
-
 /// Whether a response with `status` is worth another attempt.
 ///
-/// `x-should-retry: true|false` from the server decides when present; otherwise 408, 409, 429
-/// and every 5xx are retried. An `insufficient_quota` 429 is never retried.
-pub(super) fn should_retry(status: StatusCode, headers: &HeaderMap, error_code: Option<&str>) -> bool {
-    if status == StatusCode::TOO_MANY_REQUESTS && error_code == Some(QUOTA_EXHAUSTED) {
+/// The API's should-retry header (`x-should-retry: true|false` for OpenAI) decides when present;
+/// otherwise 408, 409, 429 and every 5xx are retried. A 429 whose error code is one that waiting
+/// does not cure (OpenAI's `insufficient_quota`) is never retried.
+pub(super) fn should_retry(status: StatusCode, headers: &HeaderMap, error_code: Option<&str>, hints: &RetryHints) -> bool {
+    if status == StatusCode::TOO_MANY_REQUESTS && error_code.is_some_and(|code| hints.never_retry_codes.contains(&code)) {
         return false;
     }
-    match headers.get(SHOULD_RETRY_HEADER).and_then(|v| v.to_str().ok()) {
+    match hints.should_retry_header.and_then(|name| headers.get(name)).and_then(|v| v.to_str().ok()) {
         Some("true") => return true,
         Some("false") => return false,
         _ => {}

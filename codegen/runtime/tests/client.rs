@@ -7,6 +7,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::{OpenAi, openai};
+
 const KEY: &str = "sk-test-secret-key";
 
 async fn server() -> MockServer {
@@ -16,7 +19,7 @@ async fn server() -> MockServer {
 }
 
 fn client(server: &MockServer) -> Client {
-    ClientBuilder::new(&format!("{}/v1", server.uri())).api_key(KEY).build().unwrap()
+    openai(&format!("{}/v1", server.uri())).api_key(KEY).build().unwrap()
 }
 
 /// The one request the server received.
@@ -33,8 +36,7 @@ fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
 #[tokio::test]
 async fn sends_the_standard_headers() {
     let server = server().await;
-    let client =
-        ClientBuilder::new(&format!("{}/v1", server.uri())).api_key(KEY).organization("org-123").project("proj_456").build().unwrap();
+    let client = openai(&format!("{}/v1", server.uri())).api_key(KEY).organization("org-123").project("proj_456").build().unwrap();
     let body = json!({"model": "gpt-4o-mini", "training_file": "file-abc"});
     let request = Request::new(Method::POST, "/fine_tuning/jobs").json(&body).unwrap();
     let response: Value = client.send(request).await.unwrap();
@@ -161,7 +163,7 @@ async fn invalid_path_segments_fail_before_any_request() {
 #[tokio::test]
 async fn trailing_slash_in_base_url_is_trimmed() {
     let server = server().await;
-    let client = ClientBuilder::new(&format!("{}/v1///", server.uri())).api_key(KEY).build().unwrap();
+    let client = openai(&format!("{}/v1///", server.uri())).api_key(KEY).build().unwrap();
     assert_eq!(client.base_url(), format!("{}/v1", server.uri()));
     let _: Value = client.send(Request::new(Method::GET, "/models")).await.unwrap();
     assert_eq!(only_request(&server).await.url.path(), "/v1/models");
@@ -170,7 +172,7 @@ async fn trailing_slash_in_base_url_is_trimmed() {
 #[tokio::test]
 async fn base_url_without_a_path() {
     let server = server().await;
-    let client = ClientBuilder::new(&format!("{}/", server.uri())).api_key(KEY).build().unwrap();
+    let client = openai(&format!("{}/", server.uri())).api_key(KEY).build().unwrap();
     assert_eq!(client.base_url(), server.uri());
     let _: Value = client.send(Request::new(Method::GET, "/models")).await.unwrap();
     assert_eq!(only_request(&server).await.url.path(), "/models");
@@ -203,7 +205,7 @@ async fn uses_a_caller_supplied_http_client() {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-custom", "yes".parse().unwrap());
     let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
-    let client = ClientBuilder::new(&server.uri()).api_key(KEY).http_client(http).build().unwrap();
+    let client = openai(&server.uri()).api_key(KEY).http_client(http).build().unwrap();
     let _: Value = client.send(Request::new(Method::GET, "/models")).await.unwrap();
 
     let received = only_request(&server).await;
@@ -228,7 +230,7 @@ fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 async fn env_with_reads_all_four_variables() {
     let server = server().await;
     let base_url = format!("{}/env", server.uri());
-    let client = ClientBuilder::new("https://unused.invalid/v1")
+    let client = openai("https://unused.invalid/v1")
         .env_with(lookup(&[
             ("OPENAI_API_KEY", "sk-from-env"),
             ("OPENAI_BASE_URL", &base_url),
@@ -250,7 +252,7 @@ async fn env_with_reads_all_four_variables() {
 #[tokio::test]
 async fn setters_after_env_win_and_env_beats_earlier_setters() {
     let server = server().await;
-    let client = ClientBuilder::new("https://unused.invalid/v1")
+    let client = openai("https://unused.invalid/v1")
         .project("proj-early")
         .env_with(lookup(&[
             ("OPENAI_API_KEY", "sk-from-env"),
@@ -275,7 +277,7 @@ async fn setters_after_env_win_and_env_beats_earlier_setters() {
 #[tokio::test]
 async fn empty_env_variables_are_ignored() {
     let server = server().await;
-    let client = ClientBuilder::new(&server.uri())
+    let client = openai(&server.uri())
         .api_key("sk-explicit")
         .organization("org-explicit")
         .env_with(lookup(&[("OPENAI_API_KEY", ""), ("OPENAI_BASE_URL", ""), ("OPENAI_ORG_ID", ""), ("OPENAI_PROJECT_ID", "")]))
@@ -300,13 +302,13 @@ fn config_error(builder: ClientBuilder) -> String {
 
 #[test]
 fn missing_api_key_names_the_variable() {
-    let message = config_error(ClientBuilder::new("https://api.example.com/v1"));
+    let message = config_error(openai("https://api.example.com/v1"));
     assert!(message.contains("`OPENAI_API_KEY`"), "{message}");
-    let empty = config_error(ClientBuilder::new("https://api.example.com/v1").env_with(lookup(&[("OPENAI_API_KEY", "")])));
+    let empty = config_error(openai("https://api.example.com/v1").env_with(lookup(&[("OPENAI_API_KEY", "")])));
     assert_eq!(empty, message);
-    let explicit_empty = config_error(ClientBuilder::new("https://api.example.com/v1").api_key(""));
+    let explicit_empty = config_error(openai("https://api.example.com/v1").api_key(""));
     assert_eq!(explicit_empty, message);
-    let error = ClientBuilder::new("https://api.example.com/v1").build().unwrap_err();
+    let error = openai("https://api.example.com/v1").build().unwrap_err();
     assert_eq!(error.to_string(), format!("invalid client configuration: {message}"));
 }
 
@@ -315,32 +317,32 @@ fn bad_base_urls_are_rejected() {
     for base_url in
         ["not a url", "/v1", "api.openai.com/v1", "ftp://example.com/v1", "https://example.com/v1?x=1", "https://example.com/v1#top"]
     {
-        let message = config_error(ClientBuilder::new(base_url).api_key(KEY));
+        let message = config_error(openai(base_url).api_key(KEY));
         assert!(message.starts_with(&format!("invalid base URL `{base_url}`: ")), "{message}");
     }
 }
 
 #[test]
 fn http_base_url_is_accepted() {
-    let client = ClientBuilder::new("http://localhost:8080/v1/").api_key(KEY).build().unwrap();
+    let client = openai("http://localhost:8080/v1/").api_key(KEY).build().unwrap();
     assert_eq!(client.base_url(), "http://localhost:8080/v1");
 }
 
 #[test]
 fn header_values_must_be_valid() {
-    let message = config_error(ClientBuilder::new("https://api.example.com/v1").api_key("sk-line\nbreak"));
-    assert!(message.contains("API key"), "{message}");
+    let message = config_error(openai("https://api.example.com/v1").api_key("sk-line\nbreak"));
+    assert!(message.contains("`ApiKeyAuth`"), "{message}");
     assert!(!message.contains("sk-line"), "the key leaked into {message}");
 
-    let message = config_error(ClientBuilder::new("https://api.example.com/v1").api_key(KEY).organization("org\r\n1"));
-    assert!(message.contains("organization"), "{message}");
-    let message = config_error(ClientBuilder::new("https://api.example.com/v1").api_key(KEY).project("proj\n1"));
-    assert!(message.contains("project"), "{message}");
+    let message = config_error(openai("https://api.example.com/v1").api_key(KEY).organization("org\r\n1"));
+    assert!(message.contains("`OpenAI-Organization`") && !message.contains("org\r"), "{message}");
+    let message = config_error(openai("https://api.example.com/v1").api_key(KEY).project("proj\n1"));
+    assert!(message.contains("`OpenAI-Project`"), "{message}");
 }
 
 #[test]
 fn debug_never_shows_the_key() {
-    let builder = ClientBuilder::new("https://api.example.com/v1").api_key(KEY).organization("org-123").project("proj_456");
+    let builder = openai("https://api.example.com/v1").api_key(KEY).organization("org-123").project("proj_456");
     let debug = format!("{builder:?}");
     assert!(!debug.contains(KEY), "{debug}");
     assert!(debug.contains("<redacted>"), "{debug}");
@@ -349,7 +351,7 @@ fn debug_never_shows_the_key() {
     let client = builder.build().unwrap();
     for debug in [format!("{client:?}"), format!("{client:#?}")] {
         assert!(!debug.contains(KEY), "{debug}");
-        assert!(debug.contains("api_key: Some(") && debug.contains("admin_key: None"), "{debug}");
+        assert!(debug.contains(r#""ApiKeyAuth": "<redacted>""#) && !debug.contains("AdminApiKeyAuth"), "{debug}");
         assert_eq!(debug.matches("<redacted>").count(), 1, "{debug}");
         assert!(debug.contains("org-123") && debug.contains("proj_456") && debug.contains("https://api.example.com/v1"), "{debug}");
     }

@@ -4,10 +4,13 @@
 
 use std::collections::HashMap;
 
-use sdk_runtime::{Call, Client, ClientBuilder, Credential, Error, Method, Request, StreamCall};
+use sdk_runtime::{Call, Client, ClientBuilder, Error, Method, Request, Security, StreamCall};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{ADMIN, EITHER, OpenAi, openai};
 
 const API_KEY: &str = "sk-proj-ordinary";
 const ADMIN_KEY: &str = "sk-admin-powerful";
@@ -19,7 +22,7 @@ async fn server() -> MockServer {
 }
 
 fn builder(server: &MockServer) -> ClientBuilder {
-    ClientBuilder::new(&format!("{}/v1", server.uri()))
+    openai(&format!("{}/v1", server.uri()))
 }
 
 /// The `Authorization` header of every request the server received, in order.
@@ -34,7 +37,7 @@ async fn authorizations(server: &MockServer) -> Vec<String> {
 }
 
 fn list_users() -> Request {
-    Request::new(Method::GET, "/organization/users").admin()
+    Request::new(Method::GET, "/organization/users").security(ADMIN)
 }
 
 fn list_models() -> Request {
@@ -54,8 +57,8 @@ async fn each_request_carries_the_key_it_needs() {
 #[tokio::test]
 async fn a_request_that_accepts_either_key_prefers_the_api_key() {
     let server = server().await;
-    let either = || Request::new(Method::GET, "/organization/projects/p1").either_key();
-    assert_eq!(either().credential(), Credential::Either);
+    let either = || Request::new(Method::GET, "/organization/projects/p1").security(EITHER);
+    assert_eq!(either().security_requirement(), Security::Alternatives(EITHER));
     let both = builder(&server).api_key(API_KEY).admin_key(ADMIN_KEY).build().unwrap();
     let _: Value = both.send(either()).await.unwrap();
     let admin_only = builder(&server).admin_key(ADMIN_KEY).build().unwrap();
@@ -129,9 +132,7 @@ async fn env_with_reads_the_admin_key() {
 
 #[test]
 fn building_needs_one_of_the_keys_and_names_both_variables() {
-    for builder in
-        [ClientBuilder::new("https://api.example.com/v1"), ClientBuilder::new("https://api.example.com/v1").api_key("").admin_key("")]
-    {
+    for builder in [openai("https://api.example.com/v1"), openai("https://api.example.com/v1").api_key("").admin_key("")] {
         match builder.build() {
             Err(Error::Config(message)) => {
                 assert!(message.contains("`OPENAI_API_KEY`") && message.contains("`OPENAI_ADMIN_KEY`"), "{message}");
@@ -139,15 +140,15 @@ fn building_needs_one_of_the_keys_and_names_both_variables() {
             other => panic!("expected `Config`, got {other:?}"),
         }
     }
-    ClientBuilder::new("https://api.example.com/v1").admin_key(ADMIN_KEY).build().unwrap();
-    ClientBuilder::new("https://api.example.com/v1").api_key(API_KEY).build().unwrap();
+    openai("https://api.example.com/v1").admin_key(ADMIN_KEY).build().unwrap();
+    openai("https://api.example.com/v1").api_key(API_KEY).build().unwrap();
 }
 
 #[test]
 fn an_invalid_admin_key_is_rejected_without_quoting_it() {
-    match ClientBuilder::new("https://api.example.com/v1").api_key(API_KEY).admin_key("sk-admin\nsecret").build() {
+    match openai("https://api.example.com/v1").api_key(API_KEY).admin_key("sk-admin\nsecret").build() {
         Err(Error::Config(message)) => {
-            assert!(message.contains("admin key"), "{message}");
+            assert!(message.contains("`AdminApiKeyAuth`"), "{message}");
             assert!(!message.contains("sk-admin"), "the key leaked into {message}");
         }
         other => panic!("expected `Config`, got {other:?}"),
@@ -156,7 +157,7 @@ fn an_invalid_admin_key_is_rejected_without_quoting_it() {
 
 #[test]
 fn debug_redacts_both_keys() {
-    let builder = ClientBuilder::new("https://api.example.com/v1").api_key(API_KEY).admin_key(ADMIN_KEY);
+    let builder = openai("https://api.example.com/v1").api_key(API_KEY).admin_key(ADMIN_KEY);
     let client = builder.clone().build().unwrap();
     for debug in [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}")] {
         assert!(!debug.contains(API_KEY) && !debug.contains(ADMIN_KEY), "{debug}");
@@ -166,9 +167,9 @@ fn debug_redacts_both_keys() {
 
 #[test]
 fn admin_marks_the_request() {
-    assert_eq!(list_users().credential(), Credential::AdminKey);
-    assert_eq!(list_models().credential(), Credential::ApiKey);
-    assert!(format!("{:?}", list_users()).contains("credential: AdminKey"));
+    assert_eq!(list_users().security_requirement(), Security::Alternatives(ADMIN));
+    assert_eq!(list_models().security_requirement(), Security::Default);
+    assert!(format!("{:?}", list_users()).contains(r#"security: Alternatives([["AdminApiKeyAuth"]])"#), "{:?}", list_users());
 }
 
 #[tokio::test]
@@ -177,7 +178,7 @@ async fn an_anonymous_request_sends_no_credential_and_needs_no_key_of_its_kind()
     // A client that only has the admin key can still make an open request.
     let client = builder(&server).admin_key(ADMIN_KEY).build().unwrap();
     let request = Request::new(Method::GET, "/open").anonymous();
-    assert_eq!(request.credential(), Credential::None);
+    assert_eq!(request.security_requirement(), Security::None);
     let answer: Value = client.send(request).await.unwrap();
     assert_eq!(answer, json!({"ok": true}));
     let received = server.received_requests().await.unwrap();

@@ -1,16 +1,19 @@
 //! Turns error responses, undecodable bodies and failed connections into `Error` values.
 
-use sdk_runtime::{ApiError, Client, ClientBuilder, Error, Method, Request};
+use sdk_runtime::{ApiError, Client, Error, Method, Request};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::{OpenAi, openai};
+
 async fn respond(response: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(response).mount(&server).await;
     // One answer per call: these tests are about decoding it; `retries.rs` covers retrying.
-    let client = ClientBuilder::new(&format!("{}/v1", server.uri())).api_key("sk-test").max_retries(0).build().unwrap();
+    let client = openai(&format!("{}/v1", server.uri())).api_key("sk-test").max_retries(0).build().unwrap();
     (server, client)
 }
 
@@ -207,7 +210,7 @@ async fn invalid_utf8_is_decoded_lossily() {
 async fn unreachable_server_is_a_transport_error() {
     // Binding and dropping a listener yields a local port that nothing is listening on.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = ClientBuilder::new(&format!("http://127.0.0.1:{port}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
+    let client = openai(&format!("http://127.0.0.1:{port}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
     let error = get(&client).await.unwrap_err();
     assert!(matches!(&error, Error::Transport(_)), "{error:?}");
     assert!(error.to_string().starts_with(&format!("request failed: could not connect (http://127.0.0.1:{port}: ")), "{error}");

@@ -253,3 +253,15 @@ fn byte_bodies_keep_their_content_type() {
     let error = request.with_field("stream", serde_json::json!(true)).unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { name: "body", .. }));
 }
+
+#[test]
+fn cookie_parameters_encode_what_a_cookie_value_cannot_hold() {
+    let mut query = Query::default();
+    query.push_cookie("theme", "dark; x=\"1\",\\%");
+    query.push_cookie("visits", 3);
+    query.push_cookie("plain", "a-b_c.d~e!#$&'()*+/:<=>?@[]^`{|}");
+    assert_eq!(query.cookies(), ["theme=dark%3B%20x=%221%22%2C%5C%25", "visits=3", "plain=a-b_c.d~e!#$&'()*+/:<=>?@[]^`{|}"]);
+    let request = Request::new(Method::GET, "/x").query(&query);
+    assert_eq!(request.cookies(), query.cookies());
+    assert!(request.query_pairs().is_empty() && request.headers().is_empty());
+}

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue};
-use sdk_runtime::{ApiErrorKind, Client, ClientBuilder, Error, Method, Request, RetryPolicy};
+use sdk_runtime::{ApiErrorKind, Client, Error, Method, Request, RetryPolicy};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{method, path};
@@ -13,6 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
 use common::Sequence;
+use common::{OpenAi, openai};
 
 /// Waits short enough to keep the tests fast; the default policy's numbers are checked apart.
 fn quick() -> RetryPolicy {
@@ -26,7 +27,7 @@ fn quick() -> RetryPolicy {
 }
 
 fn client(uri: &str) -> Client {
-    ClientBuilder::new(&format!("{uri}/v1")).api_key("sk-secret-key").retry_policy(quick()).build().unwrap()
+    openai(&format!("{uri}/v1")).api_key("sk-secret-key").retry_policy(quick()).build().unwrap()
 }
 
 async fn serve(responses: Vec<ResponseTemplate>) -> MockServer {
@@ -213,7 +214,7 @@ async fn a_connection_dropped_mid_response_is_retried() {
 async fn a_slow_response_hits_the_timeout_and_is_retried() {
     let slow = ok().set_delay(Duration::from_secs(5));
     let server = serve(vec![slow]).await;
-    let client = ClientBuilder::new(&format!("{}/v1", server.uri()))
+    let client = openai(&format!("{}/v1", server.uri()))
         .api_key("sk-test")
         .retry_policy(RetryPolicy { max_retries: 1, ..quick() })
         .timeout(Duration::from_millis(200))
@@ -241,7 +242,7 @@ async fn a_body_cut_off_says_the_connection_closed_before_it_ended() {
             socket.shutdown().await.ok();
         }
     });
-    let client = ClientBuilder::new(&format!("http://{address}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
+    let client = openai(&format!("http://{address}/v1")).api_key("sk-test").max_retries(0).build().unwrap();
     let error = get(&client).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     let message = error.to_string();

@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{inner_doc_attrs, manifest, resources, types};
-use crate::conventions::ENV_PREFIX;
 use crate::ir::Api;
 
 /// One file of generated output, with a `/`-separated path relative to the crate root.
@@ -18,13 +17,14 @@ pub struct OutputFile {
 }
 
 /// The runtime sources, embedded when the generator is compiled, and where they go.
-pub(super) const RUNTIME: [(&str, &str, &str); 11] = [
+pub(super) const RUNTIME: [(&str, &str, &str); 12] = [
     ("src/runtime/mod.rs", "lib.rs", include_str!("../../runtime/src/lib.rs")),
     ("src/runtime/call.rs", "call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/runtime/client.rs", "client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/runtime/decode.rs", "decode.rs", include_str!("../../runtime/src/decode.rs")),
     ("src/runtime/error.rs", "error.rs", include_str!("../../runtime/src/error.rs")),
     ("src/runtime/multipart.rs", "multipart.rs", include_str!("../../runtime/src/multipart.rs")),
+    ("src/runtime/profile.rs", "profile.rs", include_str!("../../runtime/src/profile.rs")),
     ("src/runtime/request.rs", "request.rs", include_str!("../../runtime/src/request.rs")),
     ("src/runtime/response.rs", "response.rs", include_str!("../../runtime/src/response.rs")),
     ("src/runtime/retry.rs", "retry.rs", include_str!("../../runtime/src/retry.rs")),
@@ -227,14 +227,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
             }
         },
     };
-    let base_url = &api.base_url;
-    let p = ENV_PREFIX;
-    let base_url_doc = format!(" The server the spec names first. `{p}_BASE_URL` or [`ClientBuilder::base_url`] override it.");
-    let from_env_doc = [
-        format!(" A client configured from the environment: `{p}_API_KEY` and/or"),
-        format!(" `{p}_ADMIN_KEY` (at least one), and `{p}_BASE_URL`, `{p}_ORG_ID` and"),
-        format!(" `{p}_PROJECT_ID` when set."),
-    ];
+    let profile = super::profile::items(api);
     let webhooks = api.webhooks.map(|webhooks| {
         let event = super::ident(&api.ty(webhooks.event).name);
         let cfg = webhooks.feature.and_then(|i| super::cfg_attr(api, &[i]));
@@ -261,29 +254,13 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         #modules
 
         pub use runtime::{
-            ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, Credential, DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File,
-            HeaderMap, Method, Multipart, Paginated, Query, RateLimit, Request, RequestBody, Response, ResponseMeta, RetryPolicy,
-            StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook, verify_webhook_at,
+            ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File,
+            HeaderMap, HeaderSetting, Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody, Response,
+            ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security, ServerVariable, StreamCall, ToMultipart, ToQuery,
+            WebhookError, verify_webhook, verify_webhook_at,
         };
 
-        #[doc = #base_url_doc]
-        pub const DEFAULT_BASE_URL: &str = #base_url;
-
-        impl Client {
-            /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new(DEFAULT_BASE_URL)
-            }
-
-            #(#[doc = #from_env_doc])*
-            ///
-            /// # Errors
-            ///
-            /// [`Error::Config`] when both keys are missing or a value cannot be used.
-            pub fn from_env() -> ::std::result::Result<Client, Error> {
-                Self::builder().env().build()
-            }
-        }
+        #profile
 
         #webhooks
     }

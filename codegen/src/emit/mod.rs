@@ -6,6 +6,7 @@
 
 mod krate;
 mod manifest;
+mod profile;
 mod reserved;
 mod resources;
 mod types;
@@ -16,7 +17,7 @@ use quote::quote;
 use crate::ir::{Api, TypeRef};
 
 pub use krate::{GENERATED_BY, OutputFile, emit_crate, emit_single_file, render};
-pub use reserved::client_method_names;
+pub use reserved::{builder_method_names, client_method_names};
 
 /// An identifier token, raw (`r#type`) when the name says so.
 pub(crate) fn ident(name: &str) -> Ident {

@@ -1,5 +1,5 @@
-//! The names the generated `Client` already has, which no resource accessor or operation
-//! method at the root may take. They are read from the runtime's source and from what
+//! The names the generated `Client` and `ClientBuilder` already have, which no resource accessor
+//! or operation method at the root, and no setter, may take. They are read from the runtime's source and from what
 //! `lib.rs` adds, so that a method added to either is never forgotten here.
 
 use std::collections::HashSet;
@@ -19,6 +19,21 @@ pub fn client_method_names() -> HashSet<String> {
                 names.extend(inherent_methods(source, "Client"));
             }
             names
+        })
+        .clone()
+}
+
+/// Every inherent method of the runtime's `ClientBuilder`, which the setters a spec adds (one
+/// per security scheme, server variable and settings header) must not take.
+pub fn builder_method_names() -> HashSet<String> {
+    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            RUNTIME
+                .iter()
+                .filter(|(_, _, source)| source.contains("impl ClientBuilder"))
+                .flat_map(|(_, _, source)| inherent_methods(source, "ClientBuilder"))
+                .collect()
         })
         .clone()
 }
@@ -54,7 +69,11 @@ mod tests {
             assert!(names.contains(name), "`{name}` is missing from {names:?}");
         }
         // Builder methods belong to another type.
-        assert!(!names.contains("api_key"));
+        assert!(!names.contains("credential"));
+        let builder = builder_method_names();
+        for name in ["credential", "header", "server_variable", "base_url", "build", "env"] {
+            assert!(builder.contains(name), "`{name}` is missing from {builder:?}");
+        }
     }
 
     #[test]
@@ -68,7 +87,7 @@ mod tests {
         // The list `lib.rs` adds is written next to the code that emits them; this checks the two
         // agree, by reading the methods back from an emitted `lib.rs`.
         let doc = crate::load("t.yaml", "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").expect("loads");
-        let (api, _) = crate::lower(&doc).expect("lowers");
+        let (api, _) = crate::lower(&doc, &crate::Settings::default()).expect("lowers");
         let files = crate::emit::emit_crate(&api, "t.yaml").expect("emits");
         let lib = &files.iter().find(|f| f.path == "src/lib.rs").expect("lib.rs").contents;
         let mut emitted = inherent_methods(lib, "Client");

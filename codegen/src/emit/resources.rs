@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
-use crate::conventions::ENV_PREFIX;
 use crate::ir::*;
 
 /// The whole `resources` module body.
@@ -153,7 +152,7 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
 
 fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Option<&Body>, output: Output, note: &str) -> TokenStream {
     let name = ident(name);
-    let doc = doc_attrs(Some(&method_doc(op, &output, note)));
+    let doc = doc_attrs(Some(&method_doc(&api.profile, op, &output, note)));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(api, op, body);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -200,7 +199,7 @@ fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Opt
 
 /// The rustdoc of one method: the operation's, then its arguments, how to use what it returns,
 /// its credential, and the errors it raises before any request.
-fn method_doc(op: &Operation, output: &Output, note: &str) -> String {
+fn method_doc(profile: &ClientProfile, op: &Operation, output: &Output, note: &str) -> String {
     let mut doc = op.doc.clone().unwrap_or_default();
     if !note.is_empty() {
         doc.push_str("\n\n");
@@ -225,16 +224,20 @@ fn method_doc(op: &Operation, output: &Output, note: &str) -> String {
             "\n\nAwait the returned [`StreamCall`](crate::StreamCall) for a stream of events, or set per-call options on it first.",
         ),
     }
-    if op.auth == Auth::None {
-        doc.push_str("\n\nThis operation sends no credential.");
-    }
-    if op.auth == Auth::AdminKey {
-        doc.push_str(&format!(
-            "\n\nThis operation authenticates with the admin key ([`ClientBuilder::admin_key`](crate::ClientBuilder::admin_key), `{ENV_PREFIX}_ADMIN_KEY`)."
-        ));
-    }
-    if op.auth == Auth::Either {
-        doc.push_str("\n\nThis operation accepts the API key or the admin key; it sends the API key when the client has one.");
+    let security = op.security.as_deref().filter(|alternatives| !alternatives.is_empty());
+    match &op.security {
+        Some(alternatives) if alternatives.is_empty() => doc.push_str("\n\nThis operation sends no credential."),
+        Some(alternatives) if alternatives.len() == 1 => {
+            doc.push_str(&format!(
+                "\n\nThis operation authenticates with {}.",
+                super::profile::describe_requirement(profile, alternatives)
+            ));
+        }
+        Some(alternatives) => doc.push_str(&format!(
+            "\n\nThis operation authenticates with the first of these the client has: {}.",
+            super::profile::describe_requirement(profile, alternatives)
+        )),
+        None => {}
     }
     doc.push_str("\n\n# Errors\n\n");
     if !op.path_params.is_empty() {
@@ -242,10 +245,10 @@ fn method_doc(op: &Operation, output: &Output, note: &str) -> String {
             "[`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. ",
         );
     }
-    if op.auth == Auth::AdminKey {
-        doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client has no admin key. ");
+    if security.is_some() {
+        doc.push_str("[`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. ");
     }
-    doc.push_str(if op.path_params.is_empty() && op.auth != Auth::AdminKey {
+    doc.push_str(if op.path_params.is_empty() && security.is_none() {
         "Whatever sending the request or decoding its answer returns."
     } else {
         "Otherwise whatever sending the request or decoding its answer returns."
@@ -329,10 +332,12 @@ fn request(op: &Operation) -> TokenStream {
         let pairs = op.fixed_query.iter().map(|QueryPair { name, value }| quote!((#name, #value)));
         request = quote!(#request.query(&[#(#pairs),*]));
     }
-    match op.auth {
-        Auth::ApiKey => request,
-        Auth::AdminKey => quote!(#request.admin()),
-        Auth::Either => quote!(#request.either_key()),
-        Auth::None => quote!(#request.anonymous()),
+    match &op.security {
+        None => request,
+        Some(alternatives) if alternatives.is_empty() => quote!(#request.anonymous()),
+        Some(alternatives) => {
+            let alternatives = super::profile::requirement(alternatives);
+            quote!(#request.security(#alternatives))
+        }
     }
 }

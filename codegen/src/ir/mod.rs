@@ -23,8 +23,8 @@ pub struct Api {
     pub spec_version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// The first `servers` URL, the default base URL of the client.
-    pub base_url: String,
+    /// What the client is built from besides the operations: server, security, conventions.
+    pub profile: ClientProfile,
     /// Every named type. Ids index this vector; output order is by name (see [`Api::sorted_types`]).
     pub types: Vec<TypeDef>,
     /// Operations in spec order.
@@ -40,6 +40,91 @@ pub struct Api {
     /// Cargo features, one per top-level resource (and one for webhooks); empty when the API
     /// has only one group, which then needs no feature.
     pub features: Vec<String>,
+}
+
+/// The server, the security schemes and the conventions of an API: what the generated crate's
+/// `PROFILE` constant tells the runtime, and what its builder offers setters for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientProfile {
+    /// The first server's URL as the spec writes it, `{name}` for each variable.
+    pub server: Option<String>,
+    /// That URL with the variables' defaults, when it is absolute.
+    pub default_base_url: Option<String>,
+    /// The first server's variables.
+    pub server_variables: Vec<ServerVariable>,
+    /// The environment variable that overrides the base URL.
+    pub base_url_env: String,
+    /// `components.securitySchemes` that the runtime can send.
+    pub schemes: Vec<SecurityScheme>,
+    /// The top-level `security`: alternatives of scheme names sent together.
+    pub security: Vec<Vec<String>>,
+    /// Whether every operation needs a credential.
+    pub needs_credential: bool,
+    /// Headers from the settings that the builder has a setter for.
+    pub headers: Vec<HeaderSetting>,
+    /// The server's retry hints, from the settings.
+    pub should_retry_header: Option<String>,
+    /// Error codes of a 429 that is never retried, from the settings.
+    pub never_retry_codes: Vec<String>,
+}
+
+/// A security scheme the client can send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    /// Where the credential travels.
+    pub kind: SchemeKind,
+    /// The builder method that sets it; final.
+    pub setter: String,
+    /// The environment variables it is read from (two for basic: user name, password).
+    pub env: Vec<String>,
+    /// Its `description`.
+    pub doc: Option<String>,
+    /// Where it is in the spec.
+    pub pointer: Pointer,
+}
+
+/// Where a scheme's credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// As it is, in the named header (an `apiKey` in a header, or another HTTP scheme's
+    /// `Authorization` value).
+    Header(String),
+    /// In the named query parameter.
+    Query(String),
+    /// In the named cookie.
+    Cookie(String),
+}
+
+/// A variable of the server URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// Its name in the URL.
+    pub name: String,
+    /// Its default.
+    pub default: String,
+    /// The builder method that sets it; final.
+    pub setter: String,
+    /// Its `description`, and its `enum` values.
+    pub doc: Option<String>,
+}
+
+/// A header the builder has a setter for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderSetting {
+    /// The header name.
+    pub header: String,
+    /// The builder method; final.
+    pub setter: String,
+    /// The environment variable it is read from.
+    pub env: Option<String>,
+    /// What the value is.
+    pub doc: Option<String>,
 }
 
 /// What the SDK offers for a spec's `webhooks`.
@@ -373,6 +458,8 @@ pub enum ParamLocation {
     Query(QueryStyle),
     /// In a header.
     Header(HeaderStyle),
+    /// In the `Cookie` header, `name=value` (a scalar).
+    Cookie,
 }
 
 /// How a header parameter is written.
@@ -509,8 +596,9 @@ pub struct Operation {
     pub raw_response: Option<RawResponse>,
     /// The event type when the operation can also answer with server-sent events.
     pub stream: Option<EventStream>,
-    /// Which credential the operation sends.
-    pub auth: Auth,
+    /// The credentials the operation sends, as alternatives of scheme names sent together;
+    /// `None` for the spec's default, an empty list for none (`security: []`).
+    pub security: Option<Vec<Vec<String>>>,
     /// Rustdoc text.
     pub doc: Option<String>,
     /// `deprecated: true`.
@@ -547,20 +635,6 @@ pub struct QueryPair {
     pub name: String,
     /// The value; empty for a bare key.
     pub value: String,
-}
-
-/// The credential an operation authenticates with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// The spec's default scheme: the API key.
-    ApiKey,
-    /// Only schemes other than the default: the admin key.
-    AdminKey,
-    /// The default scheme or another one: the API key, or the admin key when the client has
-    /// no API key.
-    Either,
-    /// `security: []`: no credential.
-    None,
 }
 
 /// A request body.

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use super::{Cx, Hint, Slot};
-use crate::conventions::PAGINATION;
 use crate::diag::Pointer;
 use crate::ir::*;
 use crate::load::{MAX_REF_DEPTH, Node};
@@ -120,14 +119,15 @@ impl<'a> Cx<'a> {
         false
     }
 
-    /// Whether a response type is a list: an array, or an object with a required `data` array.
+    /// Whether a response type is a list: an array, or an object with a required array under the
+    /// pagination rule's items property (`data`).
     pub(super) fn is_list(&self, ty: &TypeRef) -> bool {
         match self.unalias(ty) {
             TypeRef::Vec(_) => true,
             TypeRef::Option(inner) => self.is_list(&inner),
             TypeRef::Named(id) => match &self.slots[id.0].kind {
                 Some(TypeKind::Struct(s)) => {
-                    s.fields.iter().any(|f| f.wire == PAGINATION.items && matches!(self.unalias(&f.ty), TypeRef::Vec(_)))
+                    s.fields.iter().any(|f| f.wire == self.settings.pagination.items && matches!(self.unalias(&f.ty), TypeRef::Vec(_)))
                 }
                 _ => false,
             },

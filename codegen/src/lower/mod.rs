@@ -22,6 +22,7 @@ mod operations;
 mod params;
 mod resources;
 mod schema;
+mod security;
 mod unions;
 mod webhooks;
 
@@ -34,11 +35,12 @@ use crate::ir::*;
 use crate::load::{Document, Node};
 use crate::names;
 use crate::passes;
+use crate::settings::Settings;
 use crate::spec::SpecView;
 
 /// Lowers a loaded document. On success also returns warnings.
-pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Errors> {
-    let mut cx = Cx::new(doc);
+pub fn lower(doc: &Document, settings: &Settings) -> Result<(Api, Vec<Diagnostic>), Errors> {
+    let mut cx = Cx::new(doc, settings);
     let api = cx.run();
     // A schema read twice (an `allOf` member that is also lowered on its own) notes the same
     // thing twice; each is said once.
@@ -129,11 +131,14 @@ pub(crate) struct Cx<'a> {
     /// Base components that stand for the components built on them (`inheritance.rs`), by
     /// their `$ref`: a schema that is just `allOf: [base]` is a struct of its own, not an alias.
     bases: HashSet<String>,
+    /// The conventions the spec does not state.
+    settings: &'a Settings,
 }
 
 impl<'a> Cx<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, settings: &'a Settings) -> Self {
         Cx {
+            settings,
             doc,
             spec: SpecView::new(doc),
             diagnostics: Vec::new(),
@@ -150,6 +155,10 @@ impl<'a> Cx<'a> {
         for (at, message) in &schema.notes {
             self.report(Severity::Warning, at, message.clone());
         }
+    }
+
+    fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.report(Severity::Warning, at, message.into());
     }
 
     fn error(&mut self, at: &Pointer, message: impl Into<String>) {
@@ -207,17 +216,16 @@ impl<'a> Cx<'a> {
         let info = root.get("info");
         let title = info.and_then(|i| i.get("title")).and_then(Node::as_str).unwrap_or("API").to_owned();
         let spec_version = info.and_then(|i| i.get("version")).and_then(Node::as_str).unwrap_or("0.0.0").to_owned();
+        let crate_name = crate_name(&title);
+        let mut operations = operations;
+        let profile = self.client_profile(&crate_name, &mut operations);
         let mut api = Api {
-            crate_name: crate_name(&title),
+            crate_name,
             crate_version: crate_version(&spec_version),
             title,
             spec_version,
             description: info.and_then(|i| i.get("description")).and_then(Node::as_str).map(str::to_owned),
-            base_url: root
-                .get("servers")
-                .and_then(Node::as_seq)
-                .and_then(|s| s.first())
-                .map_or_else(|| "http://localhost".to_owned(), server_url),
+            profile,
             types,
             operations,
             root: root_resource,
@@ -227,7 +235,7 @@ impl<'a> Cx<'a> {
             features: Vec::new(),
         };
         // Pass 4: the whole-IR passes.
-        passes::run(&mut api);
+        passes::run(&mut api, &self.settings.pagination);
         Some(api)
     }
 
@@ -369,28 +377,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// A server's URL with each `{variable}` replaced by its default
-/// (`https://{region}.api.example.com/{version}` with `region: us`, `version: v2`).
-fn server_url(server: &Node) -> String {
-    let url = server.get("url").and_then(Node::as_str).unwrap_or("http://localhost");
-    let variables = server.get("variables").and_then(Node::as_map);
-    let mut out = String::with_capacity(url.len());
-    let mut rest = url;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
-        let name = &rest[open + 1..close];
-        let default = variables.and_then(|v| v.get(name)).and_then(|v| v.get("default")).and_then(Node::as_str);
-        out.push_str(&rest[..open]);
-        match default {
-            Some(value) => out.push_str(value),
-            None => out.push_str(&rest[open..=close]),
-        }
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// `OpenAI Fine-tuning` -> `openai-fine-tuning`.
 fn crate_name(title: &str) -> String {
     let mut out = String::new();
@@ -429,16 +415,6 @@ mod tests {
         assert_eq!(crate_name("OpenAI API"), "openai-api");
         assert_eq!(crate_name("  Pets!! "), "pets");
         assert_eq!(crate_name("3D API"), "api-3d-api");
-    }
-
-    #[test]
-    fn server_variables_take_their_defaults() {
-        let doc = crate::load::parse(
-            "t.yaml",
-            "url: https://{region}.api.example.com/{version}/{unknown}\nvariables:\n  region: {default: eu}\n  version: {default: v2, enum: [v1, v2]}\n",
-        )
-        .unwrap();
-        assert_eq!(server_url(&doc.root), "https://eu.api.example.com/v2/{unknown}");
     }
 
     #[test]

@@ -25,7 +25,6 @@ struct Unnamed {
     response: Option<TypeRef>,
     raw_response: Option<RawResponse>,
     stream: Option<EventStream>,
-    auth: Auth,
     doc: String,
     deprecated: bool,
     pointer: Pointer,
@@ -59,7 +58,7 @@ impl Unnamed {
             response: self.response,
             raw_response: self.raw_response,
             stream: self.stream,
-            auth: self.auth,
+            security: None,
             doc: Some(self.doc),
             deprecated: self.deprecated,
             pointer: self.pointer,
@@ -200,7 +199,6 @@ fn lower_operation<'a>(
     };
     Some(Unnamed {
         doc: operation_doc(op, method, path),
-        auth: auth(cx.spec.root(), op),
         id,
         http_method: method,
         path: path.to_owned(),
@@ -300,31 +298,6 @@ fn success_response<'a>(
         stream = Some(EventStream { event, switch });
     }
     Some((response, raw_response, stream))
-}
-
-/// The credential an operation sends: the admin key when every security alternative avoids
-/// the spec's default scheme.
-fn auth(root: &Node, op: &Node) -> Auth {
-    let default_schemes: Vec<&str> = root
-        .get("security")
-        .and_then(Node::as_seq)
-        .map(|alternatives| alternatives.iter().filter_map(Node::as_map).flat_map(|m| m.keys().map(String::as_str)).collect())
-        .unwrap_or_default();
-    // `security: []`, or an empty alternative `{}` among them, opens the operation to anyone.
-    match op.get("security").and_then(Node::as_seq) {
-        None => Auth::ApiKey,
-        Some([]) => Auth::None,
-        Some(alternatives) if alternatives.iter().any(|a| a.as_map().is_some_and(|m| m.is_empty())) => Auth::None,
-        Some(alternatives) => {
-            let uses_default =
-                |alternative: &Node| alternative.as_map().is_some_and(|m| m.keys().any(|k| default_schemes.contains(&k.as_str())));
-            match (alternatives.iter().any(uses_default), alternatives.iter().all(uses_default)) {
-                (false, _) => Auth::AdminKey,
-                (true, true) => Auth::ApiKey,
-                (true, false) => Auth::Either,
-            }
-        }
-    }
 }
 
 /// Rustdoc of an operation: its summary, its description, and the method and path.

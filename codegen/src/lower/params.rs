@@ -134,7 +134,7 @@ pub(super) fn query_struct<'a>(
     for p in raw {
         match p.location.as_str() {
             "path" => {}
-            "query" | "header" => match lower_query_param(cx, p, &params_name) {
+            "query" | "header" | "cookie" => match lower_query_param(cx, p, &params_name) {
                 Some(q) => lowered.push(q),
                 None => ok = false,
             },
@@ -165,11 +165,12 @@ pub(super) fn query_struct<'a>(
     Some(Some((id, required)))
 }
 
-/// One query or header parameter: wire name, type, required, doc, deprecated, location and pointer.
+/// One query, header or cookie parameter: wire name, type, required, doc, deprecated, location and pointer.
 type LoweredParam = (String, TypeRef, bool, Option<String>, bool, ParamLocation, Pointer);
 
 fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -> Option<LoweredParam> {
     let header = p.location == "header";
+    let cookie = p.location == "cookie";
     // A parameter described by `content` (one media type, JSON) travels as JSON text.
     let content = p.node.get("content").and_then(Node::as_map).and_then(|c| c.iter().next());
     let (schema, schema_ptr, as_json) = match (p.node.get("schema"), content) {
@@ -200,6 +201,11 @@ fn lower_query_param<'a>(cx: &mut Cx<'a>, p: &RawParam<'a>, params_name: &str) -
     let doc = p.node.get("description").and_then(Node::as_str).map(str::to_owned).or(schema_doc);
     let shape = cx.unalias(&ty);
     let style = match (&shape, style) {
+        (ty, "form") if cookie && !as_json && cx.is_scalar(ty) => ParamLocation::Cookie,
+        _ if cookie => {
+            cx.error_at(&p.ptr, format!("cookie parameter `{}` is not a scalar in style `form`, which is all cookies take here", p.name));
+            return None;
+        }
         _ if as_json && header => ParamLocation::Header(HeaderStyle::Json),
         _ if as_json => ParamLocation::Query(QueryStyle::Json),
         (ty, "simple") if header && cx.is_scalar(ty) => ParamLocation::Header(HeaderStyle::Single),

@@ -8,13 +8,17 @@ mod pages;
 mod tags;
 
 use crate::ir::Api;
+use crate::settings::CursorPagination;
 
-/// Runs every pass, in order: boxes for cycles, JSON kinds of union variants, pages, features,
+/// Runs every pass, in order: boxes for cycles, JSON kinds of union variants, pages (when the
+/// settings' pagination rule is on), features,
 /// tags that encoding must add.
-pub(crate) fn run(api: &mut Api) {
+pub(crate) fn run(api: &mut Api, pagination: &CursorPagination) {
     cycles::box_cycles(&mut api.types);
     kinds::fill_kinds(&mut api.types);
-    pages::find_pages(api);
+    if pagination.enabled {
+        pages::find_pages(api, pagination);
+    }
     features::assign_features(api);
     tags::tags_to_write(&mut api.types);
 }
@@ -33,7 +37,7 @@ pub(crate) mod testing {
             title: "T".into(),
             spec_version: "1".into(),
             description: None,
-            base_url: "http://localhost".into(),
+            profile: ClientProfile::default(),
             types,
             operations: Vec::new(),
             root: Resource::default(),
@@ -91,7 +95,7 @@ pub(crate) mod testing {
             response: Some(response),
             raw_response: None,
             stream: None,
-            auth: Auth::ApiKey,
+            security: None,
             doc: None,
             deprecated: false,
             pointer: Pointer::root(),

@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 
 use super::call::{Call, CallOptions, Decoder};
 use super::error::{ApiError, Error};
-use super::request::{Credential, Request, RequestBody};
+use super::profile::{Profile, Scheme, SchemeKind};
+use super::request::{Request, RequestBody, Security};
 use super::response::{Response, ResponseMeta};
 use super::retry::{self, RetryPolicy};
 
@@ -23,20 +24,6 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 
 /// Shown in place of a key wherever a value is formatted with `Debug`.
 const REDACTED: &str = "<redacted>";
-
-// OpenAI's conventions, which no spec states (the generator's half is in codegen's
-// `conventions.rs`): the environment variables `ClientBuilder::env` reads.
-const ENV_API_KEY: &str = "OPENAI_API_KEY";
-const ENV_ADMIN_KEY: &str = "OPENAI_ADMIN_KEY";
-const ENV_BASE_URL: &str = "OPENAI_BASE_URL";
-const ENV_ORGANIZATION: &str = "OPENAI_ORG_ID";
-const ENV_PROJECT: &str = "OPENAI_PROJECT_ID";
-
-/// Why a request that needs the API key could not be sent; the key itself never appears in a message, because messages end up in logs.
-const MISSING_API_KEY: &str = "missing API key: set `OPENAI_API_KEY` or call `ClientBuilder::api_key`";
-
-/// Why a request that needs the admin key could not be sent.
-const MISSING_ADMIN_KEY: &str = "missing admin key: this operation needs one; set `OPENAI_ADMIN_KEY` or call `ClientBuilder::admin_key`";
 
 /// How long one attempt may take, as in OpenAI's own SDKs.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -56,14 +43,11 @@ struct Inner {
     http: reqwest::Client,
     /// The base URL without a trailing `/`, so that appending a path that starts with `/` never doubles it.
     base_url: String,
-    organization: Option<String>,
-    project: Option<String>,
+    profile: &'static Profile,
     /// Sent with every request; built once in [`ClientBuilder::build`] so that an invalid value fails there and not on the first call.
     headers: HeaderMap,
-    /// `Bearer <API key>`, sent with every request that is not marked admin.
-    api_authorization: Option<HeaderValue>,
-    /// `Bearer <admin key>`, sent with requests marked with [`Request::admin`].
-    admin_authorization: Option<HeaderValue>,
+    /// The credential of each of the profile's schemes, in the same order, where one was given.
+    credentials: Vec<Option<Prepared>>,
     timeout: Duration,
     retry: RetryPolicy,
 }
@@ -131,8 +115,9 @@ impl Client {
         R: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<B, reqwest::Error>>,
     {
-        let url = self.url(request, &options.query)?;
-        let headers = self.headers(request, options.accept, request.headers().iter().chain(&options.headers))?;
+        let credentials = self.credentials(request)?;
+        let url = self.url(request, &credentials, &options.query)?;
+        let headers = self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?;
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
         let method = request.method();
@@ -197,7 +182,10 @@ impl Client {
             // A server that asks for a longer wait than the client accepts is not asked again
             // sooner: the call ends, and the error says how long it asked for.
             let waits_too_long = error.retry_after.is_some_and(|asked| asked > self.inner.retry.max_retry_after);
-            if retries < max_retries && !waits_too_long && retry::should_retry(status, &response_headers, error.code.as_deref()) {
+            if retries < max_retries
+                && !waits_too_long
+                && retry::should_retry(status, &response_headers, error.code.as_deref(), &self.inner.profile.retry)
+            {
                 let delay = self.inner.retry.delay(retries, Some(&response_headers));
                 tracing::info!(
                     %method,
@@ -217,29 +205,72 @@ impl Client {
         }
     }
 
-    /// The client's headers, plus the credential the request needs, `Accept` when the call
-    /// expects something other than JSON, `Content-Type` for a body, header parameters and the
-    /// call's own headers.
+    /// The credentials `request` sends: those of the first security alternative the client has
+    /// every credential for.
     ///
-    /// A missing credential fails here, before anything is sent.
+    /// A missing credential fails here, before anything is sent, naming each scheme that would do
+    /// and how to set it.
+    fn credentials(&self, request: &Request) -> Result<Vec<&Prepared>, Error> {
+        let profile = self.inner.profile;
+        let alternatives = match request.security_requirement() {
+            Security::Default => profile.security,
+            Security::Alternatives(alternatives) => alternatives,
+            Security::None => return Ok(Vec::new()),
+        };
+        if alternatives.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut wanted = Vec::new();
+        for alternative in alternatives {
+            let mut found = Vec::new();
+            let mut missing = Vec::new();
+            for &name in *alternative {
+                let (index, scheme) = profile
+                    .scheme(name)
+                    .ok_or_else(|| Error::Config(format!("`{}` is not a security scheme of this API", name.escape_debug())))?;
+                match &self.inner.credentials[index] {
+                    Some(credential) => found.push(credential),
+                    None => missing.push(scheme),
+                }
+            }
+            if missing.is_empty() {
+                return Ok(found);
+            }
+            wanted.push(missing);
+        }
+        let wanted: Vec<String> =
+            wanted.iter().map(|missing| missing.iter().map(|scheme| describe_missing(scheme)).collect::<Vec<_>>().join(" and ")).collect();
+        Err(Error::Config(format!("missing credentials: this request needs {}", wanted.join(", or "))))
+    }
+
+    /// The client's headers, plus the request's credentials, `Accept` when the call expects
+    /// something other than JSON, `Content-Type` for a body, header and cookie parameters and the
+    /// call's own headers.
     fn headers<'h>(
         &self,
         request: &Request,
+        credentials: &[&Prepared],
         accept: Option<&'static str>,
         extra: impl Iterator<Item = &'h (String, String)>,
     ) -> Result<HeaderMap, Error> {
         let mut headers = self.inner.headers.clone();
-        let api = || self.inner.api_authorization.clone();
-        let admin = || self.inner.admin_authorization.clone();
-        let authorization = match request.credential() {
-            Credential::ApiKey => Some(api().ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?),
-            Credential::AdminKey => Some(admin().ok_or_else(|| Error::Config(MISSING_ADMIN_KEY.to_owned()))?),
-            // `build` refuses a client with neither key, so one of them is there.
-            Credential::Either => Some(api().or_else(admin).ok_or_else(|| Error::Config(MISSING_API_KEY.to_owned()))?),
-            Credential::None => None,
-        };
-        if let Some(authorization) = authorization {
-            headers.insert(header::AUTHORIZATION, authorization);
+        let mut cookies: Vec<&str> = Vec::new();
+        for credential in credentials {
+            match credential {
+                Prepared::Header(name, value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Prepared::Cookie(pair) => cookies.push(pair.as_str()),
+                Prepared::Query(..) => {}
+            }
+        }
+        // Credentials first, then cookie parameters, all in one header as RFC 6265 asks.
+        cookies.extend(request.cookies().iter().map(String::as_str));
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::try_from(cookies.join("; "))
+                .map_err(|_| Error::Config("a cookie contains characters not allowed in a header".to_owned()))?;
+            value.set_sensitive(true);
+            headers.insert(header::COOKIE, value);
         }
         if let Some(accept) = accept {
             headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
@@ -277,14 +308,19 @@ impl Client {
     ///
     /// The base URL and path are joined as text and parsed once, rather than with `Url::join`, which would replace the base URL's last segment (`/v1`).
     /// Parsing leaves `%XX` escapes alone and only resolves literal `.` and `..` segments, which `Request::path_segment` never produces.
-    fn url(&self, request: &Request, extra: &[(String, String)]) -> Result<Url, Error> {
+    fn url(&self, request: &Request, credentials: &[&Prepared], extra: &[(String, String)]) -> Result<Url, Error> {
         let path = request.path();
         let separator = if path.starts_with('/') { "" } else { "/" };
         let mut url = Url::parse(&format!("{}{separator}{path}", self.inner.base_url))
             .map_err(|error| Error::InvalidArgument { name: "path", reason: format!("`{path}` does not form a valid URL: {error}") })?;
-        if !request.query_pairs().is_empty() || !extra.is_empty() {
+        let keys = credentials.iter().filter_map(|credential| match credential {
+            Prepared::Query(name, key) => Some((*name, key.as_str())),
+            _ => None,
+        });
+        let mut keys = keys.peekable();
+        if !request.query_pairs().is_empty() || !extra.is_empty() || keys.peek().is_some() {
             // Only touched when there are pairs, because `query_pairs_mut` leaves a bare `?` behind otherwise.
-            url.query_pairs_mut().extend_pairs(request.query_pairs()).extend_pairs(extra);
+            url.query_pairs_mut().extend_pairs(request.query_pairs()).extend_pairs(extra).extend_pairs(keys);
         }
         Ok(url)
     }
@@ -292,12 +328,11 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials = self.inner.profile.schemes.iter().zip(&self.inner.credentials).filter(|(_, c)| c.is_some());
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("api_key", &self.inner.api_authorization.as_ref().map(|_| REDACTED))
-            .field("admin_key", &self.inner.admin_authorization.as_ref().map(|_| REDACTED))
-            .field("organization", &self.inner.organization)
-            .field("project", &self.inner.project)
+            .field("credentials", &RedactedMap(credentials.map(|(scheme, _)| scheme.name).collect()))
+            .field("headers", &self.inner.headers)
             .finish_non_exhaustive()
     }
 }
@@ -308,16 +343,42 @@ enum Answer<B> {
     Failure(bytes::Bytes),
 }
 
+/// A credential ready to send, prepared once when the client is built.
+enum Prepared {
+    /// A header, marked sensitive so that `reqwest` and `http` keep it out of their `Debug` output.
+    Header(HeaderName, HeaderValue),
+    /// A query parameter and its value.
+    Query(&'static str, String),
+    /// `name=value` for the `Cookie` header.
+    Cookie(String),
+}
+
+/// A secret as the builder holds it until [`ClientBuilder::build`].
+#[derive(Clone)]
+enum Secret {
+    Key(String),
+    Basic { user: String, password: String },
+}
+
+/// Formats scheme names with `<redacted>` in place of their secrets.
+struct RedactedMap(Vec<&'static str>);
+
+impl fmt::Debug for RedactedMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.0.iter().map(|name| (name, REDACTED))).finish()
+    }
+}
+
 /// Configures and builds a [`Client`].
 ///
 /// Settings apply in call order, so a setter called after [`ClientBuilder::env`] overrides the environment.
 #[derive(Clone)]
 pub struct ClientBuilder {
-    base_url: String,
-    api_key: Option<String>,
-    admin_key: Option<String>,
-    organization: Option<String>,
-    project: Option<String>,
+    profile: &'static Profile,
+    base_url: Option<String>,
+    server_variables: Vec<(String, String)>,
+    credentials: Vec<(String, Secret)>,
+    headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -325,15 +386,23 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Starts a builder that sends requests to `default_base_url` unless told otherwise.
+    /// Starts a builder for an API described by nothing but `base_url`: no security schemes and
+    /// no conventions, for calling an endpoint by hand. Generated crates start from
+    /// [`ClientBuilder::with_profile`] instead.
     #[must_use]
-    pub fn new(default_base_url: &str) -> Self {
+    pub fn new(base_url: &str) -> Self {
+        ClientBuilder::with_profile(&Profile::BARE).base_url(base_url)
+    }
+
+    /// Starts a builder for the API `profile` describes, with no credentials.
+    #[must_use]
+    pub fn with_profile(profile: &'static Profile) -> Self {
         ClientBuilder {
-            base_url: default_base_url.to_owned(),
-            api_key: None,
-            admin_key: None,
-            organization: None,
-            project: None,
+            profile,
+            base_url: None,
+            server_variables: Vec::new(),
+            credentials: Vec::new(),
+            headers: Vec::new(),
             http_client: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -341,7 +410,9 @@ impl ClientBuilder {
         }
     }
 
-    /// Reads `OPENAI_API_KEY`, `OPENAI_ADMIN_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID` and `OPENAI_PROJECT_ID` from the process environment.
+    /// Reads the API's environment variables: one per security scheme (two, user name and
+    /// password, for HTTP basic), the base URL and the convention headers. Generated crates list
+    /// them in `Client::from_env`.
     #[must_use]
     pub fn env(self) -> Self {
         self.env_with(|name| std::env::var(name).ok())
@@ -353,56 +424,73 @@ impl ClientBuilder {
     #[must_use]
     pub fn env_with(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
-        if let Some(api_key) = read(ENV_API_KEY) {
-            self.api_key = Some(api_key);
+        let profile = self.profile;
+        if let Some(base_url) = profile.base_url_env.and_then(read) {
+            self.base_url = Some(base_url);
         }
-        if let Some(admin_key) = read(ENV_ADMIN_KEY) {
-            self.admin_key = Some(admin_key);
+        for scheme in profile.schemes {
+            match (scheme.kind, scheme.env) {
+                (SchemeKind::Basic, [user, password]) => {
+                    if let (Some(user), Some(password)) = (read(user), read(password)) {
+                        self = self.basic_credential(scheme.name, user, password);
+                    }
+                }
+                (SchemeKind::Basic, _) => {}
+                (_, [name]) => {
+                    if let Some(key) = read(name) {
+                        self = self.credential(scheme.name, key);
+                    }
+                }
+                _ => {}
+            }
         }
-        if let Some(base_url) = read(ENV_BASE_URL) {
-            self.base_url = base_url;
-        }
-        if let Some(organization) = read(ENV_ORGANIZATION) {
-            self.organization = Some(organization);
-        }
-        if let Some(project) = read(ENV_PROJECT) {
-            self.project = Some(project);
+        for setting in profile.headers {
+            if let Some(value) = setting.env.and_then(read) {
+                self = self.header(setting.header, value);
+            }
         }
         self
     }
 
-    /// Sets the API key sent as `Authorization: Bearer <key>`.
+    /// Sets the credential of the security scheme `scheme` (its name in the spec): a bearer token
+    /// or an API key. Generated crates have a setter per scheme that calls this.
     #[must_use]
-    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
+    pub fn credential(mut self, scheme: &str, key: impl Into<String>) -> Self {
+        self.credentials.push((scheme.to_owned(), Secret::Key(key.into())));
         self
     }
 
-    /// Sets the admin key sent as `Authorization: Bearer <key>` with the requests that need it (see [`Request::admin`]).
+    /// Sets the user name and password of the HTTP basic scheme `scheme`.
     #[must_use]
-    pub fn admin_key(mut self, admin_key: impl Into<String>) -> Self {
-        self.admin_key = Some(admin_key.into());
+    pub fn basic_credential(mut self, scheme: &str, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials.push((scheme.to_owned(), Secret::Basic { user: user.into(), password: password.into() }));
         self
     }
 
-    /// Sets the base URL, such as `https://api.openai.com/v1`; a trailing `/` is ignored.
+    /// Adds a header to every request, replacing one of the same name set before (header names
+    /// ignore case). A header an operation sets itself, and a call's own headers, win over it.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers.retain(|(old, _)| !old.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sets a variable of the spec's server URL (the part in braces); the others keep their
+    /// defaults. Has no effect once a base URL is set.
+    #[must_use]
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.server_variables.retain(|(old, _)| *old != name);
+        self.server_variables.push((name, value.into()));
+        self
+    }
+
+    /// Sets the base URL, such as `https://api.example.com/v1`, in place of the spec's server; a trailing `/` is ignored.
     #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Sets the organization ID sent as `OpenAI-Organization`.
-    #[must_use]
-    pub fn organization(mut self, organization: impl Into<String>) -> Self {
-        self.organization = Some(organization.into());
-        self
-    }
-
-    /// Sets the project ID sent as `OpenAI-Project`.
-    #[must_use]
-    pub fn project(mut self, project: impl Into<String>) -> Self {
-        self.project = Some(project.into());
+        self.base_url = Some(base_url.into());
         self
     }
 
@@ -445,35 +533,40 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] when there is neither an API key nor an admin key, when the base URL is not an absolute `http` or `https` URL, or when a setting cannot be sent as a header.
-    /// A client with only one of the keys can be built; a request that needs the other fails when it is sent.
+    /// Fails with [`Error::Config`] when the API needs a credential for every operation and none
+    /// was given, when a credential names a scheme the API does not have, when there is no base
+    /// URL or it is not an absolute `http` or `https` URL, or when a value cannot be sent as a
+    /// header. A client with only some of the credentials can be built; a request that needs
+    /// another fails when it is sent.
     pub fn build(self) -> Result<Client, Error> {
-        let api_key = self.api_key.filter(|key| !key.is_empty());
-        let admin_key = self.admin_key.filter(|key| !key.is_empty());
-        if api_key.is_none() && admin_key.is_none() {
-            return Err(Error::Config(
-                "missing API key: set `OPENAI_API_KEY` (or `OPENAI_ADMIN_KEY` for admin operations), or call `ClientBuilder::api_key` or `ClientBuilder::admin_key`".to_owned(),
-            ));
+        let profile = self.profile;
+        let base_url = parse_base_url(&self.resolve_base_url()?)?;
+
+        let mut credentials: Vec<Option<Prepared>> = profile.schemes.iter().map(|_| None).collect();
+        for (name, secret) in &self.credentials {
+            let (index, scheme) = profile
+                .scheme(name)
+                .ok_or_else(|| Error::Config(format!("`{}` is not a security scheme of this API", name.escape_debug())))?;
+            credentials[index] = prepare(scheme, secret)?;
         }
-        let base_url = parse_base_url(&self.base_url)?;
-        let api_authorization = api_key.map(|key| authorization(&key, "API key")).transpose()?;
-        let admin_authorization = admin_key.map(|key| authorization(&key, "admin key")).transpose()?;
+        if profile.needs_credential && credentials.iter().all(Option::is_none) {
+            let ways: Vec<String> = profile.schemes.iter().map(describe_missing).collect();
+            return Err(Error::Config(format!("missing credentials: this API needs {}", ways.join(", or "))));
+        }
 
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-        for (name, value, setting) in
-            [("openai-organization", &self.organization, "organization"), ("openai-project", &self.project, "project")]
-        {
-            if let Some(value) = value {
-                let value = HeaderValue::try_from(value.as_str()).map_err(|_| {
-                    Error::Config(format!(
-                        "invalid {setting} ID `{}`: it contains characters not allowed in an HTTP header",
-                        value.escape_debug()
-                    ))
-                })?;
-                headers.insert(HeaderName::from_static(name), value);
-            }
+        for (name, value) in &self.headers {
+            let invalid = |what: &str| {
+                Error::Config(format!(
+                    "invalid header `{}`: its {what} contains characters not allowed in an HTTP header",
+                    name.escape_debug()
+                ))
+            };
+            let name = HeaderName::try_from(name.as_str()).map_err(|_| invalid("name"))?;
+            let value = HeaderValue::try_from(value.as_str()).map_err(|_| invalid("value"))?;
+            headers.insert(name, value);
         }
 
         let http = match self.http_client {
@@ -483,19 +576,37 @@ impl ClientBuilder {
                 .build()
                 .map_err(|error| Error::Config(format!("could not build the HTTP client: {error}")))?,
         };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                organization: self.organization,
-                project: self.project,
-                headers,
-                api_authorization,
-                admin_authorization,
-                timeout: self.timeout,
-                retry: self.retry,
-            }),
-        })
+        Ok(Client { inner: Arc::new(Inner { http, base_url, profile, headers, credentials, timeout: self.timeout, retry: self.retry }) })
+    }
+
+    /// The base URL set, or the spec's server with its variables filled in.
+    fn resolve_base_url(&self) -> Result<String, Error> {
+        if let Some(base_url) = &self.base_url {
+            return Ok(base_url.clone());
+        }
+        let how = match self.profile.base_url_env {
+            Some(env) => format!("call `ClientBuilder::base_url` or set `{env}`"),
+            None => "call `ClientBuilder::base_url`".to_owned(),
+        };
+        let Some(server) = self.profile.server else {
+            return Err(Error::Config(format!("no base URL: the API names no server; {how}")));
+        };
+        let mut url = server.to_owned();
+        for variable in self.profile.server_variables {
+            let value = self.server_variables.iter().find(|(name, _)| name == variable.name).map_or(variable.default, |(_, v)| v);
+            url = url.replace(&format!("{{{}}}", variable.name), value);
+        }
+        if let Some((name, _)) =
+            self.server_variables.iter().find(|(name, _)| !self.profile.server_variables.iter().any(|v| v.name == *name))
+        {
+            return Err(Error::Config(format!("`{}` is not a variable of the server URL `{server}`", name.escape_debug())));
+        }
+        if !url.contains("://") {
+            return Err(Error::Config(format!(
+                "no base URL: the API's server `{url}` is relative to wherever the spec is served; {how} with the full URL"
+            )));
+        }
+        Ok(url)
     }
 }
 
@@ -503,24 +614,68 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
-            .field("admin_key", &self.admin_key.as_ref().map(|_| REDACTED))
-            .field("organization", &self.organization)
-            .field("project", &self.project)
+            .field("server_variables", &self.server_variables)
+            .field(
+                "credentials",
+                &RedactedMap(self.credentials.iter().map(|(name, _)| self.profile.scheme(name).map_or("?", |(_, s)| s.name)).collect()),
+            )
+            .field("headers", &self.headers)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
 
-/// The `Authorization` value for `key`, marked sensitive so that `reqwest` and `http` keep it out of their `Debug` output.
+/// The credential `secret` of `scheme`, ready to send; `None` for an empty key, which counts as
+/// not set (an empty environment variable is common).
 ///
-/// `what` names the key in the error, which never quotes the key itself, because error messages end up in logs.
-fn authorization(key: &str, what: &str) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::try_from(format!("Bearer {key}"))
-        .map_err(|_| Error::Config(format!("invalid {what}: it contains characters not allowed in an HTTP header")))?;
-    value.set_sensitive(true);
-    Ok(value)
+/// Errors name the scheme and never quote the secret, because error messages end up in logs.
+fn prepare(scheme: &Scheme, secret: &Secret) -> Result<Option<Prepared>, Error> {
+    let invalid =
+        || Error::Config(format!("invalid credential for `{}`: it contains characters not allowed in an HTTP header", scheme.name));
+    let sensitive = |text: String| {
+        let mut value = HeaderValue::try_from(text).map_err(|_| invalid())?;
+        value.set_sensitive(true);
+        Ok::<_, Error>(value)
+    };
+    let prepared = match (scheme.kind, secret) {
+        (SchemeKind::Basic, Secret::Basic { user, password }) => {
+            use base64::Engine as _;
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            Prepared::Header(header::AUTHORIZATION, sensitive(format!("Basic {token}"))?)
+        }
+        (SchemeKind::Basic, Secret::Key(_)) => {
+            return Err(Error::Config(format!(
+                "`{}` takes a user name and a password: call `ClientBuilder::{}`",
+                scheme.name, scheme.setter
+            )));
+        }
+        (_, Secret::Basic { .. }) => {
+            return Err(Error::Config(format!("`{}` takes one key, not a user name and password", scheme.name)));
+        }
+        (_, Secret::Key(key)) if key.is_empty() => return Ok(None),
+        (SchemeKind::Bearer, Secret::Key(key)) => Prepared::Header(header::AUTHORIZATION, sensitive(format!("Bearer {key}"))?),
+        (SchemeKind::Header(name), Secret::Key(key)) => {
+            let name = HeaderName::try_from(name).map_err(|_| invalid())?;
+            Prepared::Header(name, sensitive(key.clone())?)
+        }
+        (SchemeKind::Query(name), Secret::Key(key)) => Prepared::Query(name, key.clone()),
+        (SchemeKind::Cookie(name), Secret::Key(key)) => Prepared::Cookie(format!("{name}={key}")),
+    };
+    Ok(Some(prepared))
+}
+
+/// `` `ApiKeyAuth` (a bearer token; set `OPENAI_API_KEY` or call `ClientBuilder::api_key`) ``:
+/// a scheme, what it takes and how to give it.
+fn describe_missing(scheme: &Scheme) -> String {
+    let call = format!("call `ClientBuilder::{}`", scheme.setter);
+    let how = match scheme.env {
+        [] => call,
+        [one] => format!("set `{one}` or {call}"),
+        [user, password] => format!("set `{user}` and `{password}` or {call}"),
+        more => format!("set {} or {call}", more.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")),
+    };
+    format!("`{}` ({}; {how})", scheme.name, scheme.kind.describe())
 }
 
 /// Checks that `base_url` is an absolute `http` or `https` URL that a path can be appended to, and returns it without a trailing `/`.

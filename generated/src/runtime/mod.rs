@@ -13,6 +13,7 @@ mod client;
 mod decode;
 mod error;
 mod multipart;
+mod profile;
 mod request;
 mod response;
 mod retry;
@@ -28,7 +29,8 @@ pub use client::{Client, ClientBuilder};
 pub use decode::{decode_best, decode_map_without, decode_variant, serialize_tagged};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use multipart::{File, Multipart, ToMultipart};
-pub use request::{Credential, Query, Request, RequestBody, ToQuery};
+pub use profile::{HeaderSetting, Profile, RetryHints, Scheme, SchemeKind, ServerVariable};
+pub use request::{Query, Request, RequestBody, Security, ToQuery};
 /// The HTTP method of a [`Request`], re-exported from `reqwest` so callers need no direct dependency on it.
 pub use reqwest::Method;
 /// Request headers, re-exported from `reqwest` for [`verify_webhook`].

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use sdk::{Call, Client, Credential, Error, Request};
+use sdk::{Call, Client, Error, Request, Security};
 use serde_json::Value;
 
 const API_KEY: &str = "sk-prism-whole-spec";
@@ -165,7 +165,10 @@ fn http(request: &Request, body: Option<Vec<u8>>) -> Result<reqwest::RequestBuil
     if !request.query_pairs().is_empty() {
         url.query_pairs_mut().extend_pairs(request.query_pairs());
     }
-    let key = if request.credential() == Credential::AdminKey { ADMIN_KEY } else { API_KEY };
+    // OpenAI's spec names the admin scheme first where an operation needs it.
+    let admin = matches!(request.security_requirement(), Security::Alternatives(alternatives)
+        if alternatives.first().and_then(|names| names.first()) == Some(&"AdminApiKeyAuth"));
+    let key = if admin { ADMIN_KEY } else { API_KEY };
     let mut builder = reqwest::Client::new().request(request.method().clone(), url).bearer_auth(key);
     for (name, value) in request.headers() {
         builder = builder.header(name.as_str(), value.as_str());

@@ -95,6 +95,7 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
             ParamLocation::Query(QueryStyle::Json) => quote!(query.push_json(#wire, #reference);),
             ParamLocation::Header(HeaderStyle::Value) => quote!(query.push_header_value(#wire, #reference);),
             ParamLocation::Header(HeaderStyle::Json) => quote!(query.push_header_json(#wire, #reference);),
+            ParamLocation::Cookie => quote!(query.push_cookie(#wire, #arg);),
         };
         if q.field.optional() {
             let body = push(quote!(value), quote!(value), quote!(value));
