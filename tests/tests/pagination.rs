@@ -19,7 +19,7 @@ fn page(ids: &[&str], has_more: bool) -> ResponseTemplate {
 }
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().api_key("sk-test").base_url(format!("{}/v1", server.uri())).max_retries(0).build().unwrap()
+    Client::builder().api_key("sk-test").admin_key("sk-admin").base_url(format!("{}/v1", server.uri())).max_retries(0).build().unwrap()
 }
 
 /// Three pages of two, two and one jobs, each answered only for the right cursor.

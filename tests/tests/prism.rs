@@ -44,6 +44,7 @@ const ATTEMPTS_PER_WANTED: u32 = 50;
 const DESCRIBED_FAILURES: u32 = 3;
 
 const API_KEY: &str = "sk-prism-test";
+const ADMIN_KEY: &str = "sk-admin-prism-test";
 const JOB: &str = "ftjob-abc123";
 /// A fine-tuned checkpoint name as the API spells it, colons included.
 const CHECKPOINT: &str = "ft:gpt-4o-mini-2024-07-18:org:weather:B7R9VjQd";
@@ -278,8 +279,10 @@ fn client(base_url: &str, dynamic: bool) -> Client {
     }
     let http =
         reqwest::Client::builder().default_headers(headers).timeout(Duration::from_secs(60)).build().expect("the HTTP client builds");
+    // The checkpoint-permission operations send the admin key; Prism checks that one is there.
     Client::builder()
         .api_key(API_KEY)
+        .admin_key(ADMIN_KEY)
         .organization("org-prism")
         .project("proj_prism")
         .base_url(base_url)
