@@ -20,6 +20,7 @@ pub mod diag;
 pub mod emit;
 pub mod examples;
 pub mod ir;
+pub mod listing;
 pub mod load;
 mod lower;
 pub mod names;
@@ -42,7 +43,38 @@ pub struct Generated {
     pub files: Vec<OutputFile>,
     /// Things in the spec that were ignored, each with its pointer.
     pub warnings: Vec<Diagnostic>,
+    /// What changed in the public API since the crate described by [`Previous`]; `None` when
+    /// there was no earlier listing to compare with.
+    pub report: Option<listing::Report>,
 }
+
+/// What the output folder holds from the generation before, read by the caller: the public
+/// API listing (`api.txt`), the crate version and `CHANGELOG.md`. All empty for a first
+/// generation.
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    /// The text of `api.txt`.
+    pub listing: Option<String>,
+    /// The `version` of `Cargo.toml`.
+    pub version: Option<String>,
+    /// The text of `CHANGELOG.md`.
+    pub changelog: Option<String>,
+}
+
+impl Previous {
+    /// Reads what the output folder holds: `api.txt`, `Cargo.toml` (for its package version)
+    /// and `CHANGELOG.md`, each `None` when the file is missing.
+    pub fn from_files(listing: Option<String>, manifest: Option<&str>, changelog: Option<String>) -> Previous {
+        let version = manifest.and_then(|manifest| {
+            let package = manifest.split_once("[package]")?.1.split("\n[").next()?;
+            package.lines().find_map(|line| line.strip_prefix("version = ").map(|v| v.trim().trim_matches('"').to_owned()))
+        });
+        Previous { listing, version, changelog }
+    }
+}
+
+/// The first line of `CHANGELOG.md`, after which each generation's entry goes, newest first.
+const CHANGELOG_TITLE: &str = "# Changelog";
 
 /// Parses YAML text into a document; `file` names it in diagnostics. `$recursiveRef`s to an
 /// anchored component come back as plain `$ref`s (see `normalize.rs`).
@@ -58,13 +90,48 @@ pub fn lower(doc: &load::Document, settings: &Settings) -> Result<(ir::Api, Vec<
     lower::lower(doc, settings)
 }
 
-/// Loads, lowers and emits a whole crate. `file` is how headers and messages name the spec;
-/// `settings` are its settings file's, or [`Settings::default`].
+/// Loads, lowers and emits a whole crate, as a first generation. `file` is how headers and
+/// messages name the spec; `settings` are its settings file's, or [`Settings::default`].
 pub fn generate(file: &str, text: &str, settings: &Settings) -> Result<Generated, Errors> {
+    generate_over(file, text, settings, &Previous::default())
+}
+
+/// Like [`generate`], over the crate `previous` describes: the public API is compared with the
+/// earlier listing, the version moves with the report ([`listing::next_version`]), and
+/// `CHANGELOG.md` gets the report as a new entry. With no change, the version and changelog
+/// stay as they were, so regenerating from the same spec changes no byte.
+pub fn generate_over(file: &str, text: &str, settings: &Settings, previous: &Previous) -> Result<Generated, Errors> {
     let doc = load(file, text)?;
-    let (api, warnings) = lower(&doc, settings)?;
-    let files = emit::emit_crate(&api, file).map_err(|message| internal(file, message))?;
-    Ok(Generated { api, files, warnings })
+    let (mut api, warnings) = lower(&doc, settings)?;
+    let items = listing::list(&api);
+    let report = previous.listing.as_deref().map(|old| listing::Report::between(&listing::parse(old), &items));
+    if let Some(version) = &previous.version {
+        api.crate_version = match &report {
+            Some(report) => listing::next_version(version, report),
+            None => version.clone(),
+        };
+    }
+    let changelog = match (&previous.changelog, &report) {
+        (Some(old), Some(report)) if report.is_empty() => old.replace("\r\n", "\n"),
+        (Some(old), Some(report)) => {
+            let entry = listing::changelog_entry(&api.crate_version, file, &api.spec_version, Some(report));
+            let old = old.replace("\r\n", "\n");
+            match old.find("\n## ") {
+                Some(at) => format!("{}\n{entry}\n{}", &old[..at], &old[at + 1..]),
+                None => format!("{}\n\n{entry}", old.trim_end()),
+            }
+        }
+        _ => {
+            let entry = listing::changelog_entry(&api.crate_version, file, &api.spec_version, report.as_ref().filter(|r| !r.is_empty()));
+            format!(
+                "{CHANGELOG_TITLE}\n\nWhat each generation changed in the public API; `cargo xtask codegen` adds an entry when it changes.\n\n{entry}"
+            )
+        }
+    };
+    let mut files = emit::emit_crate(&api, file).map_err(|message| internal(file, message))?;
+    files.push(OutputFile { path: "api.txt".to_owned(), contents: format!("{}{}", emit::header(file, "#"), listing::render(&items)) });
+    files.push(OutputFile { path: "CHANGELOG.md".to_owned(), contents: changelog });
+    Ok(Generated { api, files, warnings, report })
 }
 
 /// Loads, lowers and emits the crate as one file (see [`emit::emit_single_file`]).

@@ -59,7 +59,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    let generated = match codegen::generate(&label, &text, &settings) {
+    let previous = previous(&options.out);
+    let generated = match codegen::generate_over(&label, &text, &settings, &previous) {
         Ok(generated) => generated,
         Err(errors) => {
             eprintln!("{errors}");
@@ -68,6 +69,17 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     };
     for warning in &generated.warnings {
         eprintln!("{warning}");
+    }
+    // What changed for code that uses the crate, before anything is written or refused.
+    if let Some(report) = generated.report.as_ref().filter(|r| !r.is_empty()) {
+        let old = previous.version.as_deref().unwrap_or("?");
+        eprintln!(
+            "public API: {} changes, {} breaking; version {old} -> {}",
+            report.changes.len(),
+            report.breaking(),
+            generated.api.crate_version
+        );
+        print!("{}", report.markdown());
     }
 
     // Compare every file with what is on disk.
@@ -131,6 +143,12 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     }
     eprintln!("{}", summary("generated"));
     Ok(true)
+}
+
+/// What `out` holds from the generation before: its API listing, version and changelog.
+pub(crate) fn previous(out: &Path) -> codegen::Previous {
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).ok();
+    codegen::Previous::from_files(read("api.txt"), read("Cargo.toml").as_deref(), read("CHANGELOG.md"))
 }
 
 /// What the first line of every file the generator writes contains. Other tools mark their

@@ -6,6 +6,7 @@
 //! - `test [--quick]`: every test the project has, the freshness check included; the workspace
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
 //! - `whole-spec` and `bench`: OpenAI's whole published spec (`whole_spec.rs`, `bench.rs`).
+//! - `diff OLD NEW [--json] [--fail-on-breaking]`: the change report between two specs (`diff.rs`).
 //! - `corpus [--accept]`: other people's OpenAPI documents, generated and linted (`corpus.rs`).
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use stages::Stages;
 mod bench;
 mod codegen_cmd;
 mod corpus;
+mod diff;
 mod prism;
 mod stages;
 mod synth;
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Some("whole-spec") => whole_spec::run(rest),
         Some("bench") => bench::run(rest),
         Some("corpus") => corpus::run(rest),
+        Some("diff") => diff::run(rest),
         Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{}", usage())),
     };
     match result {
@@ -75,6 +78,16 @@ const COMMANDS: &[Help] = &[
             ("--spec PATH", "the OpenAPI YAML to generate from (default: spec/openai-fine-tuning.yaml)"),
             ("--settings PATH", "the settings file (default: the spec's path with `.toml`, when it exists; else built-in defaults)"),
             ("--out DIR", "the folder to write the crate into (default: generated/)"),
+        ],
+    },
+    Help {
+        name: "diff",
+        synopsis: "diff OLD.yaml NEW.yaml [--json] [--fail-on-breaking] [--settings PATH]",
+        about: "what generating from NEW instead of OLD changes in the SDK's public API, breaking changes first",
+        flags: &[
+            ("--json", "print the report as JSON, for tools"),
+            ("--fail-on-breaking", "exit 1 when a change breaks code that uses the crate"),
+            ("--settings PATH", "settings for a spec that has none beside it (default: built-in defaults)"),
         ],
     },
     Help {

@@ -16,6 +16,7 @@ use quote::quote;
 
 use crate::ir::{Api, TypeRef};
 
+pub(crate) use krate::header;
 pub use krate::{GENERATED_BY, OutputFile, emit_crate, emit_single_file, render};
 pub use reserved::{builder_method_names, client_method_names};
 
