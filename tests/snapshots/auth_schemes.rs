@@ -77,6 +77,11 @@ pub mod resources {
             Optional { client: self }
         }
 
+        /// Operations under `/optional_first`.
+        pub fn optional_first(&self) -> OptionalFirst<'_> {
+            OptionalFirst { client: self }
+        }
+
         /// Operations under `/open`.
         pub fn open_2(&self) -> Open<'_> {
             Open { client: self }
@@ -315,17 +320,46 @@ pub mod resources {
         ///
         /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
         ///
-        /// This operation authenticates with the first of these the client has: `Token` ([`ClientBuilder::token`](crate::ClientBuilder::token), `AUTH_SCHEMES_FIXTURE_TOKEN`), or .
+        /// This operation sends `Token` ([`ClientBuilder::token`](crate::ClientBuilder::token), `AUTH_SCHEMES_FIXTURE_TOKEN`) when the client has it, and no credential otherwise.
         ///
         /// # Errors
         ///
-        /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        /// Whatever sending the request or decoding its answer returns.
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
                 || ::std::result::Result::Ok(
                     rt::Request::new(rt::Method::GET, "/optional")
                         .security(&[&["Token"], &[]]),
+                ),
+            )
+        }
+    }
+
+    /// Operations under `/optional_first`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct OptionalFirst<'a> {
+        client: &'a rt::Client,
+    }
+
+    impl<'a> OptionalFirst<'a> {
+        /// The same with the empty requirement listed first.
+        ///
+        /// `GET /optional_first`
+        ///
+        /// Await the returned [`Call`](crate::Call) for the result, or set per-call options on it first.
+        ///
+        /// This operation sends `Token` ([`ClientBuilder::token`](crate::ClientBuilder::token), `AUTH_SCHEMES_FIXTURE_TOKEN`) when the client has it, and no credential otherwise.
+        ///
+        /// # Errors
+        ///
+        /// Whatever sending the request or decoding its answer returns.
+        pub fn retrieve(&self) -> rt::Call<()> {
+            rt::Call::build_empty(
+                self.client,
+                || ::std::result::Result::Ok(
+                    rt::Request::new(rt::Method::GET, "/optional_first")
+                        .security(&[&[], &["Token"]]),
                 ),
             )
         }
@@ -655,6 +689,10 @@ async fn main() {
     // An optional credential is sent when the client has it; an open operation never sends one.
     client.optional().retrieve().await.unwrap();
     assert_eq!(last().await, (bearer("tok"), None, None, None));
+    client.optional_first().retrieve().await.unwrap();
+    assert_eq!(last().await, (bearer("tok"), None, None, None));
+    anonymous.optional_first().retrieve().await.unwrap();
+    assert_eq!(last().await, none);
     client.open_2().retrieve().await.unwrap();
     assert_eq!(last().await, none);
 

@@ -123,7 +123,7 @@ impl Call<Bytes> {
         stream::once(async move {
             let request = request?;
             let (response, _) = client.open(&request, &options).await?;
-            Ok::<_, Error>(response.bytes_stream().map_err(Error::Transport))
+            Ok::<_, Error>(response.bytes_stream().map_err(Error::from))
         })
         .try_flatten()
         .boxed()

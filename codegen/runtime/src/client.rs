@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use super::call::{Call, CallOptions, Decoder};
 use super::error::{ApiError, Error};
 use super::profile::{Profile, Scheme, SchemeKind};
-use super::request::{Request, RequestBody, Security};
+use super::request::{COOKIE_VALUE, Request, RequestBody, Security};
 use super::response::{Response, ResponseMeta};
 use super::retry::{self, RetryPolicy};
 
@@ -113,7 +113,7 @@ impl Client {
         R: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<B, reqwest::Error>>,
     {
-        let credentials = self.credentials(request)?;
+        let credentials = self.select_credentials(request)?;
         let url = self.url(request, &credentials, &options.query)?;
         let headers = self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?;
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
@@ -204,22 +204,20 @@ impl Client {
     }
 
     /// The credentials `request` sends: those of the first security alternative the client has
-    /// every credential for.
+    /// every credential for. An empty alternative (`{}`, the credential is optional) is tried
+    /// last, so that a client that has a credential sends it.
     ///
     /// A missing credential fails here, before anything is sent, naming each scheme that would do
     /// and how to set it.
-    fn credentials(&self, request: &Request) -> Result<Vec<&Prepared>, Error> {
+    fn select_credentials(&self, request: &Request) -> Result<Vec<&Prepared>, Error> {
         let profile = self.inner.profile;
         let alternatives = match request.security_requirement() {
             Security::Default => profile.security,
             Security::Alternatives(alternatives) => alternatives,
             Security::None => return Ok(Vec::new()),
         };
-        if alternatives.is_empty() {
-            return Ok(Vec::new());
-        }
         let mut wanted = Vec::new();
-        for alternative in alternatives {
+        for alternative in alternatives.iter().filter(|names| !names.is_empty()) {
             let mut found = Vec::new();
             let mut missing = Vec::new();
             for &name in *alternative {
@@ -235,6 +233,10 @@ impl Client {
                 return Ok(found);
             }
             wanted.push(missing);
+        }
+        if alternatives.is_empty() || alternatives.iter().any(|names| names.is_empty()) {
+            // No alternative at all, or an empty one: the request may go without credentials.
+            return Ok(Vec::new());
         }
         let wanted: Vec<String> =
             wanted.iter().map(|missing| missing.iter().map(|scheme| describe_missing(scheme)).collect::<Vec<_>>().join(" and ")).collect();
@@ -494,7 +496,9 @@ impl ClientBuilder {
 
     /// Uses `http_client` instead of a default `reqwest::Client`, for proxies or custom TLS roots.
     ///
-    /// The connect timeout is then that client's; the per-attempt timeout still applies.
+    /// The connect timeout and the redirect policy are then that client's (the default client
+    /// keeps redirects on the request's origin when a key travels in a header other than
+    /// `Authorization`); the per-attempt timeout still applies.
     #[must_use]
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
@@ -567,10 +571,16 @@ impl ClientBuilder {
             headers.insert(name, value);
         }
 
+        // reqwest drops `Authorization` and `Cookie` when a redirect leaves the host, but not a
+        // key in a header of the API's own naming: with one, redirects stay on the origin.
+        let custom_header_key =
+            credentials.iter().flatten().any(|c| matches!(c, Prepared::Header(name, _) if name != header::AUTHORIZATION));
+        let redirects = if custom_header_key { same_origin_redirects() } else { reqwest::redirect::Policy::default() };
         let http = match self.http_client {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(redirects)
                 .build()
                 .map_err(|error| Error::Config(format!("could not build the HTTP client: {error}")))?,
         };
@@ -624,6 +634,21 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// Follows redirects on the request's own origin, as many as reqwest's default policy (10), and
+/// stops at one to another origin, whose answer the caller then gets as it is.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let leaves = attempt.previous().first().is_some_and(|first| first.origin() != attempt.url().origin());
+        if leaves {
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 /// The credential `secret` of `scheme`, ready to send; `None` for an empty key, which counts as
 /// not set (an empty environment variable is common).
 ///
@@ -658,7 +683,12 @@ fn prepare(scheme: &Scheme, secret: &Secret) -> Result<Option<Prepared>, Error> 
             Prepared::Header(name, sensitive(key.clone())?)
         }
         (SchemeKind::Query(name), Secret::Key(key)) => Prepared::Query(name, key.clone()),
-        (SchemeKind::Cookie(name), Secret::Key(key)) => Prepared::Cookie(format!("{name}={key}")),
+        (SchemeKind::Cookie(name), Secret::Key(key)) => {
+            // Encoded like a cookie parameter, so that a key cannot end the cookie and start another.
+            let pair = format!("{name}={}", percent_encoding::utf8_percent_encode(key, COOKIE_VALUE));
+            sensitive(pair.clone())?;
+            Prepared::Cookie(pair)
+        }
     };
     Ok(Some(prepared))
 }

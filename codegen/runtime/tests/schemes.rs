@@ -327,3 +327,71 @@ fn debug_never_shows_a_secret() {
         assert!(debug.contains("Login") && debug.contains("CookieA"), "scheme names are shown: {debug}");
     }
 }
+
+#[tokio::test]
+async fn an_optional_credential_listed_first_is_still_sent_when_the_client_has_it() {
+    const OPTIONAL_FIRST: &[&[&str]] = &[&[], &["Token"]];
+    let server = server().await;
+    let with = many(&server).credential("Token", "tok").build().unwrap();
+    assert_eq!(values(&exchange(&server, &with, get("/x").security(OPTIONAL_FIRST)).await, "authorization"), ["Bearer tok"]);
+    let without = ClientBuilder::with_profile(&OPEN_WITH_TOKEN).base_url(server.uri()).build().unwrap();
+    assert!(values(&exchange(&server, &without, get("/x").security(OPTIONAL_FIRST)).await, "authorization").is_empty());
+}
+
+/// The token scheme, needed by no operation, so a client without it builds.
+static OPEN_WITH_TOKEN: Profile = Profile { needs_credential: false, ..MANY };
+
+#[tokio::test]
+async fn a_query_key_never_shows_in_a_transport_error() {
+    // Nothing listens on port 9 of the loopback address: the connection is refused.
+    let client = ClientBuilder::with_profile(&MANY)
+        .base_url("http://127.0.0.1:9")
+        .credential("QueryKey", "secret-query-key")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    const QUERY: &[&[&str]] = &[&["QueryKey"]];
+    let error = client.send::<Value>(get("/x").query(&[("q", "1")]).security(QUERY)).await.unwrap_err();
+    let mut texts = vec![error.to_string(), format!("{error:?}"), format!("{error:#?}")];
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        texts.push(cause.to_string());
+        texts.push(format!("{cause:?}"));
+        source = cause.source();
+    }
+    assert!(texts.len() > 3, "the error has a cause: {texts:?}");
+    for text in texts {
+        assert!(!text.contains("secret-query-key"), "the key leaked into {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_header_key_does_not_follow_a_redirect_to_another_origin() {
+    use wiremock::matchers::path;
+    let elsewhere = server().await;
+    let origin = MockServer::start().await;
+    let to = |url: String| ResponseTemplate::new(302).insert_header("location", url.as_str());
+    Mock::given(path("/away")).respond_with(to(format!("{}/x", elsewhere.uri()))).mount(&origin).await;
+    Mock::given(path("/here")).respond_with(to(format!("{}/x", origin.uri()))).mount(&origin).await;
+    Mock::given(path("/x")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))).mount(&origin).await;
+    const HEADER: &[&[&str]] = &[&["HeaderKey"]];
+    let client = many(&origin).credential("HeaderKey", "hk").max_retries(0).build().unwrap();
+
+    // On the same origin the redirect is followed, key and all.
+    let _: Value = client.send(get("/here").security(HEADER)).await.unwrap();
+    let received = origin.received_requests().await.unwrap();
+    assert_eq!(values(received.last().unwrap(), "x-api-key"), ["hk"]);
+    // To another origin it is not: the caller gets the redirect, and the key stays home.
+    let error = client.send::<Value>(get("/away").security(HEADER)).await.unwrap_err();
+    assert_eq!(error.status(), Some(302), "{error:?}");
+    nothing_sent(&elsewhere).await;
+}
+
+#[tokio::test]
+async fn a_cookie_key_cannot_start_another_cookie() {
+    const COOKIE: &[&[&str]] = &[&["CookieA"]];
+    let server = server().await;
+    let client = many(&server).credential("CookieA", "x; admin=1").build().unwrap();
+    let received = exchange(&server, &client, get("/x").security(COOKIE)).await;
+    assert_eq!(values(&received, "cookie"), ["a=x%3B%20admin=1"]);
+}

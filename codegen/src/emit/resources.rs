@@ -224,20 +224,20 @@ fn method_doc(profile: &ClientProfile, op: &Operation, output: &Output, note: &s
             "\n\nAwait the returned [`StreamCall`](crate::StreamCall) for a stream of events, or set per-call options on it first.",
         ),
     }
-    let security = op.security.as_deref().filter(|alternatives| !alternatives.is_empty());
-    match &op.security {
-        Some(alternatives) if alternatives.is_empty() => doc.push_str("\n\nThis operation sends no credential."),
-        Some(alternatives) if alternatives.len() == 1 => {
-            doc.push_str(&format!(
-                "\n\nThis operation authenticates with {}.",
-                super::profile::describe_requirement(profile, alternatives)
-            ));
+    // Which credentials the operation sends, when not the spec's default; an empty alternative
+    // makes them optional, and then no credential is ever missing.
+    let optional = op.security.as_ref().is_some_and(|alternatives| alternatives.iter().any(Vec::is_empty));
+    let needed: Vec<Vec<String>> = op.security.iter().flatten().filter(|names| !names.is_empty()).cloned().collect();
+    let security = (!needed.is_empty() && !optional).then_some(&needed);
+    let described = super::profile::describe_requirement(profile, &needed);
+    match (&op.security, needed.len()) {
+        (None, _) => {}
+        (Some(_), 0) => doc.push_str("\n\nThis operation sends no credential."),
+        (Some(_), _) if optional => {
+            doc.push_str(&format!("\n\nThis operation sends {described} when the client has it, and no credential otherwise."));
         }
-        Some(alternatives) => doc.push_str(&format!(
-            "\n\nThis operation authenticates with the first of these the client has: {}.",
-            super::profile::describe_requirement(profile, alternatives)
-        )),
-        None => {}
+        (Some(_), 1) => doc.push_str(&format!("\n\nThis operation authenticates with {described}.")),
+        (Some(_), _) => doc.push_str(&format!("\n\nThis operation authenticates with the first of these the client has: {described}.")),
     }
     doc.push_str("\n\n# Errors\n\n");
     if !op.path_params.is_empty() {

@@ -82,11 +82,16 @@ impl<'a> Cx<'a> {
                 }
             };
         }
-        if schema.one_of.is_some() && schema.any_of.is_some() {
+        if let (Some(one_of), Some(_)) = (schema.one_of, schema.any_of) {
             // A value must match one `oneOf` branch and some `anyOf` branch; the `oneOf` says
-            // what shapes there are, so it alone is the type.
-            self.warn(&at.push("anyOf"), "`anyOf` next to `oneOf` is not checked: values are decoded by the `oneOf` alone");
-            let narrowed = Schema { any_of: None, ..schema.clone() };
+            // what shapes there are, so it alone is the type, unless it is empty.
+            let narrowed = if one_of.is_empty() {
+                self.warn(&at.push("oneOf"), "an empty `oneOf` next to `anyOf` is ignored");
+                Schema { one_of: None, ..schema.clone() }
+            } else {
+                self.warn(&at.push("anyOf"), "`anyOf` next to `oneOf` is not checked: values are decoded by the `oneOf` alone");
+                Schema { any_of: None, ..schema.clone() }
+            };
             return self.lower_shape(node, &narrowed, at, hint, depth);
         }
         if let Some(all_of) = schema.all_of {

@@ -9,7 +9,7 @@ use heck::ToShoutySnakeCase;
 use super::Cx;
 use crate::diag::Pointer;
 use crate::ir::*;
-use crate::load::Node;
+use crate::load::{Node, Value};
 use crate::names;
 
 /// Alternatives of scheme names, as `security` lists them.
@@ -49,9 +49,24 @@ impl Cx<'_> {
                 }
             };
             let settings = self.settings.schemes.get(name.as_str());
-            let setter = unique(names::field(settings.and_then(|s| s.setter.as_deref()).unwrap_or(name)), taken);
+            let wanted = names::field(settings.and_then(|s| s.setter.as_deref()).unwrap_or(name));
+            let setter = unique(wanted.clone(), taken);
+            if setter != wanted {
+                self.warn(&ptr, format!("the setter `{wanted}` is taken; this scheme's is `{setter}`"));
+            }
+            let want_env = if kind == SchemeKind::Basic { 2 } else { 1 };
+            if let Some(env) = settings.and_then(|s| s.env.as_ref()).filter(|env| env.len() != want_env) {
+                self.warn(
+                    &ptr,
+                    format!(
+                        "the settings give {} environment variable{}; this scheme takes {want_env}, so the defaults are used",
+                        env.len(),
+                        if env.len() == 1 { "" } else { "s" }
+                    ),
+                );
+            }
             let upper = names::unraw(&setter).to_shouty_snake_case();
-            let env = match settings.and_then(|s| s.env.clone()) {
+            let env = match settings.and_then(|s| s.env.clone()).filter(|env| env.len() == want_env) {
                 Some(env) => env,
                 None if kind == SchemeKind::Basic => vec![format!("{prefix}_{upper}_USERNAME"), format!("{prefix}_{upper}_PASSWORD")],
                 None => vec![format!("{prefix}_{upper}")],
@@ -68,20 +83,62 @@ impl Cx<'_> {
     }
 
     /// A `security` list as alternatives of scheme names; names of schemes the client cannot
-    /// send leave their alternative out, with a warning.
+    /// send leave their alternative out, with a warning. A requirement object written without
+    /// its list (`security: {a: []}`) and a bare scheme name (`security: [a]`) are read as
+    /// what they clearly mean, with a warning; anything else is left out, with a warning.
     fn requirement(&mut self, node: &Node, at: &Pointer, known: &HashSet<&str>) -> Requirement {
+        let entries: Vec<(Pointer, &Node)> = match node.as_seq() {
+            Some(items) => items.iter().enumerate().map(|(i, item)| (at.index(i), item)).collect(),
+            None if node.as_map().is_some() => {
+                self.warn(at, "`security` must be a list of requirement objects; this one object is read as the only one");
+                vec![(at.clone(), node)]
+            }
+            None => {
+                self.warn(at, format!("`security` must be a list of requirement objects, not {}; it is ignored", node.kind()));
+                return Vec::new();
+            }
+        };
         let mut alternatives = Vec::new();
-        for (i, alternative) in node.as_seq().unwrap_or_default().iter().enumerate() {
-            let names: Vec<String> = alternative.as_map().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        for (item_at, alternative) in entries {
+            let names: Vec<String> = match (alternative.as_map(), alternative.as_str()) {
+                (Some(map), _) => map.keys().cloned().collect(),
+                (None, Some(name)) => {
+                    self.warn(&item_at, format!("a requirement is an object (`{{{name}: []}}`), not a bare name; read as that object"));
+                    vec![name.to_owned()]
+                }
+                (None, None) => {
+                    self.warn(&item_at, format!("a requirement must be an object, not {}; it is left out", alternative.kind()));
+                    continue;
+                }
+            };
             match names.iter().find(|name| !known.contains(name.as_str())) {
-                Some(unknown) => self.warn(
-                    &at.push(&i.to_string()),
-                    format!("security scheme `{unknown}` is not one the client can send; this alternative is left out"),
-                ),
+                Some(unknown) => {
+                    self.warn(&item_at, format!("security scheme `{unknown}` is not one the client can send; this alternative is left out"))
+                }
                 None => alternatives.push(names),
             }
         }
         alternatives
+    }
+
+    /// Warns about combinations the runtime cannot send whole: two schemes that travel in the
+    /// same header (bearer and basic both use `Authorization`), of which only the last is sent.
+    fn check_combinations(&mut self, requirement: &Requirement, at: &Pointer, schemes: &[SecurityScheme]) {
+        for names in requirement {
+            let mut seen: Vec<(String, &str)> = Vec::new();
+            for name in names {
+                let Some(scheme) = schemes.iter().find(|s| s.name == *name) else { continue };
+                let header = match &scheme.kind {
+                    SchemeKind::Bearer | SchemeKind::Basic => "authorization".to_owned(),
+                    SchemeKind::Header(h) => h.to_ascii_lowercase(),
+                    SchemeKind::Query(_) | SchemeKind::Cookie(_) => continue,
+                };
+                if let Some((_, first)) = seen.iter().find(|(h, _)| *h == header) {
+                    self.warn(at, format!("`{first}` and `{name}` both travel in the `{header}` header; only `{name}` is sent"));
+                }
+                seen.push((header, name));
+            }
+        }
     }
 
     /// The security of one operation: `None` when it is the spec's default.
@@ -94,6 +151,9 @@ impl Cx<'_> {
     ) -> Option<Requirement> {
         let node = op.get("security")?;
         let requirement = self.requirement(node, &op_ptr.push("security"), known);
+        if node.as_seq().is_none() && requirement.is_empty() {
+            return None;
+        }
         // Every alternative of a non-empty list was unusable: the default is the best reading.
         if requirement.is_empty() && node.as_seq().is_some_and(|s| !s.is_empty()) {
             return None;
@@ -113,6 +173,7 @@ impl Cx<'_> {
             Some(node) => self.requirement(node, &Pointer::root().push("security"), &known),
             None => Vec::new(),
         };
+        self.check_combinations(&security, &Pointer::root().push("security"), &schemes);
         let first_server = |node: &Node| {
             node.get("servers")
                 .and_then(Node::as_seq)
@@ -131,6 +192,9 @@ impl Cx<'_> {
                 self.warn(&op.pointer, format!("this operation's own server `{own}` is not used: it is sent to the client's base URL"));
             }
             op.security = self.operation_security(node, &op.pointer, &security, &known);
+            if let Some(own) = &op.security {
+                self.check_combinations(own, &op.pointer.push("security"), &schemes);
+            }
             let effective = op.security.as_ref().unwrap_or(&security);
             open |= effective.is_empty() || effective.iter().any(Vec::is_empty);
         }
@@ -141,7 +205,7 @@ impl Cx<'_> {
         let mut server_variables = Vec::new();
         if let Some(map) = server.and_then(|s| s.get("variables")).and_then(Node::as_map) {
             for (name, variable) in map {
-                let default = variable.get("default").and_then(Node::as_str).unwrap_or_default().to_owned();
+                let default = variable.get("default").and_then(scalar_text).unwrap_or_default();
                 let values: Vec<&str> =
                     variable.get("enum").and_then(Node::as_seq).unwrap_or_default().iter().filter_map(Node::as_str).collect();
                 let mut doc = variable.get("description").and_then(Node::as_str).map(|d| d.trim().to_owned());
@@ -155,17 +219,18 @@ impl Cx<'_> {
         }
         let default_base_url = server_url.as_ref().map(|url| fill(url, &server_variables)).filter(|url| url.contains("://"));
 
-        let headers = self
-            .settings
-            .headers
-            .iter()
-            .map(|h| HeaderSetting {
-                header: h.name.clone(),
-                setter: unique(names::field(h.setter.as_deref().unwrap_or(&h.name)), &mut taken),
-                env: h.env.clone(),
-                doc: h.doc.clone(),
-            })
-            .collect();
+        let mut headers = Vec::new();
+        for h in &self.settings.headers {
+            let wanted = names::field(h.setter.as_deref().unwrap_or(&h.name));
+            let setter = unique(wanted.clone(), &mut taken);
+            if setter != wanted {
+                self.warn(
+                    &Pointer::root(),
+                    format!("the settings' setter `{wanted}` for the header `{}` is taken; it is `{setter}`", h.name),
+                );
+            }
+            headers.push(HeaderSetting { header: h.name.clone(), setter, env: h.env.clone(), doc: h.doc.clone() });
+        }
         ClientProfile {
             server: server_url,
             default_base_url,
@@ -178,6 +243,17 @@ impl Cx<'_> {
             should_retry_header: self.settings.retry.should_retry_header.clone(),
             never_retry_codes: self.settings.retry.never_retry_codes.clone(),
         }
+    }
+}
+
+/// A scalar as the text it stands for in a URL: a YAML `8443` is the port `8443`.
+fn scalar_text(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Seq(_) | Value::Map(_) => None,
     }
 }
 

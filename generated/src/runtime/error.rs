@@ -26,8 +26,10 @@ pub enum Error {
     /// The request could not be sent or the response could not be read. The message says
     /// what happened in words (the connection was refused, or closed before the body ended),
     /// with the underlying cause; [`std::error::Error::source`] keeps the chain.
+    ///
+    /// The URL reqwest keeps in it has no query, because an API key may travel there.
     #[error("request failed: {}", describe_transport(.0))]
-    Transport(#[from] reqwest::Error),
+    Transport(#[source] reqwest::Error),
 
     /// An attempt got no complete answer within its timeout (the client's, or the call's),
     /// after any retries.
@@ -111,11 +113,26 @@ fn describe_transport(error: &reqwest::Error) -> String {
     }
 }
 
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Transport(without_query(error))
+    }
+}
+
+/// `error` with the query taken out of its URL: reqwest prints the URL in `Display` and
+/// `Debug`, and a credential may travel in the query (an `apiKey` with `in: query`).
+fn without_query(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+    }
+    error
+}
+
 impl Error {
     /// Turns a failure of an attempt that had `timeout` into an error: a timeout says so and
     /// how long it was; anything else is [`Error::Transport`].
     pub(super) fn from_attempt(error: reqwest::Error, timeout: std::time::Duration) -> Self {
-        if error.is_timeout() { Error::Timeout { after: timeout, source: error } } else { Error::Transport(error) }
+        if error.is_timeout() { Error::Timeout { after: timeout, source: without_query(error) } } else { error.into() }
     }
 
     /// The API error, if the server answered with a non-success status.

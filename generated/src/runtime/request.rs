@@ -14,12 +14,12 @@ use serde_json::value::RawValue;
 use super::error::Error;
 use super::multipart::{Multipart, ToMultipart};
 
+/// What RFC 6265 does not allow in a cookie value, and `%`, so that an encoded value reads back.
+pub(super) const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+
 /// Everything except the RFC 3986 unreserved characters (ALPHA, DIGIT, `-`, `.`, `_`, `~`).
 ///
 /// Encoding `/`, `?`, `#` and `%` too is what keeps a caller-supplied ID inside its one path segment.
-/// What RFC 6265 does not allow in a cookie value, and `%`, so that an encoded value reads back.
-const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
-
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// What `application/x-www-form-urlencoded` leaves as it is (the WHATWG URL standard's set);
