@@ -44,6 +44,10 @@ impl Item {
     }
 }
 
+/// The mark of a type that code outside the crate cannot match or build exhaustively, so that
+/// a variant (or field) added later breaks nothing.
+const NON_EXHAUSTIVE: &str = " [non_exhaustive]";
+
 /// Every public item of the crate generated from `api`, sorted.
 pub fn list(api: &Api) -> Vec<Item> {
     let mut items = Vec::new();
@@ -147,7 +151,8 @@ fn type_items(api: &Api, def: &TypeDef, items: &mut Vec<Item>) {
             let mut required: Vec<&str> = s.fields.iter().filter(|f| !f.optional()).map(|f| f.name.as_str()).collect();
             required.extend(s.flatten.as_ref().map(|f| f.name.as_str()));
             let constructor = if required.is_empty() { " (Default)".to_owned() } else { format!(" (new({}))", required.join(", ")) };
-            items.push(Item::new("struct", path.clone(), format!("{constructor}{deprecated}"), pointer));
+            let closed = if def.input { "" } else { NON_EXHAUSTIVE };
+            items.push(Item::new("struct", path.clone(), format!("{constructor}{closed}{deprecated}"), pointer));
         }
         TypeKind::Params(p) => {
             p.fields.iter().for_each(|q| field(&q.field));
@@ -156,7 +161,12 @@ fn type_items(api: &Api, def: &TypeDef, items: &mut Vec<Item>) {
             items.push(Item::new("struct", path.clone(), constructor, pointer));
         }
         TypeKind::Enum(e) => {
-            items.push(Item::new("enum", path.clone(), format!(" (string, unknown values kept in {}){deprecated}", e.unknown), pointer));
+            items.push(Item::new(
+                "enum",
+                path.clone(),
+                format!(" (string, unknown values kept in {}){NON_EXHAUSTIVE}{deprecated}", e.unknown),
+                pointer,
+            ));
             for v in &e.variants {
                 items.push(Item::new("variant", format!("{path}::{}", v.name), format!(" = {:?}", v.wire), pointer));
             }
@@ -169,7 +179,7 @@ fn type_items(api: &Api, def: &TypeDef, items: &mut Vec<Item>) {
         }
         TypeKind::Union(u) => {
             let tag = u.tag.as_ref().map(|t| format!(" (tagged by {t:?})")).unwrap_or_default();
-            items.push(Item::new("enum", path.clone(), format!("{tag}{deprecated}"), pointer));
+            items.push(Item::new("enum", path.clone(), format!("{tag}{NON_EXHAUSTIVE}{deprecated}"), pointer));
             for v in &u.variants {
                 let body = match &v.body {
                     VariantBody::Literal(literal) => format!(" = {}", literal_text(literal)),
@@ -336,7 +346,7 @@ impl Report {
         }
         for (key, after) in &new_by_key {
             if !old_by_key.contains_key(key) && !belongs(after, &fresh) {
-                changes.push(added(after, &old_by_key));
+                changes.push(added(after, &old_by_key, &new_by_key));
             }
         }
         changes.sort_by(|a, b| b.breaking.cmp(&a.breaking).then_with(|| a.item.cmp(&b.item)));
@@ -365,7 +375,7 @@ impl Report {
             let _ = writeln!(out, "### {title} ({count})\n");
             for change in self.changes.iter().filter(|c| c.breaking == want) {
                 let what = match (change.change, &change.old, &change.new) {
-                    ("changed", Some(old), Some(new)) => format!("`{}`: `{}` → `{}`", change.item, old.trim(), new.trim()),
+                    ("changed", Some(old), Some(new)) => format!("`{}`: {} → {}", change.item, code(old), code(new)),
                     (_, _, Some(new)) if !new.is_empty() => format!("`{}{}`", change.item, new),
                     (_, Some(old), _) if !old.is_empty() => format!("`{}{}`", change.item, old),
                     _ => format!("`{}`", change.item),
@@ -390,6 +400,14 @@ fn owner(path: &str) -> Option<&str> {
     Some(&path[.."types::".len() + end])
 }
 
+/// A signature as Markdown code, or `nothing` for an empty one.
+fn code(signature: &str) -> String {
+    match signature.trim() {
+        "" => "nothing".to_owned(),
+        text => format!("`{text}`"),
+    }
+}
+
 fn removed(item: &Item) -> Change {
     let note = match item.kind.as_str() {
         "variant" => {
@@ -409,11 +427,20 @@ fn removed(item: &Item) -> Change {
     }
 }
 
-fn added(item: &Item, old: &BTreeMap<(String, String), &Item>) -> Change {
+fn added(item: &Item, old: &BTreeMap<(String, String), &Item>, new: &BTreeMap<(String, String), &Item>) -> Change {
     // The type the item belongs to: `types::Job` for `types::Job.status` or `types::Job::Paused`.
-    let owner = item.path.split_once('.').map(|(o, _)| o).or_else(|| item.path.rsplit_once("::").map(|(o, _)| o)).unwrap_or("");
+    let owner = owner(&item.path).unwrap_or_default();
     let owner_existed = ["struct", "enum"].iter().any(|kind| old.contains_key(&((*kind).to_owned(), owner.to_owned())));
+    let owner_open = ["struct", "enum"]
+        .iter()
+        .any(|kind| new.get(&((*kind).to_owned(), owner.to_owned())).is_some_and(|o| o.signature.contains(NON_EXHAUSTIVE)));
     let (breaking, note) = match item.kind.as_str() {
+        "variant" if owner_existed && owner_open && item.signature.starts_with(" = ") => (
+            false,
+            "the type is `#[non_exhaustive]`, so no code breaks; the value used to arrive as the unknown variant and now arrives as this one"
+                .to_owned(),
+        ),
+        "field" | "variant" if owner_existed && owner_open => (false, "the type is `#[non_exhaustive]`, so no code breaks".to_owned()),
         "field" if owner_existed => {
             (true, "a struct expression that names every field (without `..`) must add it; reading and `new` are unaffected".to_owned())
         }
@@ -446,6 +473,16 @@ fn changed(before: &Item, after: &Item) -> Change {
         (true, "now optional or nullable: the field is an `Option`".to_owned())
     } else if before.kind == "field" && strip(old) == format!(": Option<{}>", strip(new).trim_start_matches(": ")) {
         (true, "now required and not nullable: the field is no longer an `Option`, and `new` takes it".to_owned())
+    } else if !old.contains(NON_EXHAUSTIVE)
+        && new.contains(NON_EXHAUSTIVE)
+        && strip(&old.replace(NON_EXHAUSTIVE, "")) == strip(&new.replace(NON_EXHAUSTIVE, ""))
+    {
+        let note = if before.kind == "struct" {
+            "now `#[non_exhaustive]`: a struct expression outside the crate no longer compiles (`new` still does), and fields added later break nothing"
+        } else {
+            "now `#[non_exhaustive]`: a `match` outside the crate needs a wildcard arm, and variants added later break nothing"
+        };
+        (true, note.to_owned())
     } else if before.kind == "struct" {
         (true, "the fields `new` takes, or whether the type has `Default`, changed".to_owned())
     } else {
@@ -557,6 +594,20 @@ mod tests {
     }
 
     #[test]
+    fn a_value_added_to_a_non_exhaustive_enum_breaks_nothing() {
+        let old = vec![item("enum", "types::Status", " [non_exhaustive]"), item("enum", "types::Kind", "")];
+        let mut new = old.clone();
+        new.push(item("variant", "types::Status::Paused", " = \"paused\""));
+        new.push(item("variant", "types::Kind::Big", " = \"big\""));
+        let report = Report::between(&old, &new);
+        let paused = report.changes.iter().find(|c| c.item == "variant types::Status::Paused").unwrap();
+        assert!(!paused.breaking && paused.note.contains("unknown variant"), "{paused:#?}");
+        assert!(report.changes.iter().find(|c| c.item == "variant types::Kind::Big").unwrap().breaking);
+        let opened = Report::between(&[item("enum", "types::Kind", "")], &[item("enum", "types::Kind", " [non_exhaustive]")]);
+        assert!(opened.changes[0].breaking && opened.changes[0].note.contains("wildcard"), "{opened:#?}");
+    }
+
+    #[test]
     fn a_type_added_or_removed_is_one_change() {
         let old = vec![item("struct", "types::Old", " (Default)"), item("field", "types::Old.a", ": String")];
         let new = vec![item("enum", "types::New", ""), item("variant", "types::New::A", " = \"a\"")];
@@ -572,7 +623,7 @@ mod tests {
     #[test]
     fn versions_move_with_the_report() {
         let breaking = Report { changes: vec![removed(&item("fn", "a", ""))] };
-        let addition = Report { changes: vec![added(&item("fn", "a", ""), &BTreeMap::new())] };
+        let addition = Report { changes: vec![added(&item("fn", "a", ""), &BTreeMap::new(), &BTreeMap::new())] };
         let none = Report::default();
         assert_eq!(next_version("0.3.2", &breaking), "0.4.0");
         assert_eq!(next_version("0.3.2", &addition), "0.3.3");

@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AutoOrInteger {
     /// The value `"auto"`.
     Auto,
@@ -54,6 +55,7 @@ impl ::std::convert::From<i64> for AutoOrInteger {
 
 /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AutoOrNumber {
     /// The value `"auto"`.
     Auto,
@@ -314,6 +316,7 @@ impl ::std::fmt::Display for CreateFineTuningJobRequestModel {
 }
 
 /// Confirmation that a checkpoint permission was removed.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"checkpoint.permission"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -352,6 +355,7 @@ impl ::serde::Serialize for DeleteFineTuningCheckpointPermissionResponse {
 }
 
 /// Details about why a request failed.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error {
     /// Human-readable account of the problem.
@@ -382,6 +386,7 @@ impl Error {
 }
 
 /// Body sent with an unsuccessful status code.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     /// Details about why a request failed.
@@ -439,6 +444,7 @@ impl ::serde::Serialize for EvalItem {
 ///
 /// Values go to the first variant that accepts their JSON type, in this order: `Item`, `Array`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EvalItemContent {
     Item(EvalItemContentItem),
     Array(EvalItemContentArray),
@@ -501,6 +507,7 @@ pub type EvalItemContentArray = ::std::vec::Vec<EvalItemContentItem>;
 /// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `EvalItemContentText`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum EvalItemContentItem {
     EvalItemContentText(EvalItemContentText),
     InputTextContent(InputTextContent),
@@ -679,6 +686,7 @@ impl ::serde::Serialize for EvalItemInputImage {
 
 /// Author of the message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EvalItemRole {
     /// `user`
     User,
@@ -817,6 +825,7 @@ impl FineTuneMethod {
 
 /// Method name: `supervised`, `dpo` or `reinforcement`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FineTuneMethodType {
     /// `supervised`
     Supervised,
@@ -933,6 +942,7 @@ pub struct FineTuneReinforcementHyperparameters {
 ///
 /// Defaults to `default`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum FineTuneReinforcementHyperparametersReasoningEffort {
     /// `default`
     #[default]
@@ -1060,6 +1070,7 @@ pub struct FineTuneSupervisedMethod {
 }
 
 /// Access for one project to a fine-tuned checkpoint.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"checkpoint.permission"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -1103,6 +1114,7 @@ impl ::serde::Serialize for FineTuningCheckpointPermission {
 }
 
 /// An integration enabled on a fine-tuning job.
+#[non_exhaustive]
 ///
 /// Always written with `type`: `"wandb"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -1134,6 +1146,7 @@ impl ::serde::Serialize for FineTuningIntegration {
 }
 
 /// Weights and Biases settings: the project to log metrics to, plus an optional run name, entity and tags.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FineTuningIntegrationWandb {
     /// Weights and Biases project in which the run is created.
@@ -1166,6 +1179,7 @@ impl FineTuningIntegrationWandb {
 }
 
 /// A fine-tuning job. Several fields that the published spec lists as required are optional here because real responses leave them out: `error`, `finished_at`, `hyperparameters`, `seed` and `trained_tokens`.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"fine_tuning.job"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -1327,6 +1341,7 @@ impl ::serde::Serialize for FineTuningJob {
 }
 
 /// A usable model snapshot saved while a job was training.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"fine_tuning.job.checkpoint"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -1390,6 +1405,7 @@ impl ::serde::Serialize for FineTuningJobCheckpoint {
 }
 
 /// Training and validation metrics at that step.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FineTuningJobCheckpointMetrics {
     /// Training step the metrics belong to.
@@ -1416,6 +1432,7 @@ pub struct FineTuningJobCheckpointMetrics {
 }
 
 /// What went wrong, when the job failed.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FineTuningJobError {
     /// Machine-readable error code.
@@ -1430,6 +1447,7 @@ pub struct FineTuningJobError {
 }
 
 /// A log entry emitted by a fine-tuning job.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"fine_tuning.job.event"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -1493,6 +1511,7 @@ impl ::serde::Serialize for FineTuningJobEvent {
 
 /// Severity of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FineTuningJobEventLevel {
     /// `info`
     Info,
@@ -1565,6 +1584,7 @@ impl<'de> ::serde::Deserialize<'de> for FineTuningJobEventLevel {
 
 /// Whether the event carries a plain message or metrics.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FineTuningJobEventType {
     /// `message`
     Message,
@@ -1630,6 +1650,7 @@ impl<'de> ::serde::Deserialize<'de> for FineTuningJobEventType {
     }
 }
 
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FineTuningJobHyperparameters {
     /// Examples per batch, or `auto`.
@@ -1649,6 +1670,7 @@ pub struct FineTuningJobHyperparameters {
 
 /// Current state of the job. The published spec omits `paused`; the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FineTuningJobStatus {
     /// `validating_files`
     ValidatingFiles,
@@ -1742,6 +1764,7 @@ impl<'de> ::serde::Deserialize<'de> for FineTuningJobStatus {
 /// Decoding picks the variant by the object's `type` property.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Grader {
     StringCheck(GraderStringCheck),
     TextSimilarity(GraderTextSimilarity),
@@ -1948,6 +1971,7 @@ impl ::serde::Serialize for GraderMulti {
 /// Decoding picks the variant by the object's `type` property.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum GraderMultiGraders {
     StringCheck(GraderStringCheck),
     TextSimilarity(GraderTextSimilarity),
@@ -2217,6 +2241,7 @@ impl ::serde::Serialize for GraderStringCheck {
 
 /// Comparison to run: `eq`, `ne`, `like` or `ilike`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GraderStringCheckOperation {
     /// `eq`
     Eq,
@@ -2344,6 +2369,7 @@ impl ::serde::Serialize for GraderTextSimilarity {
 
 /// Similarity metric to compute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GraderTextSimilarityEvaluationMetric {
     /// `cosine`
     Cosine,
@@ -2510,6 +2536,7 @@ impl InputAudioInputAudio {
 
 /// Audio encoding: `mp3` or `wav`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InputAudioInputAudioFormat {
     /// `mp3`
     Mp3,
@@ -2614,6 +2641,7 @@ impl ::serde::Serialize for InputTextContent {
 }
 
 /// One page of checkpoint permissions.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"list"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -2730,6 +2758,7 @@ impl crate::runtime::ToQuery for ListFineTuningCheckpointPermissionsParams {
 
 /// Defaults to `descending`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ListFineTuningCheckpointPermissionsParamsOrder {
     /// `ascending`
     Ascending,
@@ -2838,6 +2867,7 @@ impl crate::runtime::ToQuery for ListFineTuningJobCheckpointsParams {
 }
 
 /// One page of checkpoints of a job.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"list"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -2923,6 +2953,7 @@ impl crate::runtime::Paginated for ListFineTuningJobCheckpointsResponse {
 }
 
 /// One page of events of a job.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"list"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -3021,6 +3052,7 @@ impl crate::runtime::ToQuery for ListPaginatedFineTuningJobsParams {
 }
 
 /// One page of fine-tuning jobs.
+#[non_exhaustive]
 ///
 /// Always written with `object`: `"list"`.
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -3116,6 +3148,7 @@ impl ::serde::Serialize for PromptCacheBreakpointConfig {
 
 /// How much a reasoning model should think before answering, or null. Lower effort is faster and uses fewer tokens; not every model accepts every level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum ReasoningEffort {
     /// `none`
     None,
@@ -3234,6 +3267,7 @@ impl RunGraderRequest {
 }
 
 /// Outcome of a single grader run.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunGraderResponse {
     /// Final score.
@@ -3279,6 +3313,7 @@ impl RunGraderResponse {
 }
 
 /// Details about the run.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunGraderResponseMetadata {
     /// Name of the grader.
@@ -3323,6 +3358,7 @@ impl RunGraderResponseMetadata {
 }
 
 /// One flag (plus optional details) per kind of failure.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunGraderResponseMetadataErrors {
     pub formula_parse_error: bool,
@@ -3395,6 +3431,7 @@ impl RunGraderResponseMetadataErrors {
     }
 }
 
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunGraderResponseMetadataTokenUsage {
     /// Tokens in the prompt.
@@ -3411,6 +3448,7 @@ pub struct RunGraderResponseMetadataTokenUsage {
     pub cached_tokens: ::std::option::Option<i64>,
 }
 
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunGraderResponseModelGraderTokenUsagePerModelValue {
     /// Tokens in the prompt.
@@ -3444,6 +3482,7 @@ impl ValidateGraderRequest {
 }
 
 /// The grader definition as accepted by the API.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidateGraderResponse {
     /// Grader definition; one of the string check, text similarity, Python, score model or multi graders.

@@ -89,6 +89,7 @@ pub mod types {
     /// Values go to the first variant that accepts their JSON type, in this order: `Text`, `Url`; among objects, variants that require more properties are tried first.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum AssetVariant {
         Text(AssetVariantText),
         Url(AssetVariantUrl),
@@ -183,6 +184,7 @@ pub mod types {
     /// Values go to the first variant that accepts their JSON type, in this order: `Object`, `Object2`; among objects, variants that require more properties are tried first.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Fruit {
         Object(FruitObject),
         Object2(FruitObject2),
@@ -246,6 +248,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FruitObject {
         pub seeds: i64,
@@ -266,6 +269,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct FruitObject2 {
         pub length: i64,

@@ -179,12 +179,14 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Box {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub inner: ::std::option::Option<::std::boxed::Box<Box>>,
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Client {
         /// A string alias named `String`.
@@ -200,12 +202,14 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Default {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Error {
         pub message: ::std::string::String,
@@ -226,6 +230,7 @@ pub mod types {
     pub type Ok = bool;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Option {
         /// `yes`
         Yes,
@@ -291,6 +296,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct PetList {
         pub name: ::std::string::String,
@@ -307,6 +313,7 @@ pub mod types {
 
     pub type PetList2 = ::std::vec::Vec<PetList>;
 
+    #[non_exhaustive]
     /// Always written with `some`: `"some"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct Result {
@@ -478,6 +485,7 @@ pub mod types {
     /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`, `Error`.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Value {
         String(String),
         Integer(i64),

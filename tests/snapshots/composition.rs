@@ -65,6 +65,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Department {
         pub head: ::std::boxed::Box<Employee>,
@@ -85,6 +86,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Employee {
         pub name: ::std::string::String,
@@ -103,6 +105,7 @@ pub mod types {
     }
 
     /// A linked list; `next` must be boxed.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ListNode {
         pub value: i64,
@@ -126,6 +129,7 @@ pub mod types {
     }
 
     /// Something with a name.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Named {
         pub name: ::std::string::String,
@@ -147,6 +151,7 @@ pub mod types {
     }
 
     /// Two components and inline properties merged into one struct.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Order {
         pub created_at: i64,
@@ -195,6 +200,7 @@ pub mod types {
     }
 
     /// The same shape as `shipping`.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OrderBilling {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -203,6 +209,7 @@ pub mod types {
         pub city: ::std::option::Option<::std::string::String>,
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OrderLinesItem {
         pub sku: ::std::string::String,
@@ -221,6 +228,7 @@ pub mod types {
     }
 
     /// An inline object, named from its parent and field.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OrderShipping {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -230,6 +238,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum OrderStatus {
         /// `open`
         Open,
@@ -296,12 +305,14 @@ pub mod types {
     }
 
     /// Its wanted name is `OrderStatus`, a component's name.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OrderStatus2 {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Timestamps {
         pub created_at: i64,

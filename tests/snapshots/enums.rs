@@ -65,6 +65,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
+    #[non_exhaustive]
     /// Always written with `object`: `"image"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct Image {
@@ -156,6 +157,7 @@ pub mod types {
     ///
     /// Defaults to `vivid`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    #[non_exhaustive]
     pub enum ImageRequestStyle {
         /// `vivid`
         #[default]
@@ -223,6 +225,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Model {
         /// `gpt-4o`
         Gpt4o,
@@ -338,6 +341,7 @@ pub mod types {
 
     /// One value is literally `unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Outcome {
         /// `success`
         Success,
@@ -417,6 +421,7 @@ pub mod types {
     ///
     /// Defaults to `standard`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    #[non_exhaustive]
     pub enum Quality {
         /// `standard`
         #[default]
@@ -485,6 +490,7 @@ pub mod types {
 
     /// Two values that differ only in punctuation, and an empty one.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Separator {
         /// `foo-bar`
         FooBar2,
@@ -562,6 +568,7 @@ pub mod types {
 
     /// Output size; values start with digits.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum Size {
         /// `256x256`
         _256x256,

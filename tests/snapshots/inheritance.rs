@@ -71,6 +71,7 @@ pub mod types {
 
     #![allow(deprecated)]
     /// An animal in the zoo.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Cat {
         #[serde(rename = "petType")]
@@ -95,6 +96,7 @@ pub mod types {
     }
 
     /// An animal in the zoo.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Dog {
         #[serde(rename = "petType")]
@@ -119,6 +121,7 @@ pub mod types {
     }
 
     /// An animal in the zoo.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Lizard {
         #[serde(rename = "petType")]
@@ -146,6 +149,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `petType` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Pet {
         Cat(Cat),
         Dog(Dog),

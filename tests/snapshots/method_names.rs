@@ -189,6 +189,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Note {
         pub text: ::std::string::String,

@@ -255,6 +255,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `source` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum CreateImportRequest {
         File(CreateImportRequestFile),
         Url(CreateImportRequestUrl),
@@ -416,6 +417,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Upload {
         pub id: ::std::string::String,
@@ -533,6 +535,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `File`, `Files`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum UploadRequestPages {
         File(crate::runtime::File),
         Files(::std::vec::Vec<crate::runtime::File>),
@@ -583,6 +586,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum UploadRequestQuality {
         /// `low`
         Low,

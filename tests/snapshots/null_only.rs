@@ -112,6 +112,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Session {
         pub id: ::std::string::String,

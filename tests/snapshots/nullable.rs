@@ -121,6 +121,7 @@ pub mod types {
         ::std::string::String,
     >;
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Owner {
         #[serde(default)]
@@ -174,6 +175,7 @@ pub mod types {
         pub metadata_opt: ::std::option::Option<Metadata>,
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OwnerInlinePet {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -181,6 +183,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum OwnerStatus {
         /// `active`
         Active,
@@ -246,6 +249,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Pet {
         pub name: ::std::string::String,

@@ -74,6 +74,7 @@ pub mod types {
 
     #![allow(deprecated)]
     /// Property names that are not plain Rust identifiers.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Awkward {
         pub r#type: ::std::string::String,
@@ -142,6 +143,7 @@ pub mod types {
     }
 
     /// Known properties plus whatever else the server sends.
+    #[non_exhaustive]
     ///
     /// Always written with `object`: `"labelled"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -206,6 +208,7 @@ pub mod types {
 
     /// Replaced by `Record`.
     #[deprecated]
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct OldRecord {
         pub id: ::std::string::String,
@@ -221,6 +224,7 @@ pub mod types {
     }
 
     /// One record with every plain field type.
+    #[non_exhaustive]
     ///
     /// Always written with `object`: `"record"`, `version`: `2`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]

@@ -319,6 +319,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ListPetsParamsSpecies {
         /// `cat`
         Cat,
@@ -398,6 +399,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Pet {
         pub id: ::std::string::String,

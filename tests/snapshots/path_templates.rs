@@ -217,6 +217,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Call {
         pub sid: ::std::string::String,

@@ -72,6 +72,7 @@ pub mod types {
     #![allow(deprecated)]
     /// Values go to the first variant that accepts their JSON type, in this order: `Integer`, `String`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum IntegerOrString {
         Integer(i64),
         String(::std::string::String),
@@ -169,6 +170,7 @@ pub mod types {
 
     /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Array`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum SearchParamsIds {
         String(::std::string::String),
         Array(::std::vec::Vec<::std::string::String>),
@@ -222,6 +224,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SearchParamsOrder {
         /// `asc`
         Asc,
@@ -287,6 +290,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SearchResponse {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -295,6 +299,7 @@ pub mod types {
 
     /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum StringOrInteger {
         String(::std::string::String),
         Integer(i64),
@@ -348,6 +353,7 @@ pub mod types {
 
     /// Values go to the first variant that accepts their JSON type, in this order: `Value1`, `Value2`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Value1OrValue2 {
         /// The value `1`.
         Value1,

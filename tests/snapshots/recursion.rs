@@ -72,6 +72,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AutoOrNumber {
         /// The value `"auto"`.
         Auto,
@@ -141,6 +142,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ComparisonFilterType {
         /// `eq`
         Eq,
@@ -233,6 +235,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum CompoundFilterFiltersItem {
         ComparisonFilter(ComparisonFilter),
         CompoundFilter(CompoundFilter),
@@ -301,6 +304,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum CompoundFilterType {
         /// `and`
         And,
@@ -366,6 +370,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `type`: `"search.done"`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     pub struct DoneEvent {}
@@ -381,6 +386,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `type`: `"search.hit"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct HitEvent {
@@ -419,6 +425,7 @@ pub mod types {
     }
 
     /// One of the events, plus the lane it came from.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SearchEvent {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -441,6 +448,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum SearchEventVariant {
         HitEvent(HitEvent),
         DoneEvent(DoneEvent),
@@ -549,6 +557,7 @@ pub mod types {
 
     /// The default is not one of the values.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SearchRequestDetail {
         /// `low`
         Low,
@@ -616,6 +625,7 @@ pub mod types {
 
     /// The default is a list, as on some of the published spec's enums.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum SearchRequestMode {
         /// `auto`
         Auto,
@@ -696,6 +706,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum TruncationType {
         /// `auto`
         Auto,

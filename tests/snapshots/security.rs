@@ -195,6 +195,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetStatusResponse {
         pub ok: bool,
@@ -209,6 +210,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Project {
         pub id: ::std::string::String,

@@ -98,6 +98,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property. An object without `type` is decoded as `Item`, which may leave it out.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Entry {
         EasyMessage(EasyMessage),
         Item(Item),
@@ -228,6 +229,7 @@ pub mod types {
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum InputMessageRole {
         /// `user`
         User,
@@ -298,6 +300,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property. An object without `type` is decoded as `InputMessage`, which may leave it out.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Item {
         InputMessage(InputMessage),
         OutputMessage(OutputMessage),

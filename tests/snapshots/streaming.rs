@@ -154,6 +154,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Completion {
         pub id: ::std::string::String,
@@ -198,6 +199,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum CompletionStreamEvent {
         DeltaEvent(TextDeltaEvent),
         DoneEvent(TextDoneEvent),
@@ -288,6 +290,7 @@ pub mod types {
     ///
     /// Defaults to `audio`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    #[non_exhaustive]
     pub enum SpeechRequestStreamFormat {
         /// `sse`
         Sse,
@@ -359,6 +362,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum SpeechStreamEvent {
         SpeechAudioDelta(SpeechStreamEventSpeechAudioDelta),
         SpeechAudioDone(SpeechStreamEventSpeechAudioDone),
@@ -426,6 +430,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `type`: `"speech.audio.delta"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct SpeechStreamEventSpeechAudioDelta {
@@ -455,6 +460,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `type`: `"speech.audio.done"`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
     pub struct SpeechStreamEventSpeechAudioDone {
@@ -477,12 +483,14 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SpeechStreamEventSpeechAudioDoneUsage {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub total_tokens: ::std::option::Option<i64>,
     }
 
+    #[non_exhaustive]
     /// Always written with `type`: `"text.delta"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct TextDeltaEvent {
@@ -511,6 +519,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `type`: `"text.done"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct TextDoneEvent {

@@ -82,6 +82,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `pet_type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum UpdatePetRequest {
         Cat(Cat),
         Dog(Dog),

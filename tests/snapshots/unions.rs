@@ -69,6 +69,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Integer`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AutoOrInteger {
         /// The value `"auto"`.
         Auto,
@@ -119,6 +120,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `Auto`, `Number`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum AutoOrNumber {
         /// The value `"auto"`.
         Auto,
@@ -219,6 +221,7 @@ pub mod types {
     /// Decoding picks an object's variant by its `type` property. Other values go to the first variant that accepts their JSON type, in this order: `String`, `Array`.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Content {
         String(::std::string::String),
         TextPart(TextPart),
@@ -353,6 +356,7 @@ pub mod types {
     /// Values go to the first variant that accepts their JSON type, in this order: `Coordinates`, `Address`; among objects, variants that require more properties are tried first.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Location {
         Coordinates(LocationCoordinates),
         Address(LocationAddress),
@@ -456,6 +460,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Part {
         TextPart(TextPart),
         ImagePart(ImagePart),
@@ -523,6 +528,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `pet_type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Pet {
         Cat(Cat),
         Dog(Dog),
@@ -585,6 +591,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `Car`, `Bike`; among objects, variants that require more properties are tried first.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum Ride {
         Car(Car),
         Bike(Bike),
@@ -641,6 +648,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `kind` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum Shape {
         Circle(Circle),
         Square(Square),
@@ -751,6 +759,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum ShapeRequestEvent {
         Progress(ShapeRequestEventProgress),
         Done(ShapeRequestEventDone),
@@ -943,6 +952,7 @@ pub mod types {
     ///
     /// Values go to the first variant that accepts their JSON type, in this order: `String`, `Integer`.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub enum StringOrInteger {
         String(::std::string::String),
         Integer(i64),
@@ -1022,6 +1032,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Vehicle {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

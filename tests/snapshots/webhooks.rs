@@ -74,6 +74,7 @@ pub mod types {
 
     #![allow(deprecated)]
     /// A batch finished.
+    #[non_exhaustive]
     ///
     /// Always written with `object`: `"event"`, `type`: `"batch.completed"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -114,6 +115,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `object`: `"event"`, `type`: `"batch.failed"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct BatchFailedEvent {
@@ -153,6 +155,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     /// Always written with `object`: `"event"`, `type`: `"eval.run.succeeded"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     pub struct EvalRunSucceededEvent {
@@ -192,6 +195,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct EventData {
         pub id: ::std::string::String,
@@ -206,6 +210,7 @@ pub mod types {
         }
     }
 
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetBatchResponse {
         pub id: ::std::string::String,
@@ -225,6 +230,7 @@ pub mod types {
     /// Decoding picks the variant by the object's `type` property.
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
     pub enum WebhookEvent {
         /// The `batch_completed` webhook.
         BatchCompleted(BatchCompletedEvent),

@@ -54,7 +54,8 @@ fn required_fields_are_required_and_constants_are_written() {
     assert!(error.contains("missing field `id`"), "{error}");
 
     // `object` is no field, yet it is always written.
-    let permission = FineTuningCheckpointPermission { id: "cp_1".into(), created_at: 1, project_id: "proj_1".into() };
+    // A response type is `#[non_exhaustive]`: outside the crate it is built with `new`.
+    let permission = FineTuningCheckpointPermission::new("cp_1", 1, "proj_1");
     assert_eq!(
         serde_json::to_value(&permission).unwrap(),
         json!({"object": "checkpoint.permission", "id": "cp_1", "created_at": 1, "project_id": "proj_1"})

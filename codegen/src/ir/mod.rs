@@ -204,6 +204,9 @@ pub struct TypeDef {
     /// Indexes into [`Api::features`] of the features that need this type; empty when every
     /// build has it.
     pub features: Vec<usize>,
+    /// Whether callers build values of it: a request body or query parameters reach it. Other
+    /// structs are `#[non_exhaustive]`, so that a field the API adds later breaks no code.
+    pub input: bool,
 }
 
 /// The shape of a named type.

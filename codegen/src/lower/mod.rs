@@ -210,6 +210,7 @@ impl<'a> Cx<'a> {
                 deprecated: slot.deprecated,
                 kind: slot.kind.unwrap_or(TypeKind::Alias(TypeRef::Json)),
                 features: Vec::new(),
+                input: false,
             })
             .collect();
         let root = self.spec.root();

@@ -3,6 +3,7 @@
 
 mod cycles;
 mod features;
+mod inputs;
 mod kinds;
 mod pages;
 mod tags;
@@ -11,7 +12,7 @@ use crate::ir::Api;
 use crate::settings::CursorPagination;
 
 /// Runs every pass, in order: boxes for cycles, JSON kinds of union variants, pages (when the
-/// settings' pagination rule is on), features,
+/// settings' pagination rule is on), features, the types callers build,
 /// tags that encoding must add.
 pub(crate) fn run(api: &mut Api, pagination: &CursorPagination) {
     cycles::box_cycles(&mut api.types);
@@ -20,6 +21,7 @@ pub(crate) fn run(api: &mut Api, pagination: &CursorPagination) {
         pages::find_pages(api, pagination);
     }
     features::assign_features(api);
+    inputs::mark_inputs(api);
     tags::tags_to_write(&mut api.types);
 }
 
@@ -49,7 +51,15 @@ pub(crate) mod testing {
     }
 
     pub(crate) fn def(name: &str, kind: TypeKind) -> TypeDef {
-        TypeDef { name: name.into(), pointer: Pointer::root().push(name), doc: None, deprecated: false, kind, features: Vec::new() }
+        TypeDef {
+            name: name.into(),
+            pointer: Pointer::root().push(name),
+            doc: None,
+            deprecated: false,
+            kind,
+            features: Vec::new(),
+            input: false,
+        }
     }
 
     pub(crate) fn field(name: &str, ty: TypeRef) -> Field {

@@ -30,6 +30,8 @@ pub(super) fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &String
     quote! {
         #attrs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, #default)]
+        // A value the spec adds later becomes a variant in a minor version, not a breaking one.
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this SDK does not know yet, kept as sent."]

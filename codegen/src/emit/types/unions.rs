@@ -86,6 +86,8 @@ fn union_enum(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
         #[doc = #order_doc]
         #[derive(Debug, Clone, PartialEq)]
         #large
+        // A branch the spec adds later becomes a variant in a minor version, not a breaking one.
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #unknown
