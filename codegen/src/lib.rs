@@ -59,6 +59,8 @@ pub struct Previous {
     pub version: Option<String>,
     /// The text of `CHANGELOG.md`.
     pub changelog: Option<String>,
+    /// Whether the folder has the hand-written `src/custom.rs`, which `lib.rs` then includes.
+    pub custom: bool,
 }
 
 impl Previous {
@@ -69,7 +71,7 @@ impl Previous {
             let package = manifest.split_once("[package]")?.1.split("\n[").next()?;
             package.lines().find_map(|line| line.strip_prefix("version = ").map(|v| v.trim().trim_matches('"').to_owned()))
         });
-        Previous { listing, version, changelog }
+        Previous { listing, version, changelog, custom: false }
     }
 }
 
@@ -128,8 +130,13 @@ pub fn generate_over(file: &str, text: &str, settings: &Settings, previous: &Pre
             )
         }
     };
-    let mut files = emit::emit_crate(&api, file).map_err(|message| internal(file, message))?;
+    let mut files = emit::emit_crate(&api, file, previous.custom).map_err(|message| internal(file, message))?;
     files.push(OutputFile { path: "api.txt".to_owned(), contents: format!("{}{}", emit::header(file, "#"), listing::render(&items)) });
+    // Every file the generator owns carries a fingerprint, so that a later run can tell a hand
+    // edit; the changelog is the user's to annotate too, and gets none.
+    for file in &mut files {
+        file.contents = emit::fingerprint::stamp(&file.contents);
+    }
     files.push(OutputFile { path: "CHANGELOG.md".to_owned(), contents: changelog });
     Ok(Generated { api, files, warnings, report })
 }

@@ -45,7 +45,7 @@ fn schema_order_does_not_change_the_output() {
     let Value::Map(schemas) = &mut components.get_mut("schemas").unwrap().value else { panic!("schemas") };
     schemas.reverse();
     let (api, _) = codegen::lower(&doc, &settings_for(SPEC)).unwrap();
-    let reversed = codegen::emit::emit_crate(&api, SPEC).unwrap();
+    let reversed = codegen::emit::emit_crate(&api, SPEC, false).unwrap();
     let types = |files: &[codegen::OutputFile]| files.iter().find(|f| f.path == "src/types.rs").unwrap().contents.clone();
     assert_eq!(types(&reversed), types(&expected));
 }

@@ -10,6 +10,7 @@ use crate::project_root;
 
 struct Options {
     check: bool,
+    force: bool,
     spec: PathBuf,
     settings: Option<PathBuf>,
     out: PathBuf,
@@ -17,17 +18,23 @@ struct Options {
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
     let root = project_root();
-    let mut options =
-        Options { check: false, spec: root.join("spec/openai-fine-tuning.yaml"), settings: None, out: root.join("generated") };
+    let mut options = Options {
+        check: false,
+        force: false,
+        spec: root.join("spec/openai-fine-tuning.yaml"),
+        settings: None,
+        out: root.join("generated"),
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => options.check = true,
+            "--force" => options.force = true,
             "--spec" => options.spec = PathBuf::from(args.next().context("`--spec` needs a path")?),
             "--settings" => options.settings = Some(PathBuf::from(args.next().context("`--settings` needs a path")?)),
             "--out" => options.out = PathBuf::from(args.next().context("`--out` needs a directory")?),
             other => bail!(
-                "unknown argument `{other}` to `codegen`; expected --check, --spec PATH, --settings PATH or --out DIR (see `cargo xtask codegen --help`)"
+                "unknown argument `{other}` to `codegen`; expected --check, --force, --spec PATH, --settings PATH or --out DIR (see `cargo xtask codegen --help`)"
             ),
         }
     }
@@ -130,6 +137,22 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
         return Ok(false);
     }
 
+    // A file edited since the generator wrote it is not overwritten or removed unless asked.
+    let edited: Vec<&PathBuf> = changed
+        .iter()
+        .filter(|(_, have, _)| have.as_deref().is_some_and(codegen::emit::fingerprint::edited_by_hand))
+        .map(|(p, ..)| p)
+        .collect();
+    if !edited.is_empty() && !options.force {
+        for path in &edited {
+            eprintln!("edited by hand: {}", path.strip_prefix(&options.out).unwrap_or(path).display());
+        }
+        eprintln!(
+            "nothing was written: these files changed since the generator wrote them. Move hand-written code to \
+             src/custom.rs (which lib.rs includes and regeneration never touches), or pass --force to overwrite them"
+        );
+        return Ok(false);
+    }
     for (path, _, want) in &changed {
         match want {
             Some(contents) => {
@@ -148,7 +171,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
 /// What `out` holds from the generation before: its API listing, version and changelog.
 pub(crate) fn previous(out: &Path) -> codegen::Previous {
     let read = |name: &str| std::fs::read_to_string(out.join(name)).ok();
-    codegen::Previous::from_files(read("api.txt"), read("Cargo.toml").as_deref(), read("CHANGELOG.md"))
+    let mut previous = codegen::Previous::from_files(read("api.txt"), read("Cargo.toml").as_deref(), read("CHANGELOG.md"));
+    previous.custom = out.join("src/custom.rs").is_file();
+    previous
 }
 
 /// What the first line of every file the generator writes contains. Other tools mark their

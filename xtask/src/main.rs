@@ -1,7 +1,7 @@
 //! Project commands, run as `cargo xtask <command>`; `cargo xtask --help` lists them with every
 //! flag, and `cargo xtask <command> --help` shows one:
 //!
-//! - `codegen [--check] [--spec PATH] [--settings PATH] [--out DIR]`: generate the SDK crate from a spec
+//! - `codegen [--check] [--force] [--spec PATH] [--settings PATH] [--out DIR]`: generate the SDK crate from a spec
 //!   (default `spec/openai-fine-tuning.yaml` into `generated/`), or check that it is fresh.
 //! - `test [--quick]`: every test the project has, the freshness check included; the workspace
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
@@ -71,10 +71,11 @@ struct Help {
 const COMMANDS: &[Help] = &[
     Help {
         name: "codegen",
-        synopsis: "codegen [--check] [--spec PATH] [--settings PATH] [--out DIR]",
+        synopsis: "codegen [--check] [--force] [--spec PATH] [--settings PATH] [--out DIR]",
         about: "generate the SDK crate from a spec (default: spec/openai-fine-tuning.yaml into generated/)",
         flags: &[
             ("--check", "write nothing; print a diff and fail when the output is stale"),
+            ("--force", "overwrite or remove generated files even when they were edited by hand since"),
             ("--spec PATH", "the OpenAPI YAML to generate from (default: spec/openai-fine-tuning.yaml)"),
             ("--settings PATH", "the settings file (default: the spec's path with `.toml`, when it exists; else built-in defaults)"),
             ("--out DIR", "the folder to write the crate into (default: generated/)"),

@@ -98,7 +98,9 @@ fn check_reports_stale_files_with_a_diff_and_writes_nothing() {
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), edited, "--check must not write");
     assert!(leftover.exists(), "--check must not delete");
 
-    assert!(xtask(&["codegen", "--spec", spec, "--out", out_arg]).status.success());
+    // The hand edit is refused without `--force` (see the test of hand edits below).
+    assert_eq!(xtask(&["codegen", "--spec", spec, "--out", out_arg]).status.code(), Some(1));
+    assert!(xtask(&["codegen", "--force", "--spec", spec, "--out", out_arg]).status.success());
     assert!(!std::fs::read_to_string(&lib).unwrap().contains("hand edit"));
     assert!(!leftover.exists(), "output this run no longer makes is removed");
     assert!(mine.exists(), "files without the generator's @generated header are never touched");
@@ -163,6 +165,39 @@ fn broken_settings_name_file_and_line_and_change_nothing() {
 }
 
 #[test]
+fn hand_edits_are_refused_unless_forced_and_custom_rs_is_kept_and_included() {
+    let out = scratch("hand-edits");
+    let spec = root().join("spec/openai-fine-tuning.yaml");
+    let args = ["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    assert!(xtask(&args).status.success());
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(!lib.contains("pub mod custom;"));
+
+    // A hand-written module next to the generated ones: included, and never touched.
+    let custom = "//! Helpers of our own.\n\nimpl crate::Client {}\n";
+    std::fs::write(out.join("src/custom.rs"), custom).unwrap();
+    assert!(xtask(&args).status.success());
+    assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("pub mod custom;"));
+    assert_eq!(std::fs::read_to_string(out.join("src/custom.rs")).unwrap(), custom);
+
+    // A generated file edited by hand is neither overwritten nor removed, and nothing is written.
+    let types = out.join("src/types.rs");
+    let edited = std::fs::read_to_string(&types).unwrap().replacen("pub struct", "/* ours */ pub struct", 1);
+    std::fs::write(&types, &edited).unwrap();
+    std::fs::remove_file(out.join("src/resources.rs")).unwrap();
+    let run = xtask(&args);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("edited by hand: src/types.rs") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&types).unwrap(), edited);
+    assert!(!out.join("src/resources.rs").exists(), "nothing was written");
+    // `--force` overwrites it.
+    let forced = xtask(&[&args[..], &["--force"]].concat());
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(!std::fs::read_to_string(&types).unwrap().contains("/* ours */"));
+}
+
+#[test]
 fn bad_arguments_are_reported() {
     let run = xtask(&["codegen", "--frobnicate"]);
     assert_eq!(run.status.code(), Some(1));
@@ -190,7 +225,7 @@ fn help_lists_every_command_and_flag_and_exits_zero() {
 #[test]
 fn each_command_has_its_own_help() {
     let expected: &[(&str, &[&str])] = &[
-        ("codegen", &["--check", "--spec PATH", "--settings PATH", "--out DIR"]),
+        ("codegen", &["--check", "--force", "--spec PATH", "--settings PATH", "--out DIR"]),
         ("test", &["--quick"]),
         ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),

@@ -189,8 +189,8 @@ pub(super) const LIB_CLIENT_METHODS: [&str; 2] = ["builder", "from_env"];
 
 /// How `lib.rs` reaches its modules.
 enum Layout<'a> {
-    /// `mod runtime;` etc., one file each.
-    Files,
+    /// `mod runtime;` etc., one file each; with `custom`, also the hand-written `src/custom.rs`.
+    Files { custom: bool },
     /// Everything inline in one file, with the runtime loaded from `runtime_path`.
     Single { runtime_path: &'a str, types: TokenStream, resources: TokenStream },
 }
@@ -211,11 +211,21 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
     let doc = inner_doc_attrs(&doc);
     let lints = doc_lints();
     let modules = match layout {
-        Layout::Files => quote! {
-            mod runtime;
-            pub mod resources;
-            pub mod types;
-        },
+        Layout::Files { custom } => {
+            let custom = custom.then(|| {
+                quote! {
+                    /// Hand-written additions to this crate, in `src/custom.rs`: the generator includes
+                    /// the file when it is there and never writes or removes it.
+                    pub mod custom;
+                }
+            });
+            quote! {
+                mod runtime;
+                pub mod resources;
+                pub mod types;
+                #custom
+            }
+        }
         Layout::Single { runtime_path, types, resources } => quote! {
             #[path = #runtime_path]
             mod runtime;
@@ -266,8 +276,9 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
     }
 }
 
-/// Every file of the generated crate. `spec_label` names the spec in headers (no absolute paths).
-pub fn emit_crate(api: &Api, spec_label: &str) -> Result<Vec<OutputFile>, String> {
+/// Every file of the generated crate. `spec_label` names the spec in headers (no absolute paths);
+/// with `custom`, `lib.rs` includes the hand-written `src/custom.rs` the output folder holds.
+pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<OutputFile>, String> {
     let cargo = format!(
         "{}\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2024\"\nrust-version = \"1.88\"\n\
          description = \"A typed client for {}, generated from its OpenAPI description.\"\nlicense = \"MIT\"\npublish = false\n\n{}{}",
@@ -280,7 +291,7 @@ pub fn emit_crate(api: &Api, spec_label: &str) -> Result<Vec<OutputFile>, String
     );
     let mut files = vec![
         OutputFile { path: "Cargo.toml".to_owned(), contents: cargo },
-        crate_file("src/lib.rs", spec_label, &render(lib(api, Layout::Files))?),
+        crate_file("src/lib.rs", spec_label, &render(lib(api, Layout::Files { custom }))?),
         crate_file("src/resources.rs", spec_label, &render(resources::module(api))?),
         crate_file("src/types.rs", spec_label, &render_types(api)?),
     ];
