@@ -248,8 +248,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct FruitObject {
         pub seeds: i64,
         #[serde(rename = "fruitType")]
@@ -269,8 +269,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct FruitObject2 {
         pub length: i64,
         #[serde(rename = "fruitType")]

@@ -179,15 +179,15 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Box {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub inner: ::std::option::Option<::std::boxed::Box<Box>>,
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Client {
         /// A string alias named `String`.
         pub id: String,
@@ -202,15 +202,15 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Default {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Error {
         pub message: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,8 +296,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct PetList {
         pub name: ::std::string::String,
     }
@@ -313,9 +313,9 @@ pub mod types {
 
     pub type PetList2 = ::std::vec::Vec<PetList>;
 
-    #[non_exhaustive]
     /// Always written with `some`: `"some"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Result {
         pub ok: Ok,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -65,8 +65,8 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Department {
         pub head: ::std::boxed::Box<Employee>,
         /// Nullable, and part of the cycle.
@@ -86,8 +86,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Employee {
         pub name: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -105,8 +105,8 @@ pub mod types {
     }
 
     /// A linked list; `next` must be boxed.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct ListNode {
         pub value: i64,
         /// A linked list; `next` must be boxed.
@@ -129,8 +129,8 @@ pub mod types {
     }
 
     /// Something with a name.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Named {
         pub name: ::std::string::String,
     }
@@ -151,8 +151,8 @@ pub mod types {
     }
 
     /// Two components and inline properties merged into one struct.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Order {
         pub created_at: i64,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -200,8 +200,8 @@ pub mod types {
     }
 
     /// The same shape as `shipping`.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OrderBilling {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
@@ -209,8 +209,8 @@ pub mod types {
         pub city: ::std::option::Option<::std::string::String>,
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OrderLinesItem {
         pub sku: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -228,8 +228,8 @@ pub mod types {
     }
 
     /// An inline object, named from its parent and field.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OrderShipping {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
@@ -305,15 +305,15 @@ pub mod types {
     }
 
     /// Its wanted name is `OrderStatus`, a component's name.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OrderStatus2 {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Timestamps {
         pub created_at: i64,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

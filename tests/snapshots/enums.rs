@@ -65,9 +65,9 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[non_exhaustive]
     /// Always written with `object`: `"image"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Image {
         pub url: ::std::string::String,
         /// One value is literally `unknown`.

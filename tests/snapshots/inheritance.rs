@@ -71,8 +71,8 @@ pub mod types {
 
     #![allow(deprecated)]
     /// An animal in the zoo.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Cat {
         #[serde(rename = "petType")]
         pub pet_type: ::std::string::String,
@@ -96,8 +96,8 @@ pub mod types {
     }
 
     /// An animal in the zoo.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Dog {
         #[serde(rename = "petType")]
         pub pet_type: ::std::string::String,
@@ -121,8 +121,8 @@ pub mod types {
     }
 
     /// An animal in the zoo.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Lizard {
         #[serde(rename = "petType")]
         pub pet_type: ::std::string::String,

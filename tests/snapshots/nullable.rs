@@ -121,8 +121,8 @@ pub mod types {
         ::std::string::String,
     >;
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Owner {
         #[serde(default)]
         pub flag_req: ::std::option::Option<::std::string::String>,
@@ -175,8 +175,8 @@ pub mod types {
         pub metadata_opt: ::std::option::Option<Metadata>,
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OwnerInlinePet {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub age: ::std::option::Option<i64>,
@@ -249,8 +249,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Pet {
         pub name: ::std::string::String,
     }

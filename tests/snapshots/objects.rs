@@ -74,8 +74,8 @@ pub mod types {
 
     #![allow(deprecated)]
     /// Property names that are not plain Rust identifiers.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Awkward {
         pub r#type: ::std::string::String,
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -143,10 +143,10 @@ pub mod types {
     }
 
     /// Known properties plus whatever else the server sends.
-    #[non_exhaustive]
     ///
     /// Always written with `object`: `"labelled"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Labelled {
         pub name: ::std::string::String,
         /// Properties the spec does not list, kept as sent.
@@ -208,8 +208,8 @@ pub mod types {
 
     /// Replaced by `Record`.
     #[deprecated]
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct OldRecord {
         pub id: ::std::string::String,
     }
@@ -224,10 +224,10 @@ pub mod types {
     }
 
     /// One record with every plain field type.
-    #[non_exhaustive]
     ///
     /// Always written with `object`: `"record"`, `version`: `2`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Record {
         /// Required, so a plain `String`.
         pub id: ::std::string::String,

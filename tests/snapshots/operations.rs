@@ -399,8 +399,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Pet {
         pub id: ::std::string::String,
         pub name: ::std::string::String,

@@ -301,8 +301,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Thing {
         pub id: ::std::string::String,
         pub name: ::std::string::String,

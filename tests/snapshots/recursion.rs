@@ -370,9 +370,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `type`: `"search.done"`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct DoneEvent {}
     impl ::serde::Serialize for DoneEvent {
         fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
@@ -386,9 +386,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `type`: `"search.hit"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct HitEvent {
         pub id: ::std::string::String,
     }
@@ -425,8 +425,8 @@ pub mod types {
     }
 
     /// One of the events, plus the lane it came from.
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SearchEvent {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lane: ::std::option::Option<::std::string::String>,

@@ -195,8 +195,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetStatusResponse {
         pub ok: bool,
     }
@@ -210,8 +210,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Project {
         pub id: ::std::string::String,
         pub name: ::std::string::String,

@@ -154,8 +154,8 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Completion {
         pub id: ::std::string::String,
         pub text: ::std::string::String,
@@ -430,9 +430,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `type`: `"speech.audio.delta"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDelta {
         /// Base64 audio.
         pub audio: ::std::string::String,
@@ -460,9 +460,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `type`: `"speech.audio.done"`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDone {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub usage: ::std::option::Option<SpeechStreamEventSpeechAudioDoneUsage>,
@@ -483,16 +483,16 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDoneUsage {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub total_tokens: ::std::option::Option<i64>,
     }
 
-    #[non_exhaustive]
     /// Always written with `type`: `"text.delta"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TextDeltaEvent {
         pub delta: ::std::string::String,
     }
@@ -519,9 +519,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `type`: `"text.done"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct TextDoneEvent {
         pub text: ::std::string::String,
     }

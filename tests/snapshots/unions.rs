@@ -1032,8 +1032,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Vehicle {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wheels: ::std::option::Option<i64>,

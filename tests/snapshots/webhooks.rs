@@ -74,10 +74,10 @@ pub mod types {
 
     #![allow(deprecated)]
     /// A batch finished.
-    #[non_exhaustive]
     ///
     /// Always written with `object`: `"event"`, `type`: `"batch.completed"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct BatchCompletedEvent {
         pub id: ::std::string::String,
         pub created_at: i64,
@@ -115,9 +115,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `object`: `"event"`, `type`: `"batch.failed"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct BatchFailedEvent {
         pub id: ::std::string::String,
         pub created_at: i64,
@@ -155,9 +155,9 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     /// Always written with `object`: `"event"`, `type`: `"eval.run.succeeded"`.
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct EvalRunSucceededEvent {
         pub id: ::std::string::String,
         pub created_at: i64,
@@ -195,8 +195,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct EventData {
         pub id: ::std::string::String,
     }
@@ -210,8 +210,8 @@ pub mod types {
         }
     }
 
-    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
     pub struct GetBatchResponse {
         pub id: ::std::string::String,
     }

@@ -54,11 +54,9 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     // Emitters that append a paragraph of their own separate it with an empty doc line.
     let sep = def.doc.is_some().then(|| quote!(#[doc = ""]));
     match &def.kind {
-        TypeKind::Struct(s) => {
-            // Only the server makes these: a field it adds later is then no breaking change.
-            let closed = (!def.input).then(|| quote!(#[non_exhaustive]));
-            struct_def(api, &name, quote!(#attrs #closed), sep, s)
-        }
+        // Only the server makes values of a struct no request reaches: a field it adds later
+        // is then no breaking change.
+        TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s, !def.input),
         TypeKind::Enum(e) => enum_def(&name, attrs, e),
         TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
         TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),

@@ -9,7 +9,15 @@ use super::*;
 use crate::ir::*;
 use crate::names;
 
-pub(super) fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, s: &Struct) -> TokenStream {
+pub(super) fn struct_def(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    attrs: TokenStream,
+    sep: Option<TokenStream>,
+    s: &Struct,
+    non_exhaustive: bool,
+) -> TokenStream {
+    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
     let default = all_optional.then(|| quote!(Default,));
     // Properties with one value are not fields; a hand-written `Serialize` writes them.
@@ -97,6 +105,7 @@ pub(super) fn struct_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
         #attrs
         #consts_doc
         #[derive(Debug, Clone, PartialEq, #default #derive_serialize ::serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
             #flatten
