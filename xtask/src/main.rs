@@ -7,6 +7,7 @@
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
 //! - `whole-spec` and `bench`: OpenAI's whole published spec (`whole_spec.rs`, `bench.rs`).
 //! - `diff OLD NEW [--json] [--fail-on-breaking]`: the change report between two specs (`diff.rs`).
+//! - `semver-audit [OLD NEW]`: the report against cargo-semver-checks (`semver_audit.rs`).
 //! - `corpus [--accept]`: other people's OpenAPI documents, generated and linted (`corpus.rs`).
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ mod codegen_cmd;
 mod corpus;
 mod diff;
 mod prism;
+mod semver_audit;
 mod stages;
 mod synth;
 mod whole_spec;
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(rest),
         Some("corpus") => corpus::run(rest),
         Some("diff") => diff::run(rest),
+        Some("semver-audit") => semver_audit::run(rest),
         Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{}", usage())),
     };
     match result {
@@ -90,6 +93,12 @@ const COMMANDS: &[Help] = &[
             ("--fail-on-breaking", "exit 1 when a change breaks code that uses the crate"),
             ("--settings PATH", "settings for a spec that has none beside it (default: built-in defaults)"),
         ],
+    },
+    Help {
+        name: "semver-audit",
+        synopsis: "semver-audit [OLD.yaml NEW.yaml]",
+        about: "check the change report against cargo-semver-checks (install it first) on two specs (default: OpenAI's two published specs); minutes",
+        flags: &[],
     },
     Help {
         name: "test",

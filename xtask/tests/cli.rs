@@ -231,6 +231,7 @@ fn each_command_has_its_own_help() {
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
         ("corpus", &["--accept"]),
         ("diff", &["--json", "--fail-on-breaking", "--settings PATH"]),
+        ("semver-audit", &[]),
     ];
     for (command, flags) in expected {
         let run = xtask(&[command, "--help"]);
