@@ -25,6 +25,7 @@ pub mod load;
 mod lower;
 pub mod names;
 mod normalize;
+pub mod overlay;
 mod passes;
 mod schema;
 pub mod settings;
@@ -104,7 +105,48 @@ pub fn generate(file: &str, text: &str, settings: &Settings) -> Result<Generated
 /// stay as they were, so regenerating from the same spec changes no byte.
 pub fn generate_over(file: &str, text: &str, settings: &Settings, previous: &Previous) -> Result<Generated, Errors> {
     let doc = load(file, text)?;
-    let (mut api, warnings) = lower(&doc, settings)?;
+    generate_doc(&doc, Vec::new(), settings, previous)
+}
+
+/// A spec as the user gave it, with the overlays to apply to it and the part of it to keep.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    /// How messages name the spec.
+    pub file: String,
+    /// Its text.
+    pub text: String,
+    /// Overlay documents as `(name, text)`, applied in order (see [`overlay`]).
+    pub overlays: Vec<(String, String)>,
+    /// Path prefixes (`/fine_tuning`) or tags to keep; empty keeps everything (see [`overlay::subset`]).
+    pub only: Vec<String>,
+}
+
+/// Loads `source`, applies its overlays in order and keeps the part it asks for. Returns the
+/// document and the overlays' warnings (an action that selects nothing).
+pub fn load_source(source: &Source) -> Result<(load::Document, Vec<Diagnostic>), Errors> {
+    let mut doc = load(&source.file, &source.text)?;
+    let mut warnings = Vec::new();
+    for (name, text) in &source.overlays {
+        let overlay = load::parse(name, text).map_err(|d| Errors(vec![d]))?;
+        warnings.extend(overlay::apply(&mut doc, &overlay)?);
+    }
+    if !source.only.is_empty() {
+        overlay::subset(&mut doc, &source.only);
+    }
+    Ok((doc, warnings))
+}
+
+/// [`generate_over`] for a document already loaded (by [`load_source`]), whose `warnings` lead
+/// the generated ones.
+pub fn generate_doc(
+    doc: &load::Document,
+    warnings: Vec<Diagnostic>,
+    settings: &Settings,
+    previous: &Previous,
+) -> Result<Generated, Errors> {
+    let file = doc.file.as_str();
+    let (mut api, lowered_warnings) = lower(doc, settings)?;
+    let warnings: Vec<Diagnostic> = warnings.into_iter().chain(lowered_warnings).collect();
     let items = listing::list(&api);
     let report = previous.listing.as_deref().map(|old| listing::Report::between(&listing::parse(old), &items));
     if let Some(version) = &previous.version {

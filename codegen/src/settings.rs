@@ -47,6 +47,13 @@ pub struct Settings {
     /// What the server says about retrying beyond the status. Default: nothing.
     #[serde(default)]
     pub retry: RetryHints,
+    /// Overlay documents applied to the spec before generating, in order, as paths relative to
+    /// the settings file. Default: none.
+    #[serde(default)]
+    pub overlays: Vec<String>,
+    /// Path prefixes (`/fine_tuning`) or tags of the operations to keep. Default: all.
+    #[serde(default)]
+    pub only: Vec<String>,
 }
 
 /// How the builder offers one security scheme.

@@ -11,6 +11,8 @@ use crate::project_root;
 struct Options {
     check: bool,
     force: bool,
+    overlays: Vec<PathBuf>,
+    only: Vec<String>,
     spec: PathBuf,
     settings: Option<PathBuf>,
     out: PathBuf,
@@ -21,6 +23,8 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
     let mut options = Options {
         check: false,
         force: false,
+        overlays: Vec::new(),
+        only: Vec::new(),
         spec: root.join("spec/openai-fine-tuning.yaml"),
         settings: None,
         out: root.join("generated"),
@@ -30,11 +34,13 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
         match arg.as_str() {
             "--check" => options.check = true,
             "--force" => options.force = true,
+            "--overlay" => options.overlays.push(PathBuf::from(args.next().context("`--overlay` needs a path")?)),
+            "--only" => options.only.push(args.next().context("`--only` needs a path prefix or a tag")?.clone()),
             "--spec" => options.spec = PathBuf::from(args.next().context("`--spec` needs a path")?),
             "--settings" => options.settings = Some(PathBuf::from(args.next().context("`--settings` needs a path")?)),
             "--out" => options.out = PathBuf::from(args.next().context("`--out` needs a directory")?),
             other => bail!(
-                "unknown argument `{other}` to `codegen`; expected --check, --force, --spec PATH, --settings PATH or --out DIR (see `cargo xtask codegen --help`)"
+                "unknown argument `{other}` to `codegen`; expected --check, --force, --spec PATH, --settings PATH, --overlay PATH, --only PREFIX|TAG or --out DIR (see `cargo xtask codegen --help`)"
             ),
         }
     }
@@ -58,7 +64,6 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let started = Instant::now();
     let options = parse(args)?;
     let label = spec_label(&options.spec);
-    let text = std::fs::read_to_string(&options.spec).with_context(|| format!("cannot read {}", options.spec.display()))?;
     let settings = match crate::settings_for(&options.spec, options.settings.as_deref())? {
         Ok(settings) => settings,
         Err(errors) => {
@@ -67,13 +72,16 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
         }
     };
     let previous = previous(&options.out);
-    let generated = match codegen::generate_over(&label, &text, &settings, &previous) {
-        Ok(generated) => generated,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return Ok(false);
-        }
-    };
+    let settings_path = crate::settings_path(&options.spec, options.settings.as_deref());
+    let source = crate::source_for(&options.spec, &label, &settings, settings_path.as_deref(), &options.overlays, &options.only)?;
+    let generated =
+        match codegen::load_source(&source).and_then(|(doc, warnings)| codegen::generate_doc(&doc, warnings, &settings, &previous)) {
+            Ok(generated) => generated,
+            Err(errors) => {
+                eprintln!("{errors}");
+                return Ok(false);
+            }
+        };
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }

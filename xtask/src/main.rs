@@ -1,7 +1,7 @@
 //! Project commands, run as `cargo xtask <command>`; `cargo xtask --help` lists them with every
 //! flag, and `cargo xtask <command> --help` shows one:
 //!
-//! - `codegen [--check] [--force] [--spec PATH] [--settings PATH] [--out DIR]`: generate the SDK crate from a spec
+//! - `codegen [--check] [--force] [--spec PATH] [--settings PATH] [--overlay PATH] [--only X] [--out DIR]`: generate the SDK crate from a spec
 //!   (default `spec/openai-fine-tuning.yaml` into `generated/`), or check that it is fresh.
 //! - `test [--quick]`: every test the project has, the freshness check included; the workspace
 //!   tests run with two Prism mock servers up (see `prism.rs`). `--quick` is the inner loop.
@@ -74,13 +74,18 @@ struct Help {
 const COMMANDS: &[Help] = &[
     Help {
         name: "codegen",
-        synopsis: "codegen [--check] [--force] [--spec PATH] [--settings PATH] [--out DIR]",
+        synopsis: "codegen [--check] [--force] [--spec PATH] [--settings PATH] [--overlay PATH]... [--only PREFIX|TAG]... [--out DIR]",
         about: "generate the SDK crate from a spec (default: spec/openai-fine-tuning.yaml into generated/)",
         flags: &[
             ("--check", "write nothing; print a diff and fail when the output is stale"),
             ("--force", "overwrite or remove generated files even when they were edited by hand since"),
             ("--spec PATH", "the OpenAPI YAML to generate from (default: spec/openai-fine-tuning.yaml)"),
             ("--settings PATH", "the settings file (default: the spec's path with `.toml`, when it exists; else built-in defaults)"),
+            ("--overlay PATH", "an Overlay 1.0 document to apply to the spec first, after those the settings list; repeatable"),
+            (
+                "--only PREFIX|TAG",
+                "keep only operations under a path prefix (`/fine_tuning`) or with a tag, and what they reach; repeatable",
+            ),
             ("--out DIR", "the folder to write the crate into (default: generated/)"),
         ],
     },
@@ -177,15 +182,43 @@ pub(crate) fn project_root() -> PathBuf {
 /// beside the spec (`x.toml` for `x.yaml`) when there is one, else the defaults. A settings file
 /// that does not parse is `Ok(Err(message))`, to be reported like a broken spec.
 pub(crate) fn settings_for(spec: &Path, explicit: Option<&Path>) -> anyhow::Result<Result<codegen::Settings, String>> {
-    let beside = codegen::Settings::path_beside(spec);
-    let path = match explicit {
-        Some(path) => path.to_path_buf(),
-        None if beside.is_file() => beside,
-        None => return Ok(Ok(codegen::Settings::default())),
-    };
+    let Some(path) = settings_path(spec, explicit) else { return Ok(Ok(codegen::Settings::default())) };
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the settings {}", path.display()))?;
     let label = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(codegen::Settings::parse(&label, &text).map_err(|errors| errors.to_string()))
+}
+
+/// The settings file `spec` is generated with, if any (see [`settings_for`]).
+pub(crate) fn settings_path(spec: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
+    let beside = codegen::Settings::path_beside(spec);
+    match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => beside.is_file().then_some(beside),
+    }
+}
+
+/// `spec` with what to do to it before generating: the overlays and the subset its settings
+/// name (overlay paths relative to the settings file), then the `overlays` and `only` given on
+/// the command line.
+pub(crate) fn source_for(
+    spec: &Path,
+    label: &str,
+    settings: &codegen::Settings,
+    settings_path: Option<&Path>,
+    overlays: &[PathBuf],
+    only: &[String],
+) -> anyhow::Result<codegen::Source> {
+    let text = std::fs::read_to_string(spec).with_context(|| format!("cannot read {}", spec.display()))?;
+    let base = settings_path.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    let listed = settings.overlays.iter().map(|o| base.join(o));
+    let mut read = Vec::new();
+    for path in listed.chain(overlays.iter().cloned()) {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read the overlay {}", path.display()))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        read.push((name, text));
+    }
+    let only = settings.only.iter().chain(only).cloned().collect();
+    Ok(codegen::Source { file: label.to_owned(), text, overlays: read, only })
 }
 
 /// OpenAI's settings, which the checks of OpenAI's published specs use.

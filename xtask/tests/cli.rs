@@ -225,7 +225,7 @@ fn help_lists_every_command_and_flag_and_exits_zero() {
 #[test]
 fn each_command_has_its_own_help() {
     let expected: &[(&str, &[&str])] = &[
-        ("codegen", &["--check", "--force", "--spec PATH", "--settings PATH", "--out DIR"]),
+        ("codegen", &["--check", "--force", "--spec PATH", "--settings PATH", "--overlay PATH", "--only PREFIX|TAG", "--out DIR"]),
         ("test", &["--quick"]),
         ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
