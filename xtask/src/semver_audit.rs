@@ -177,6 +177,12 @@ fn finding_subject(line: &str) -> Option<Subject> {
     {
         return Some(Subject { owner: last_segment(owner), member: Some(member.trim_end_matches(',').to_owned()) });
     }
+    // `field Order.gift in ...` (a field added to a struct that can be built)
+    if let ["field", path, ..] = words.as_slice()
+        && let Some((owner, member)) = path.trim_end_matches(',').split_once('.')
+    {
+        return Some(Subject { owner: last_segment(owner), member: Some(member.to_owned()) });
+    }
     // `variant Status::Paused in ...`, `struct shop::types::Order, previously ...`
     if let [kind, path, ..] = words.as_slice()
         && matches!(*kind, "variant" | "struct" | "enum" | "type" | "field" | "function" | "fn")
@@ -207,7 +213,8 @@ fn report_subject(item: &str, change: &str, resources: &BTreeMap<String, String>
     let (kind, path) = item.split_once(' ').unwrap_or(("", item));
     if let Some(name) = path.strip_prefix("types::") {
         if let Some((owner, member)) = name.split_once('.').or_else(|| name.split_once("::")) {
-            return Subject { owner: owner.to_owned(), member: Some(member.to_owned()) };
+            // rustdoc names a raw identifier without its `r#`.
+            return Subject { owner: owner.to_owned(), member: Some(member.trim_start_matches("r#").to_owned()) };
         }
         let member = (kind == "struct" && change == "changed").then(|| "new".to_owned());
         return Subject { owner: name.to_owned(), member };
@@ -238,6 +245,7 @@ mod tests {
         );
         assert_eq!(subject("struct shop::types::Order, previously in file /x/types.rs:9"), Some(("Order".into(), None)));
         assert_eq!(subject("variant Status::Paused in /x/types.rs:3"), Some(("Status".into(), Some("Paused".into()))));
+        assert_eq!(subject("field Order.gift in /y/types.rs:87061"), Some(("Order".into(), Some("gift".into()))));
     }
 
     #[test]
@@ -252,6 +260,7 @@ mod tests {
         assert_eq!(subject("struct types::Order", "changed"), ("Order".into(), Some("new".into())));
         assert_eq!(subject("struct types::Order", "removed"), ("Order".into(), None));
         assert_eq!(subject("enum types::Status", "removed"), ("Status".into(), None));
+        assert_eq!(subject("field types::Part.r#type", "removed"), ("Part".into(), Some("type".into())));
     }
 
     #[test]
