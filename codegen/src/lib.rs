@@ -76,6 +76,20 @@ impl Previous {
     }
 }
 
+/// `changelog` with `entry` before its newest version's heading (the first `## ` followed by a
+/// digit), so that an introduction or an `## Unreleased` section of the user's stays on top;
+/// at the end when it has no version heading yet.
+fn insert_entry(changelog: &str, entry: &str) -> String {
+    let mut offset = 0;
+    for line in changelog.split_inclusive('\n') {
+        if line.strip_prefix("## ").is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit())) {
+            return format!("{}{entry}\n{}", &changelog[..offset], &changelog[offset..]);
+        }
+        offset += line.len();
+    }
+    format!("{}\n\n{entry}", changelog.trim_end())
+}
+
 /// The first line of `CHANGELOG.md`, after which each generation's entry goes, newest first.
 const CHANGELOG_TITLE: &str = "# Changelog";
 
@@ -130,8 +144,14 @@ pub fn load_source(source: &Source) -> Result<(load::Document, Vec<Diagnostic>),
         let overlay = load::parse(name, text).map_err(|d| Errors(vec![d]))?;
         warnings.extend(overlay::apply(&mut doc, &overlay)?);
     }
-    if !source.only.is_empty() {
-        overlay::subset(&mut doc, &source.only);
+    if !source.only.is_empty() && !overlay::subset(&mut doc, &source.only) {
+        warnings.push(Diagnostic {
+            severity: Severity::Warning,
+            file: source.file.clone(),
+            pointer: "/paths".to_owned(),
+            location: None,
+            message: format!("`only` ({}) keeps no operation", source.only.join(", ")),
+        });
     }
     Ok((doc, warnings))
 }
@@ -156,16 +176,14 @@ pub fn generate_doc(
         };
     }
     let changelog = match (&previous.changelog, &report) {
+        // Nothing to compare with (no `api.txt` yet), or nothing changed: the user's changelog stays.
+        (Some(old), None) => old.replace("\r\n", "\n"),
         (Some(old), Some(report)) if report.is_empty() => old.replace("\r\n", "\n"),
         (Some(old), Some(report)) => {
             let entry = listing::changelog_entry(&api.crate_version, file, &api.spec_version, Some(report));
-            let old = old.replace("\r\n", "\n");
-            match old.find("\n## ") {
-                Some(at) => format!("{}\n{entry}\n{}", &old[..at], &old[at + 1..]),
-                None => format!("{}\n\n{entry}", old.trim_end()),
-            }
+            insert_entry(&old.replace("\r\n", "\n"), &entry)
         }
-        _ => {
+        (None, _) => {
             let entry = listing::changelog_entry(&api.crate_version, file, &api.spec_version, report.as_ref().filter(|r| !r.is_empty()));
             format!(
                 "{CHANGELOG_TITLE}\n\nWhat each generation changed in the public API; `cargo xtask codegen` adds an entry when it changes.\n\n{entry}"

@@ -315,7 +315,7 @@ pub struct Change {
     pub note: String,
 }
 
-/// Every change between two listings, breaking first, each group in listing order.
+/// Every change between two listings, breaking first, each group sorted by item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The changes.
@@ -328,12 +328,13 @@ impl Report {
         let old_by_key: BTreeMap<_, _> = old.iter().map(|i| (i.key(), i)).collect();
         let new_by_key: BTreeMap<_, _> = new.iter().map(|i| (i.key(), i)).collect();
         // A type added or removed as a whole is one change: its fields and variants go with it.
-        let types = |by_key: &BTreeMap<(String, String), &Item>| -> Vec<String> {
-            by_key.values().filter(|i| owner(&i.path).is_none() && i.path.starts_with("types::")).map(|i| i.path.clone()).collect()
+        // A type that changed kind (an alias that became an enum) counts as removed and added.
+        let types = |by_key: &BTreeMap<(String, String), &Item>| -> Vec<(String, String)> {
+            by_key.keys().filter(|(_, path)| owner(path).is_none() && path.starts_with("types::")).cloned().collect()
         };
         let (old_types, new_types) = (types(&old_by_key), types(&new_by_key));
-        let gone: Vec<&String> = old_types.iter().filter(|t| !new_types.contains(t)).collect();
-        let fresh: Vec<&String> = new_types.iter().filter(|t| !old_types.contains(t)).collect();
+        let gone: Vec<&String> = old_types.iter().filter(|t| !new_types.contains(t)).map(|(_, path)| path).collect();
+        let fresh: Vec<&String> = new_types.iter().filter(|t| !old_types.contains(t)).map(|(_, path)| path).collect();
         let belongs = |item: &Item, to: &[&String]| owner(&item.path).is_some_and(|o| to.iter().any(|t| t.as_str() == o));
         let mut changes = Vec::new();
         for (key, before) in &old_by_key {
@@ -466,24 +467,31 @@ fn added(item: &Item, old: &BTreeMap<(String, String), &Item>, new: &BTreeMap<(S
 fn changed(before: &Item, after: &Item) -> Change {
     let (old, new) = (before.signature.as_str(), after.signature.as_str());
     let strip = |s: &str| s.replace(" [deprecated]", "");
+    let open = |s: &str| strip(s).replace(NON_EXHAUSTIVE, "");
+    let kind = before.kind.as_str();
     let (breaking, note) = if strip(old) == strip(new) {
         let note = if new.contains("[deprecated]") { "now deprecated: a warning where it is used" } else { "no longer deprecated" };
         (false, note.to_owned())
-    } else if before.kind == "field" && strip(new) == format!(": Option<{}>", strip(old).trim_start_matches(": ")) {
-        (true, "now optional or nullable: the field is an `Option`".to_owned())
-    } else if before.kind == "field" && strip(old) == format!(": Option<{}>", strip(new).trim_start_matches(": ")) {
-        (true, "now required and not nullable: the field is no longer an `Option`, and `new` takes it".to_owned())
-    } else if !old.contains(NON_EXHAUSTIVE)
-        && new.contains(NON_EXHAUSTIVE)
-        && strip(&old.replace(NON_EXHAUSTIVE, "")) == strip(&new.replace(NON_EXHAUSTIVE, ""))
-    {
-        let note = if before.kind == "struct" {
+    } else if open(old) == open(new) && new.contains(NON_EXHAUSTIVE) {
+        let note = if kind == "struct" {
             "now `#[non_exhaustive]`: a struct expression outside the crate no longer compiles (`new` still does), and fields added later break nothing"
         } else {
             "now `#[non_exhaustive]`: a `match` outside the crate needs a wildcard arm, and variants added later break nothing"
         };
         (true, note.to_owned())
-    } else if before.kind == "struct" {
+    } else if open(old) == open(new) {
+        (false, "no longer `#[non_exhaustive]`: code written for it still compiles".to_owned())
+    } else if kind == "field" && strip(new) == format!(": Option<{}>", strip(old).trim_start_matches(": ")) {
+        (true, "now optional or nullable: the field is an `Option`".to_owned())
+    } else if kind == "field" && strip(old) == format!(": Option<{}>", strip(new).trim_start_matches(": ")) {
+        (true, "now required and not nullable: the field is no longer an `Option`, and `new` takes it".to_owned())
+    } else if kind == "fn" && argument_types(&strip(old)) == argument_types(&strip(new)) {
+        (false, "an argument was renamed; calls pass arguments by position, so they still compile".to_owned())
+    } else if kind == "variant" && without_tags(old) == without_tags(new) {
+        (false, "other tag values select it now: what arrives with them decodes differently".to_owned())
+    } else if matches!(kind, "const" | "variant") && old.starts_with(" = ") && new.starts_with(" = ") {
+        (false, "its value changed: code that names it compiles, and sends or matches the new value".to_owned())
+    } else if kind == "struct" {
         (true, "the fields `new` takes, or whether the type has `Default`, changed".to_owned())
     } else {
         (true, "its type or signature changed".to_owned())
@@ -497,6 +505,19 @@ fn changed(before: &Item, after: &Item) -> Change {
         breaking,
         note,
     }
+}
+
+/// A method signature without its argument names: `(id: &str) -> Call<Job>` gives
+/// `(&str) -> Call<Job>`.
+fn argument_types(signature: &str) -> String {
+    let Some((arguments, rest)) = signature.strip_prefix('(').and_then(|s| s.split_once(") -> ")) else { return signature.to_owned() };
+    let types: Vec<&str> = arguments.split(", ").filter(|a| !a.is_empty()).map(|a| a.split_once(": ").map_or(a, |(_, ty)| ty)).collect();
+    format!("({}) -> {rest}", types.join(", "))
+}
+
+/// A variant's signature without the tag values that select it.
+fn without_tags(signature: &str) -> &str {
+    signature.split(" [tag ").next().unwrap_or(signature)
 }
 
 /// The version after `report`: for 0.x, a breaking change bumps the minor and anything else the
@@ -605,6 +626,41 @@ mod tests {
         assert!(report.changes.iter().find(|c| c.item == "variant types::Kind::Big").unwrap().breaking);
         let opened = Report::between(&[item("enum", "types::Kind", "")], &[item("enum", "types::Kind", " [non_exhaustive]")]);
         assert!(opened.changes[0].breaking && opened.changes[0].note.contains("wildcard"), "{opened:#?}");
+    }
+
+    #[test]
+    fn changes_that_still_compile_are_not_breaking() {
+        let pairs = [
+            (
+                item("fn", "client.orders().get", "(id: &str) -> Call<Order>"),
+                item("fn", "client.orders().get", "(order_id: &str) -> Call<Order>"),
+            ),
+            (item("variant", "types::U::A", "(A) [tag a]"), item("variant", "types::U::A", "(A) [tag a, b]")),
+            (item("const", "DEFAULT_BASE_URL", " = \"https://a\""), item("const", "DEFAULT_BASE_URL", " = \"https://b\"")),
+            (item("struct", "types::Job", " (new(id)) [non_exhaustive]"), item("struct", "types::Job", " (new(id))")),
+        ];
+        for (old, new) in pairs {
+            let report = Report::between(std::slice::from_ref(&old), std::slice::from_ref(&new));
+            assert!(!report.changes[0].breaking, "{report:#?}");
+        }
+        let retyped = Report::between(
+            &[item("fn", "client.orders().get", "(id: &str) -> Call<Order>")],
+            &[item("fn", "client.orders().get", "(id: &i64) -> Call<Order>")],
+        );
+        assert!(retyped.changes[0].breaking);
+    }
+
+    #[test]
+    fn a_type_that_changes_kind_is_two_lines_not_one_per_member() {
+        let old = vec![item("type", "types::Event", " = Other")];
+        let new = vec![
+            item("enum", "types::Event", " [non_exhaustive]"),
+            item("variant", "types::Event::A", "(A)"),
+            item("variant", "types::Event::B", "(B)"),
+        ];
+        let report = Report::between(&old, &new);
+        let items: Vec<&str> = report.changes.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(items, ["type types::Event", "enum types::Event"], "{report:#?}");
     }
 
     #[test]

@@ -10,8 +10,6 @@
 //! the JSONPath crates evaluate over `serde_json::Value`, and the spec is our own tree, whose
 //! nodes keep the lines that messages point to. Anything else is an error at the target.
 
-use indexmap::IndexMap;
-
 use crate::diag::{Diagnostic, Errors, Pointer, Severity};
 use crate::load::{Document, Node, Value};
 
@@ -127,24 +125,42 @@ fn compare_desc(a: &Location, b: &Location) -> std::cmp::Ordering {
     std::cmp::Ordering::Equal
 }
 
-/// The overlay's merge: objects merge key by key, recursively; a list receives the update's
-/// items (or the update itself) at its end; anything else is replaced.
+/// The overlay's merge: objects merge key by key, recursively; a list or value inside the
+/// update replaces the target's; a target that is itself a list receives the update's items
+/// (or the update itself) at its end; anything else is replaced. What comes from the overlay
+/// takes the position of the node it lands in, because messages about it name the spec's file.
 fn merge(target: &mut Node, update: &Node) {
+    let (line, column) = (target.line, target.column);
+    let placed = |node: &Node| {
+        let mut node = node.clone();
+        relocate(&mut node, line, column);
+        node
+    };
     match (&mut target.value, &update.value) {
         (Value::Map(into), Value::Map(from)) => {
             for (key, value) in from {
                 match into.get_mut(key) {
                     Some(existing) if matches!((&existing.value, &value.value), (Value::Map(_), Value::Map(_))) => merge(existing, value),
-                    Some(existing) => *existing = value.clone(),
+                    Some(existing) => *existing = placed(value),
                     None => {
-                        into.insert(key.clone(), value.clone());
+                        into.insert(key.clone(), placed(value));
                     }
                 }
             }
         }
-        (Value::Seq(items), Value::Seq(more)) => items.extend(more.iter().cloned()),
-        (Value::Seq(items), _) => items.push(update.clone()),
-        _ => *target = update.clone(),
+        (Value::Seq(items), Value::Seq(more)) => items.extend(more.iter().map(placed)),
+        (Value::Seq(items), _) => items.push(placed(update)),
+        _ => *target = placed(update),
+    }
+}
+
+fn relocate(node: &mut Node, line: u32, column: u32) {
+    node.line = line;
+    node.column = column;
+    match &mut node.value {
+        Value::Map(map) => map.values_mut().for_each(|n| relocate(n, line, column)),
+        Value::Seq(items) => items.iter_mut().for_each(|n| relocate(n, line, column)),
+        _ => {}
     }
 }
 
@@ -203,8 +219,9 @@ fn select<'a>(root: &'a Node, selectors: &[Selector]) -> Vec<Location> {
                 Selector::Wildcard => next.extend(children(node).into_iter().map(|(step, found)| child(step, found))),
                 Selector::Filter { path, equal, literal } => {
                     for (step, found) in children(node) {
+                        // RFC 9535: a missing member equals nothing, so `!=` selects it.
                         let value = path.iter().try_fold(found, |n, key| n.get(key)).map(|n| &n.value);
-                        if value.is_some_and(|v| (v == literal) == *equal) {
+                        if value.is_some_and(|v| same(v, literal)) == *equal {
                             next.push(child(step, found));
                         }
                     }
@@ -229,9 +246,26 @@ fn select<'a>(root: &'a Node, selectors: &[Selector]) -> Vec<Location> {
                 }
             }
         }
+        // Two descendant segments can reach one node twice; it is selected once.
+        let mut seen: Vec<Location> = Vec::new();
+        next.retain(|(location, _)| {
+            let new = !seen.contains(location);
+            if new {
+                seen.push(location.clone());
+            }
+            new
+        });
         current = next;
     }
     current.into_iter().map(|(location, _)| location).collect()
+}
+
+/// Equality of JSON values, numbers by value (`1` equals `1.0`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => *x as f64 == *y,
+        _ => a == b,
+    }
 }
 
 fn children(node: &Node) -> Vec<(Step, &Node)> {
@@ -332,16 +366,25 @@ fn bracket(inside: &str) -> Result<Selector, String> {
         } else {
             return Err(format!("only `==` and `!=` filters are supported, not `[{inside}]`"));
         };
+        if filter.contains("&&") || filter.contains("||") {
+            return Err(format!("only one comparison per filter is supported, not `[{inside}]`"));
+        }
         let path = left.trim().strip_prefix("@.").ok_or_else(|| format!("a filter compares `@.member`, not `{}`", left.trim()))?;
+        if path.contains(['[', ']', '*', '(']) {
+            return Err(format!("a filter compares a member path (`@.a.b`), not `{}`", left.trim()));
+        }
         let literal = literal(right.trim()).ok_or_else(|| format!("`{}` is not a string, number, boolean or null", right.trim()))?;
         return Ok(Selector::Filter { path: path.split('.').map(str::to_owned).collect(), equal, literal });
     }
     Err(format!("`[{inside}]` is not supported: slices, unions and functions are not"))
 }
 
+/// The text of a quoted string literal; `None` when `text` is not exactly one (a union such
+/// as `'a','b'` is not).
 fn quoted(text: &str) -> Option<String> {
     let first = text.chars().next()?;
-    (matches!(first, '\'' | '"') && text.len() >= 2 && text.ends_with(first)).then(|| text[1..text.len() - 1].to_owned())
+    let inner = text.get(1..text.len().checked_sub(1)?)?;
+    (matches!(first, '\'' | '"') && text.len() >= 2 && text.ends_with(first) && !inner.contains(first)).then(|| inner.to_owned())
 }
 
 fn literal(text: &str) -> Option<Value> {
@@ -356,55 +399,106 @@ fn literal(text: &str) -> Option<Value> {
     }
 }
 
-/// Keeps the operations whose path starts with one of `only` (a `/`-prefix) or that carry one
-/// of them as a tag, drops the rest and the webhooks, and keeps of `components.schemas` only
-/// what the kept operations reach through `$ref`s.
-pub fn subset(spec: &mut Document, only: &[String]) {
-    let keep_path = |path: &str, item: &Node| {
-        only.iter().any(|o| {
-            (o.starts_with('/') && (path == o.trim_end_matches('/') || path.starts_with(&format!("{}/", o.trim_end_matches('/')))))
-                || item.as_map().is_some_and(|ops| {
-                    ops.values()
-                        .any(|op| op.get("tags").and_then(Node::as_seq).is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(o))))
-                })
-        })
-    };
+/// The HTTP methods a path item may hold.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Keeps the operations whose path is one of `only` or lies below it (a `/`-prefix), or that
+/// carry one of them as a tag; drops the rest and the webhooks, and keeps of
+/// `components.schemas` only what the kept operations reach: through `$ref`s (a reference into
+/// a schema keeps the schema), discriminator mappings, and the subtypes that build on a kept
+/// base with `allOf`. Returns whether any operation is left.
+pub fn subset(spec: &mut Document, only: &[String]) -> bool {
+    let prefixes: Vec<&str> = only.iter().filter(|o| o.starts_with('/')).map(|o| o.trim_end_matches('/')).collect();
+    let tags: Vec<&str> = only.iter().filter(|o| !o.starts_with('/')).map(String::as_str).collect();
+    let under = |path: &str| prefixes.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    let tagged =
+        |op: &Node| op.get("tags").and_then(Node::as_seq).is_some_and(|t| t.iter().any(|t| t.as_str().is_some_and(|t| tags.contains(&t))));
+    let mut any = false;
     if let Value::Map(root) = &mut spec.root.value {
         if let Some(Node { value: Value::Map(paths), .. }) = root.get_mut("paths") {
-            paths.retain(|path, item| keep_path(path, item));
+            for (path, item) in paths.iter_mut() {
+                if under(path) {
+                    continue;
+                }
+                // By tag, operation by operation.
+                if let Value::Map(ops) = &mut item.value {
+                    ops.retain(|key, op| !METHODS.contains(&key.as_str()) || tagged(op));
+                }
+            }
+            paths.retain(|_, item| item.as_map().is_some_and(|ops| ops.keys().any(|k| METHODS.contains(&k.as_str()))));
+            any = !paths.is_empty();
         }
         root.shift_remove("webhooks");
     }
-    // What the kept paths reach, following `$ref`s through components until nothing new.
-    let mut reached: Vec<String> = Vec::new();
-    let mut stack: Vec<&Node> = spec.root.get("paths").into_iter().collect();
-    let mut refs = Vec::new();
-    while let Some(node) = stack.pop() {
-        collect_refs(node, &mut refs);
-        for reference in refs.drain(..) {
-            if reached.contains(&reference) {
-                continue;
-            }
-            if let Some((_, target)) = spec.follow(&reference) {
-                stack.push(target);
-            }
-            reached.push(reference);
-        }
-    }
+    let reached = reached_schemas(spec);
     if let Value::Map(root) = &mut spec.root.value
         && let Some(Node { value: Value::Map(components), .. }) = root.get_mut("components")
         && let Some(Node { value: Value::Map(schemas), .. }) = components.get_mut("schemas")
     {
-        let kept: IndexMap<String, Node> = std::mem::take(schemas)
-            .into_iter()
-            .filter(|(name, _)| reached.iter().any(|r| r == &format!("#/components/schemas/{}", escape(name))))
-            .collect();
-        *schemas = kept;
+        schemas.retain(|name, _| reached.contains(name));
     }
+    any
 }
 
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
+/// The names of the component schemas the paths reach.
+fn reached_schemas(spec: &Document) -> Vec<String> {
+    let schemas = spec.root.get("components").and_then(|c| c.get("schemas")).and_then(Node::as_map);
+    let schema_of = |reference: &str| -> Option<String> {
+        let rest = reference.strip_prefix("#/components/schemas/")?;
+        let name = rest.split('/').next()?;
+        Some(name.replace("~1", "/").replace("~0", "~"))
+    };
+    let mut reached: Vec<String> = Vec::new();
+    let mut seen_refs: Vec<String> = Vec::new();
+    let mut stack: Vec<&Node> = spec.root.get("paths").into_iter().collect();
+    loop {
+        while let Some(node) = stack.pop() {
+            let mut refs = Vec::new();
+            collect_refs(node, &mut refs);
+            for reference in refs {
+                if seen_refs.contains(&reference) {
+                    continue;
+                }
+                seen_refs.push(reference.clone());
+                // A mapping value may be a bare schema name.
+                let reference = if reference.starts_with('#') { reference } else { format!("#/components/schemas/{reference}") };
+                if let Some((_, target)) = spec.follow(&reference) {
+                    stack.push(target);
+                }
+                if let Some(name) = schema_of(&reference)
+                    && !reached.contains(&name)
+                {
+                    if let Some(schema) = schemas.and_then(|s| s.get(&name)) {
+                        stack.push(schema);
+                    }
+                    reached.push(name);
+                }
+            }
+        }
+        // Subtypes that build on a kept discriminator base with `allOf` are found from the base,
+        // not by a `$ref`.
+        let mut grew = false;
+        for (name, schema) in schemas.into_iter().flatten() {
+            if reached.contains(name) {
+                continue;
+            }
+            // Only a base with a `discriminator` stands for its subtypes (see `spec.rs`).
+            let is_kept_base = |base: String| {
+                reached.contains(&base) && schemas.and_then(|s| s.get(&base)).is_some_and(|b| b.get("discriminator").is_some())
+            };
+            let extends = schema.get("allOf").and_then(Node::as_seq).is_some_and(|members| {
+                members.iter().any(|m| m.get("$ref").and_then(Node::as_str).and_then(schema_of).is_some_and(is_kept_base))
+            });
+            if extends {
+                reached.push(name.clone());
+                stack.push(schema);
+                grew = true;
+            }
+        }
+        if !grew {
+            return reached;
+        }
+    }
 }
 
 fn collect_refs(node: &Node, out: &mut Vec<String>) {
@@ -413,6 +507,9 @@ fn collect_refs(node: &Node, out: &mut Vec<String>) {
             for (key, value) in map {
                 match (key.as_str(), value.as_str()) {
                     ("$ref" | "$recursiveRef", Some(reference)) => out.push(reference.to_owned()),
+                    ("mapping", None) => {
+                        out.extend(value.as_map().into_iter().flat_map(|m| m.values()).filter_map(Node::as_str).map(str::to_owned));
+                    }
                     _ => collect_refs(value, out),
                 }
             }
@@ -493,9 +590,13 @@ mod tests {
         assert_eq!(pick("$.paths.*.get"), 2);
         assert_eq!(pick("$.paths[*].get.tags[0]"), 2);
         assert_eq!(pick("$.paths[*].get.tags[-1]"), 2);
-        assert_eq!(pick("$.paths[*][?@.tags[0] == 'Jobs']"), 0, "a filter path of members only");
+        assert!(parse("$.paths[*][?@.tags[0] == 'Jobs']").is_err(), "a filter path of members only");
+        assert!(parse("$.paths['/a','/b']").is_err(), "no unions");
+        assert!(parse("$.x[?@.a == 1 && @.b == 2]").is_err(), "one comparison");
+        assert_eq!(pick("$..properties..enum"), 1, "one node selected once");
         assert_eq!(pick("$.components.schemas[?@.type == 'object']"), 3);
         assert_eq!(pick("$.components.schemas[?(@.type != 'object')]"), 0);
+        assert_eq!(pick("$.components.schemas[?@.required != 'x']"), 3, "a missing member is not equal");
         assert_eq!(pick("$['components'][\"schemas\"].Job"), 1);
     }
 
@@ -522,15 +623,30 @@ mod tests {
     }
 
     #[test]
+    fn a_subset_keeps_subtypes_mapped_names_and_schemas_referenced_inside() {
+        let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}}\n    post:\n      tags: [Other]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Job/properties/status'}}}}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      discriminator: {propertyName: kind, mapping: {fish: Fish}}\n      properties: {kind: {type: string}}\n    Cat:\n      allOf: [{$ref: '#/components/schemas/Pet'}]\n    Fish: {type: object}\n    Job:\n      type: object\n      properties: {status: {type: string}}\n    Unused: {type: object}\n";
+        let mut spec = doc("s.yaml", text);
+        assert!(subset(&mut spec, &["/pets".to_owned()]));
+        let names: Vec<String> = spec.root.get("components").unwrap().get("schemas").unwrap().as_map().unwrap().keys().cloned().collect();
+        assert_eq!(names, ["Pet", "Cat", "Fish", "Job"]);
+        // By tag, operation by operation: the untagged `get` goes, the path stays for `post`.
+        let mut by_tag = doc("s.yaml", text);
+        assert!(subset(&mut by_tag, &["Other".to_owned()]));
+        let ops: Vec<String> = by_tag.root.get("paths").unwrap().get("/pets").unwrap().as_map().unwrap().keys().cloned().collect();
+        assert_eq!(ops, ["post"]);
+        assert!(!subset(&mut doc("s.yaml", text), &["/nothing".to_owned()]), "nothing kept");
+    }
+
+    #[test]
     fn a_subset_keeps_what_its_operations_reach() {
         let mut by_path = doc("s.yaml", SPEC);
-        subset(&mut by_path, &["/jobs".to_owned()]);
+        assert!(subset(&mut by_path, &["/jobs".to_owned()]));
         let schemas =
             |d: &Document| d.root.get("components").unwrap().get("schemas").unwrap().as_map().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(schemas(&by_path), ["Job", "Owner"]);
         assert!(by_path.root.get("paths").unwrap().get("/files").is_none());
         let mut by_tag = doc("s.yaml", SPEC);
-        subset(&mut by_tag, &["Files".to_owned()]);
+        assert!(subset(&mut by_tag, &["Files".to_owned()]));
         assert_eq!(schemas(&by_tag), ["File"]);
     }
 }

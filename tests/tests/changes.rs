@@ -175,3 +175,37 @@ fn each_kind_of_change_is_reported_and_moves_the_version() {
     assert!(again.report.as_ref().unwrap().is_empty());
     assert_eq!(again.files, third.files);
 }
+
+#[test]
+fn a_users_changelog_is_kept_and_new_entries_go_below_its_unreleased_notes() {
+    let first = generate(V1, &Previous::default());
+    // A crate from before listings: a changelog of the user's own, and no `api.txt`.
+    let own = "# Changelog\n\nOur notes.\n\n## Unreleased\n\n- helpers in src/custom.rs\n\n## 0.1.0\n\nFirst.\n";
+    let manifest = file(&first.files, "Cargo.toml");
+    let without_listing = Previous::from_files(None, Some(manifest), Some(own.to_owned()));
+    let kept = generate(V1, &without_listing);
+    assert_eq!(file(&kept.files, "CHANGELOG.md"), own, "nothing to compare with: the changelog stays");
+
+    let with_listing = Previous::from_files(Some(file(&first.files, "api.txt").to_owned()), Some(manifest), Some(own.to_owned()));
+    let next = generate(V2, &with_listing);
+    let changelog = file(&next.files, "CHANGELOG.md");
+    let (unreleased, new, old) =
+        (changelog.find("## Unreleased").unwrap(), changelog.find("## 0.2.0").unwrap(), changelog.find("## 0.1.0").unwrap());
+    assert!(unreleased < new && new < old, "{changelog}");
+    assert!(changelog.starts_with("# Changelog\n\nOur notes.\n"), "{changelog}");
+}
+
+#[test]
+fn a_field_added_to_a_request_body_is_breaking() {
+    let with_body = |extra: &str| {
+        V1.replace(
+            "  /orders/{id}/refund:",
+            &format!("  /notes:\n    post:\n      operationId: addNote\n      requestBody: {{ required: true, content: {{ application/json: {{ schema: {{ type: object, required: [text], properties: {{ text: {{ type: string }}{extra} }} }} }} }} }}\n      responses:\n        \"204\": {{ description: Added. }}\n  /orders/{{id}}/refund:"),
+        )
+    };
+    let first = generate(&with_body(""), &Previous::default());
+    let second = generate(&with_body(", pinned: { type: boolean }"), &previous(&first));
+    let report = second.report.unwrap();
+    let pinned = report.changes.iter().find(|c| c.item == "field types::AddNoteRequest.pinned").unwrap_or_else(|| panic!("{report:#?}"));
+    assert!(pinned.breaking && pinned.note.contains("without `..`"), "{pinned:#?}");
+}

@@ -138,7 +138,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
             let shown = path.strip_prefix(project_root()).unwrap_or(path).display().to_string();
             let diff = similar::TextDiff::from_lines(have.as_deref().unwrap_or(""), want.unwrap_or(""));
             print!("{}", diff.unified_diff().context_radius(3).header(&format!("{shown} (on disk)"), &format!("{shown} (generated)")));
-            eprintln!("stale: {shown}");
+            let edited = have.as_deref().is_some_and(codegen::emit::fingerprint::edited_by_hand);
+            eprintln!("stale: {shown}{}", if edited { " (edited by hand: regenerating needs --force)" } else { "" });
         }
         eprintln!("{}", summary("stale"));
         eprintln!("run `cargo xtask codegen` and commit the result");

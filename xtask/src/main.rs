@@ -91,11 +91,12 @@ const COMMANDS: &[Help] = &[
     },
     Help {
         name: "diff",
-        synopsis: "diff OLD.yaml NEW.yaml [--json] [--fail-on-breaking] [--settings PATH]",
+        synopsis: "diff OLD.yaml NEW.yaml [--json] [--fail-on-breaking] [--as-exhaustive] [--settings PATH]",
         about: "what generating from NEW instead of OLD changes in the SDK's public API, breaking changes first",
         flags: &[
             ("--json", "print the report as JSON, for tools"),
             ("--fail-on-breaking", "exit 1 when a change breaks code that uses the crate"),
+            ("--as-exhaustive", "classify as if no type were #[non_exhaustive] (the shapes before they were chosen)"),
             ("--settings PATH", "settings for a spec that has none beside it (default: built-in defaults)"),
         ],
     },

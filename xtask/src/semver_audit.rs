@@ -74,9 +74,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let mut matched = 0;
     for finding in &findings {
         let subject = finding_subject(&finding.line);
-        let found = subject.as_ref().is_some_and(|s| {
-            ours.iter().any(|(o, _)| o.owner == s.owner && (s.member.is_none() || o.member == s.member || o.member.is_none()))
-        });
+        // The same item, or, for a finding about a member, the whole type removed or replaced.
+        let found =
+            subject.as_ref().is_some_and(|s| ours.iter().any(|(o, _)| o.owner == s.owner && (o.member == s.member || o.member.is_none())));
         if found {
             matched += 1;
         } else {
@@ -118,7 +118,7 @@ fn name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// Generates `spec` into `out` with OpenAI's settings (or the file beside it), over `previous`
+/// Generates `spec` into `out` with OpenAI's settings, over `previous`
 /// when given, so that the new crate's version moves as a regeneration would move it.
 fn generate(spec: &Path, out: &Path, previous: Option<&Path>) -> anyhow::Result<(codegen::ir::Api, PathBuf)> {
     let text = std::fs::read_to_string(spec).with_context(|| format!("cannot read {}", spec.display()))?;

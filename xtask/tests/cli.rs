@@ -230,7 +230,7 @@ fn each_command_has_its_own_help() {
         ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
         ("corpus", &["--accept"]),
-        ("diff", &["--json", "--fail-on-breaking", "--settings PATH"]),
+        ("diff", &["--json", "--fail-on-breaking", "--as-exhaustive", "--settings PATH"]),
         ("semver-audit", &[]),
     ];
     for (command, flags) in expected {

@@ -296,7 +296,10 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
         crate_file("src/types.rs", spec_label, &render_types(api)?),
     ];
     for (path, source_name, text) in RUNTIME {
-        let header = format!("// {GENERATED_BY}: a copy of codegen/runtime/src/{source_name}; edit that file, not this one.\n\n");
+        // `cargo fmt` in a project that vendors the crate must leave the copy as it is, or the
+        // next regeneration would take the reformatting for a hand edit.
+        let header =
+            format!("// {GENERATED_BY}: a copy of codegen/runtime/src/{source_name}; edit that file, not this one.\n\n{NO_RUSTFMT}");
         files.push(OutputFile { path: path.to_owned(), contents: format!("{header}{}", text.replace("\r\n", "\n")) });
     }
     Ok(files)
