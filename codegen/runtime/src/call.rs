@@ -1,7 +1,8 @@
 //! One prepared call: a request plus per-call options, sent when awaited.
 //!
 //! Generated operations return a [`Call`], so the common case stays `op(args).await?`, while
-//! `.timeout(..)`, `.max_retries(..)`, `.header(..)`, `.with_response()` and, for list
+//! `.timeout(..)`, `.max_retries(..)`, `.header(..)`, `.query(..)`, `.body_field(..)`,
+//! `.with_response()` and, for list
 //! operations, `.auto_paginate()` are one method away. Operations that answer with a file
 //! return a `Call<Bytes>`, which can also be read as it arrives with `.bytes_stream()`.
 
@@ -61,6 +62,15 @@ macro_rules! per_call_settings {
         /// Appends one more query pair.
         pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
             self.options.query.push((name.into(), value.into()));
+            self
+        }
+
+        /// Sets one more top-level field of the JSON body, such as one the API accepts before the
+        /// spec lists it; a field of that name is replaced, and a call without a body gets a JSON
+        /// object with just this field. A body that is not a JSON object fails the call with
+        /// [`Error::InvalidArgument`] before anything is sent.
+        pub fn body_field(mut self, name: &str, value: impl Into<::serde_json::Value>) -> Self {
+            self.request = self.request.and_then(|request| request.with_field(name, value.into()));
             self
         }
 

@@ -281,6 +281,20 @@ async fn per_call_options_override_the_client() {
     let bad = client(&echo.uri()).call::<Value>(Request::new(Method::GET, "/jobs")).header("bad header", "x").await.unwrap_err();
     assert!(matches!(bad, Error::InvalidArgument { name: "header", .. }), "{bad:?}");
     assert_eq!(echo.received_requests().await.unwrap().len(), 1, "an invalid header fails before sending");
+
+    // A body field the spec does not list yet, next to the typed ones; and on a call without a body.
+    Mock::given(method("POST")).respond_with(ok()).mount(&echo).await;
+    let typed = Request::new(Method::POST, "/jobs").json(&json!({"model": "m", "n": 1.50})).unwrap();
+    client(&echo.uri()).call::<Value>(typed).body_field("new_flag", true).body_field("n", 2).await.unwrap();
+    client(&echo.uri()).call::<Value>(Request::new(Method::POST, "/jobs/j/pause")).body_field("reason", "later").await.unwrap();
+    let sent = echo.received_requests().await.unwrap();
+    let body = |i: usize| serde_json::from_slice::<Value>(&sent[i].body).unwrap();
+    assert_eq!(body(1), json!({"model": "m", "n": 2, "new_flag": true}));
+    assert_eq!(body(2), json!({"reason": "later"}));
+    let not_object = Request::new(Method::POST, "/jobs").json(&json!([1])).unwrap();
+    let error = client(&echo.uri()).call::<Value>(not_object).body_field("x", 1).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidArgument { name: "body", .. }), "{error:?}");
+    assert_eq!(echo.received_requests().await.unwrap().len(), 3, "a body that is no object fails before sending");
 }
 
 #[tokio::test]
