@@ -88,7 +88,7 @@ impl Client {
     pub(super) async fn execute<T>(&self, request: &Request, options: &CallOptions, decode: Decoder<T>) -> Result<Response<T>, Error> {
         let (body, meta) = self.retry_loop(request, options, reqwest::Response::bytes).await?;
         match decode(&body) {
-            Ok(value) => Ok(Response::new(value, meta)),
+            Ok(value) => Ok(Response::new(value, meta, body)),
             Err(message) => Err(Error::decode(meta.status, meta.request_id, message, &body)),
         }
     }
@@ -166,13 +166,14 @@ impl Client {
                     return Err(error);
                 }
             };
-            let meta = ResponseMeta::from_headers(status.as_u16(), &response_headers, attempt);
+            let found_id = super::response::request_id(&response_headers);
             // `-` stands for a response without an `x-request-id` header.
-            let request_id = meta.request_id.as_deref().unwrap_or("-");
+            let request_id = found_id.as_deref().unwrap_or("-");
             let body = match body {
                 Answer::Success(body) => {
                     tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "response");
-                    return Ok((body, meta));
+                    // The headers move into the metadata: a success answer needs them no more here.
+                    return Ok((body, ResponseMeta::from_headers(status.as_u16(), response_headers, attempt)));
                 }
                 Answer::Failure(body) => body,
             };

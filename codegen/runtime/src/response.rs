@@ -4,9 +4,11 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-/// A decoded response with its metadata: the request ID and the rate-limit headers.
+/// A decoded response with its metadata (status, every header, the request ID and the rate
+/// limits) and the body as it arrived.
 ///
 /// Awaiting an operation gives the bare value; `.with_response()` on the call gives this, which
 /// dereferences to the value so fields read the same way.
@@ -14,11 +16,28 @@ use reqwest::header::HeaderMap;
 pub struct Response<T> {
     value: T,
     meta: ResponseMeta,
+    /// The body as it arrived; `Bytes` shares the buffer the value was decoded from.
+    body: Bytes,
 }
 
 impl<T> Response<T> {
-    pub(super) fn new(value: T, meta: ResponseMeta) -> Self {
-        Response { value, meta }
+    pub(super) fn new(value: T, meta: ResponseMeta, body: Bytes) -> Self {
+        Response { value, meta, body }
+    }
+
+    /// The body exactly as it arrived, for fields the types do not have yet or for logging.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Every response header.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.meta.headers
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.meta.status
     }
 
     /// The decoded body.
@@ -31,7 +50,7 @@ impl<T> Response<T> {
         (self.value, self.meta)
     }
 
-    /// Status, request ID and rate limits.
+    /// Status, headers, request ID and rate limits.
     pub fn meta(&self) -> &ResponseMeta {
         &self.meta
     }
@@ -63,7 +82,7 @@ impl<T> DerefMut for Response<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Response<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response").field("value", &self.value).field("meta", &self.meta).finish()
+        f.debug_struct("Response").field("value", &self.value).field("meta", &self.meta).field("body_len", &self.body.len()).finish()
     }
 }
 
@@ -79,11 +98,13 @@ pub struct ResponseMeta {
     pub rate_limit: RateLimit,
     /// How many attempts the call took, retries included.
     pub attempts: u32,
+    /// Every header of the response.
+    pub headers: HeaderMap,
 }
 
 impl ResponseMeta {
-    pub(super) fn from_headers(status: u16, headers: &HeaderMap, attempts: u32) -> Self {
-        ResponseMeta { status, request_id: request_id(headers), rate_limit: RateLimit::from_headers(headers), attempts }
+    pub(super) fn from_headers(status: u16, headers: HeaderMap, attempts: u32) -> Self {
+        ResponseMeta { status, request_id: request_id(&headers), rate_limit: RateLimit::from_headers(&headers), attempts, headers }
     }
 }
 

@@ -317,6 +317,12 @@ async fn request_id_and_rate_limits_come_with_every_answer() {
     assert_eq!((limits.limit_tokens, limits.remaining_tokens), (Some(160000), Some(159000)));
     assert_eq!(limits.reset_requests, Some(Duration::from_millis(12)));
     assert_eq!(limits.reset_tokens, Some(Duration::from_secs(360)));
+    // The raw response: status, every header, and the body exactly as it arrived.
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers().get("x-ratelimit-reset-tokens").unwrap(), "6m0s");
+    assert_eq!(response.headers().get("content-type").unwrap(), "application/json");
+    assert_eq!(response.body().as_ref(), br#"{"ok":true}"#);
+    assert_eq!(*response, json!({"ok": true}));
 
     let server = serve(vec![headers(status(404))]).await;
     let error = get(&client(&server.uri())).await.unwrap_err();
