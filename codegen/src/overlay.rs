@@ -5,7 +5,7 @@
 //!
 //! Targets are RFC 9535 JSONPath, in the part of it that overlays use: `$`, member names
 //! (`.name`, `['name']`, `["name"]`), indexes (`[0]`, `[-1]`), wildcards (`.*`, `[*]`),
-//! descendants (`..name`, `..*`) and filters comparing a member with a literal
+//! descendants (`..name`, `..*`) and filters comparing the node or a member with a literal
 //! (`[?@.name == 'value']`, `!=`, also `@.a.b`). Written here rather than taken from a crate:
 //! the JSONPath crates evaluate over `serde_json::Value`, and the spec is our own tree, whose
 //! nodes keep the lines that messages point to. Anything else is an error at the target.
@@ -369,12 +369,19 @@ fn bracket(inside: &str) -> Result<Selector, String> {
         if filter.contains("&&") || filter.contains("||") {
             return Err(format!("only one comparison per filter is supported, not `[{inside}]`"));
         }
-        let path = left.trim().strip_prefix("@.").ok_or_else(|| format!("a filter compares `@.member`, not `{}`", left.trim()))?;
-        if path.contains(['[', ']', '*', '(']) {
-            return Err(format!("a filter compares a member path (`@.a.b`), not `{}`", left.trim()));
-        }
+        // `@` alone is the child itself (`required[?@ == 'name']` picks one entry of a list).
+        let left = left.trim();
+        let path = if left == "@" {
+            Vec::new()
+        } else {
+            let path = left.strip_prefix("@.").ok_or_else(|| format!("a filter compares `@` or `@.member`, not `{left}`"))?;
+            if path.contains(['[', ']', '*', '(']) {
+                return Err(format!("a filter compares a member path (`@.a.b`), not `{left}`"));
+            }
+            path.split('.').map(str::to_owned).collect()
+        };
         let literal = literal(right.trim()).ok_or_else(|| format!("`{}` is not a string, number, boolean or null", right.trim()))?;
-        return Ok(Selector::Filter { path: path.split('.').map(str::to_owned).collect(), equal, literal });
+        return Ok(Selector::Filter { path, equal, literal });
     }
     Err(format!("`[{inside}]` is not supported: slices, unions and functions are not"))
 }
@@ -598,6 +605,17 @@ mod tests {
         assert_eq!(pick("$.components.schemas[?(@.type != 'object')]"), 0);
         assert_eq!(pick("$.components.schemas[?@.required != 'x']"), 3, "a missing member is not equal");
         assert_eq!(pick("$['components'][\"schemas\"].Job"), 1);
+        assert_eq!(pick("$..enum[?@ == 'running']"), 1, "`@` alone is the entry");
+        assert_eq!(pick("$..enum[?@ != 'running']"), 1);
+        assert!(parse("$..enum[?running == @]").is_err());
+    }
+
+    #[test]
+    fn remove_with_a_filter_deletes_one_entry_of_a_list() {
+        let mut spec = doc("s.yaml", "a: {required: [id, status, name]}\n");
+        let overlay = doc("o.yaml", "overlay: 1.0.0\nactions:\n  - target: $.a.required[?@ == 'status']\n    remove: true\n");
+        apply(&mut spec, &overlay).unwrap();
+        assert_eq!(yaml(spec.root.get("a").unwrap()), yaml(&doc("x", "{required: [id, name]}").root));
     }
 
     #[test]

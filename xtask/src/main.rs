@@ -115,15 +115,18 @@ const COMMANDS: &[Help] = &[
     },
     Help {
         name: "whole-spec",
-        synopsis: "whole-spec [--spec PATH]... [--no-build] [--accept]",
+        synopsis: "whole-spec [--spec PATH]... [--overlay PATH]... [--examples] [--no-build] [--accept]",
         about: "generate OpenAI's whole published spec into a crate outside the workspace and build, lint and test it; \
                 prints lines, times and peak memory",
         flags: &[
             (
                 "--spec PATH",
                 "a spec to check in full, repeatable (default: ../shared/specs/openai-openapi.yaml in full, \
-                 and its 2026-07-15 copy generated, checked and its examples decoded)",
+                 its 2026-07-15 copy generated and its examples decoded, and the same for the newer one with \
+                 spec/openai-fine-tuning.overlay.yaml and spec/openai-openapi.overlay.yaml)",
             ),
+            ("--overlay PATH", "an Overlay 1.0 document to apply to every --spec first, repeatable"),
+            ("--examples", "for each --spec, only generate and decode its example responses"),
             ("--no-build", "generate the crate and its tests, and stop"),
             ("--accept", "rewrite the lists of known failures (tests/whole-spec/*.known-{examples,prism}.txt) from what was found"),
         ],
