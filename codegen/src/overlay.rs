@@ -410,10 +410,12 @@ fn literal(text: &str) -> Option<Value> {
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Keeps the operations whose path is one of `only` or lies below it (a `/`-prefix), or that
-/// carry one of them as a tag; drops the rest and the webhooks, and keeps of
-/// `components.schemas` only what the kept operations reach: through `$ref`s (a reference into
-/// a schema keeps the schema), discriminator mappings, and the subtypes that build on a kept
-/// base with `allOf`. Returns whether any operation is left.
+/// carry one of them as a tag; drops the rest. Webhooks have names, not paths: one is kept
+/// when its name is a kept prefix spelt with `_` (`/fine_tuning` keeps `fine_tuning_job_failed`,
+/// `/a/b` keeps `a_b_...`) or its operation carries a kept tag. Of `components.schemas` only what
+/// the kept operations and webhooks reach stays: through `$ref`s (a reference into a schema
+/// keeps the schema), discriminator mappings, and the subtypes that build on a kept base with
+/// `allOf`. Returns whether any operation is left.
 pub fn subset(spec: &mut Document, only: &[String]) -> bool {
     let prefixes: Vec<&str> = only.iter().filter(|o| o.starts_with('/')).map(|o| o.trim_end_matches('/')).collect();
     let tags: Vec<&str> = only.iter().filter(|o| !o.starts_with('/')).map(String::as_str).collect();
@@ -435,7 +437,17 @@ pub fn subset(spec: &mut Document, only: &[String]) -> bool {
             paths.retain(|_, item| item.as_map().is_some_and(|ops| ops.keys().any(|k| METHODS.contains(&k.as_str()))));
             any = !paths.is_empty();
         }
-        root.shift_remove("webhooks");
+        let named: Vec<String> = prefixes.iter().map(|p| p.trim_start_matches('/').replace('/', "_")).filter(|p| !p.is_empty()).collect();
+        let kept_webhook = |name: &str, item: &Node| {
+            named.iter().any(|p| name == p || name.starts_with(&format!("{p}_")))
+                || item.as_map().is_some_and(|ops| ops.iter().any(|(method, op)| METHODS.contains(&method.as_str()) && tagged(op)))
+        };
+        if let Some(Node { value: Value::Map(webhooks), .. }) = root.get_mut("webhooks") {
+            webhooks.retain(|name, item| kept_webhook(name, item));
+        }
+        if root.get("webhooks").and_then(Node::as_map).is_some_and(|w| w.is_empty()) {
+            root.shift_remove("webhooks");
+        }
     }
     let reached = reached_schemas(spec);
     if let Value::Map(root) = &mut spec.root.value
@@ -457,7 +469,7 @@ fn reached_schemas(spec: &Document) -> Vec<String> {
     };
     let mut reached: Vec<String> = Vec::new();
     let mut seen_refs: Vec<String> = Vec::new();
-    let mut stack: Vec<&Node> = spec.root.get("paths").into_iter().collect();
+    let mut stack: Vec<&Node> = spec.root.get("paths").into_iter().chain(spec.root.get("webhooks")).collect();
     loop {
         while let Some(node) = stack.pop() {
             let mut refs = Vec::new();
@@ -666,5 +678,24 @@ mod tests {
         let mut by_tag = doc("s.yaml", SPEC);
         assert!(subset(&mut by_tag, &["Files".to_owned()]));
         assert_eq!(schemas(&by_tag), ["File"]);
+    }
+
+    #[test]
+    fn a_subset_keeps_the_webhooks_named_after_a_kept_prefix_or_tagged() {
+        let text = format!(
+            "{SPEC}    Done: {{type: object}}\n    Gone: {{type: object}}\n    Filed: {{type: object}}\nwebhooks:\n  jobs_done:\n    post: {{requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Done'}}}}}}}}}}\n  jobsite_gone:\n    post: {{requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Gone'}}}}}}}}}}\n  file_added:\n    post: {{tags: [Files], requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Filed'}}}}}}}}}}\n"
+        );
+        let names = |d: &Document, key: &str| d.root.get(key).and_then(Node::as_map).map(|m| m.keys().cloned().collect::<Vec<_>>());
+        let mut jobs = doc("s.yaml", &text);
+        assert!(subset(&mut jobs, &["/jobs".to_owned()]));
+        assert_eq!(names(&jobs, "webhooks").unwrap(), ["jobs_done"], "a prefix, not a part of a word");
+        let schemas = jobs.root.get("components").unwrap().get("schemas").unwrap();
+        assert!(schemas.get("Done").is_some() && schemas.get("Gone").is_none() && schemas.get("Filed").is_none());
+        let mut files = doc("s.yaml", &text);
+        assert!(subset(&mut files, &["Files".to_owned()]));
+        assert_eq!(names(&files, "webhooks").unwrap(), ["file_added"]);
+        let mut none = doc("s.yaml", &text);
+        assert!(subset(&mut none, &["/files".to_owned()]));
+        assert!(none.root.get("webhooks").is_none(), "no webhook left, no `webhooks`");
     }
 }

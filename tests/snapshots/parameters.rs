@@ -327,8 +327,8 @@ pub use runtime::{
     DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File, HeaderMap, HeaderSetting,
     Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody,
     Response, ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security,
-    ServerVariable, StreamCall, ToMultipart, ToQuery, WebhookError, verify_webhook,
-    verify_webhook_at,
+    ServerVariable, StreamCall, ToMultipart, ToQuery, WebhookError, sign_webhook,
+    verify_webhook, verify_webhook_at,
 };
 
 /// The server the spec names first. `PARAMETERS_FIXTURE_BASE_URL` or [`ClientBuilder::base_url`] override it.

@@ -1,7 +1,9 @@
-//! The generated SDK against a local `wiremock` server: every one of the 13 operations sends the
+//! The generated SDK against a local `wiremock` server: every one of the 18 operations sends the
 //! right method, path, query pairs, JSON body and headers and decodes a realistic answer; an error
 //! envelope becomes `Error::Api`; path arguments stay one segment (`a/../b`, checkpoint names with
 //! colons) and empty, `.` and `..` ones fail before any request; unset query parameters are not sent.
+//! A training file goes up as a multipart form, a results file comes down as bytes, and a webhook
+//! signed as the API signs it is verified and decoded.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,8 @@ use openai_fine_tuning::types::{
     ListFineTuningCheckpointPermissionsParams, ListFineTuningCheckpointPermissionsParamsOrder, ListFineTuningEventsParams,
     ListFineTuningJobCheckpointsParams, ListPaginatedFineTuningJobsParams, RunGraderRequest, ValidateGraderRequest,
 };
-use openai_fine_tuning::{ApiError, Client, Error};
+use openai_fine_tuning::types::{CreateFileRequest, CreateFileRequestPurpose, ListFilesParams, OpenAiFilePurpose, WebhookEvent};
+use openai_fine_tuning::{ApiError, Client, Error, File, HeaderMap, WebhookError, sign_webhook, unwrap_webhook};
 use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -561,4 +564,103 @@ async fn unset_query_parameters_are_not_sent() {
     for request in &requests {
         assert_eq!(request.url.query(), None, "{} sent a query string", request.url);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+fn file_json(id: &str, filename: &str, purpose: &str) -> Value {
+    json!({"id": id, "object": "file", "bytes": 140, "created_at": 1733500000, "filename": filename, "purpose": purpose})
+}
+
+#[tokio::test]
+async fn files_create_uploads_the_training_file_as_a_multipart_form() {
+    let server = MockServer::start().await;
+    mount(&server, "POST", "/v1/files", 200, file_json("file-1", "train.jsonl", "fine-tune")).await;
+    let lines = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n";
+    let body = CreateFileRequest::new(File::from_bytes(lines.as_bytes().to_vec(), "train.jsonl"), CreateFileRequestPurpose::FineTune);
+    let file = client(&server).files().create(&body).await.unwrap();
+    assert_eq!((file.id.as_str(), file.purpose), ("file-1", OpenAiFilePurpose::FineTune));
+    #[expect(deprecated, reason = "the deprecated status may be absent")]
+    let status = file.status;
+    assert_eq!(status, None);
+
+    let request = single_request(&server).await;
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("a multipart form");
+    let sent = String::from_utf8(request.body.clone()).unwrap();
+    let parts: Vec<&str> = sent.split(&format!("--{boundary}")).filter(|p| p.contains("Content-Disposition")).collect();
+    assert_eq!(parts.len(), 2, "the file and the purpose, nothing else: {sent}");
+    let part = |name: &str| *parts.iter().find(|p| p.contains(&format!("name=\"{name}\""))).unwrap_or_else(|| panic!("no `{name}` part"));
+    assert!(part("purpose").ends_with("\r\n\r\nfine-tune\r\n"), "{}", part("purpose"));
+    assert!(part("file").contains("filename=\"train.jsonl\""));
+    assert!(part("file").ends_with(&format!("\r\n\r\n{lines}\r\n")), "the bytes as given");
+    assert_eq!(request.headers.get("authorization").unwrap(), "Bearer sk-test");
+}
+
+#[tokio::test]
+async fn files_list_retrieve_and_delete() {
+    let server = MockServer::start().await;
+    let page = json!({"object": "list", "data": [file_json("file-1", "train.jsonl", "fine-tune"), file_json("file-2", "step_metrics.csv", "fine-tune-results")], "first_id": "file-1", "last_id": "file-2", "has_more": false});
+    Mock::given(method("GET"))
+        .and(path("/v1/files"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount(&server, "GET", "/v1/files/file-2", 200, file_json("file-2", "step_metrics.csv", "fine-tune-results")).await;
+    mount(&server, "DELETE", "/v1/files/file-1", 200, json!({"id": "file-1", "object": "file", "deleted": true})).await;
+    let client = client(&server);
+
+    let params = ListFilesParams { purpose: Some("fine-tune".into()), ..Default::default() };
+    let listed = client.files().list(&params).await.unwrap();
+    assert_eq!(listed.data.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["file-1", "file-2"]);
+    let results = client.files().retrieve("file-2").await.unwrap();
+    assert_eq!(results.purpose, OpenAiFilePurpose::FineTuneResults);
+    assert!(client.files().delete("file-1").await.unwrap().deleted);
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), Some("purpose=fine-tune"));
+    assert!(requests.iter().all(|r| r.body.is_empty()));
+}
+
+#[tokio::test]
+async fn files_content_comes_as_the_bytes_sent() {
+    let server = MockServer::start().await;
+    let csv = b"step,train_loss\n1,1.25\n2,0.75\n".to_vec();
+    Mock::given(method("GET"))
+        .and(path("/v1/files/file-2/content"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(csv.clone(), "text/csv"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let bytes = client(&server).files().content().retrieve("file-2").await.unwrap();
+    assert_eq!(bytes.as_ref(), csv.as_slice());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks
+
+#[test]
+fn a_signed_fine_tuning_webhook_is_verified_and_decoded() {
+    let secret = "whsec_c2VjcmV0LWZvci10aGUtd2ViaG9vay10ZXN0cw==";
+    let body =
+        br#"{"id":"evt_1","object":"event","type":"fine_tuning.job.succeeded","created_at":1733600000,"data":{"id":"ftjob-abc123"}}"#;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let signed = |timestamp: u64, body: &[u8]| {
+        let mut headers = HeaderMap::new();
+        headers.insert("webhook-id", "evt_1".parse().unwrap());
+        headers.insert("webhook-timestamp", timestamp.to_string().parse().unwrap());
+        headers.insert("webhook-signature", sign_webhook(secret, "evt_1", timestamp, body).unwrap().parse().unwrap());
+        headers
+    };
+    match unwrap_webhook(secret, &signed(now, body), body).unwrap() {
+        WebhookEvent::FineTuningJobSucceeded(event) => assert_eq!(event.data.id, "ftjob-abc123"),
+        other => panic!("decoded as {other:?}"),
+    }
+    let tampered = body.iter().map(|&b| if b == b'1' { b'2' } else { b }).collect::<Vec<u8>>();
+    assert_eq!(unwrap_webhook(secret, &signed(now, body), &tampered).unwrap_err(), WebhookError::NoMatchingSignature);
+    assert_eq!(unwrap_webhook(secret, &signed(now - 3600, body), body).unwrap_err(), WebhookError::TooOld);
+    let unknown = br#"{"id":"evt_2","object":"event","type":"batch.completed","created_at":1733600000,"data":{"id":"batch_1"}}"#;
+    assert!(matches!(unwrap_webhook(secret, &signed(now, unknown), unknown).unwrap(), WebhookEvent::Unknown(_)));
 }

@@ -30,6 +30,8 @@ use openai_fine_tuning::types::{
     ListFineTuningCheckpointPermissionsParamsOrder, ListFineTuningEventsParams, ListFineTuningJobCheckpointsParams,
     ListPaginatedFineTuningJobsParams, RunGraderRequest, ValidateGraderRequest,
 };
+use openai_fine_tuning::types::{CreateFileRequest, CreateFileRequestPurpose, ListFilesParams, ListFilesParamsOrder};
+use openai_fine_tuning::File;
 use openai_fine_tuning::{Client, Error, Request};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::json;
@@ -49,6 +51,7 @@ const JOB: &str = "ftjob-abc123";
 /// A fine-tuned checkpoint name as the API spells it, colons included.
 const CHECKPOINT: &str = "ft:gpt-4o-mini-2024-07-18:org:weather:B7R9VjQd";
 const PERMISSION: &str = "cp_zc4Q7MP6XxulcVzj4MZdwsAB";
+const FILE: &str = "file-abc123";
 
 /// Where the published spec is wrong and ours follows the API (see the descriptions in `spec/`),
 /// so that a response the published spec allows rightly fails to decode: the operation, a piece
@@ -88,7 +91,7 @@ async fn random_responses_decode_with_the_published_spec() {
 async fn requests_conform(server: Server, test: &str) {
     let Some(url) = server.url(test) else { return };
     let client = client(&url, false);
-    let cases = cases();
+    let cases = Case::for_server(server, cases());
     let mut failures = Vec::new();
     let mut known_seen = vec![false; PUBLISHED_SPEC_ERRORS.len()];
     let mut report = format!("\nPrism, {}: requests of every operation (static responses)\n", server.label());
@@ -144,7 +147,7 @@ async fn random_responses_decode(server: Server, test: &str) {
     let started = Instant::now();
     let mut tallies = Vec::new();
     let mut failures = Vec::new();
-    for case in first_case_per_operation() {
+    for case in Case::for_server(server, first_case_per_operation()) {
         let mut tally = Tally { operation: case.operation, ..Tally::default() };
         let op_started = Instant::now();
         while tally.decoded < wanted && tally.attempts < max_attempts {
@@ -376,11 +379,27 @@ enum Args {
     DeletePermission,
     RunGrader(Box<RunGraderRequest>),
     ValidateGrader(Box<ValidateGraderRequest>),
+    ListFiles(ListFilesParams),
+    CreateFile(Box<CreateFileRequest>),
+    RetrieveFile,
+    DeleteFile,
+    DownloadFile,
 }
 
 impl Case {
     fn new(operation: &'static str, variant: &'static str, args: Args) -> Self {
         Case { operation, variant, args }
+    }
+
+    /// Whether the published spec's fine-tuning extract, which Prism serves as the published
+    /// spec, has the operation: it has `/fine_tuning` only, not the files the workflow uploads.
+    fn in_published_extract(&self) -> bool {
+        !matches!(self.args, Args::ListFiles(_) | Args::CreateFile(_) | Args::RetrieveFile | Args::DeleteFile | Args::DownloadFile)
+    }
+
+    /// The cases a server can answer.
+    fn for_server(server: Server, cases: Vec<Case>) -> Vec<Case> {
+        cases.into_iter().filter(|case| server == Server::Ours || case.in_published_extract()).collect()
     }
 
     /// Calls the operation through the SDK; a decoded response becomes a one-line summary.
@@ -441,6 +460,26 @@ impl Case {
                 let result = graders.validate(body).await?;
                 format!("grader echoed: {}", result.grader.is_some())
             }
+            Args::ListFiles(params) => {
+                let page = client.files().list(params).await?;
+                format!("{} files, has_more {}", page.data.len(), page.has_more)
+            }
+            Args::CreateFile(body) => {
+                let file = client.files().create(body).await?;
+                format!("file {} {}", file.id, file.purpose.as_str())
+            }
+            Args::RetrieveFile => {
+                let file = client.files().retrieve(FILE).await?;
+                format!("file {} {}", file.id, file.purpose.as_str())
+            }
+            Args::DeleteFile => {
+                let deleted = client.files().delete(FILE).await?;
+                format!("{} deleted {}", deleted.id, deleted.deleted)
+            }
+            Args::DownloadFile => {
+                let bytes = client.files().content().retrieve(FILE).await?;
+                format!("{} bytes", bytes.len())
+            }
         })
     }
 
@@ -463,6 +502,11 @@ impl Case {
             Args::DeletePermission => permissions.delete(CHECKPOINT, PERMISSION).request().ok().cloned(),
             Args::RunGrader(body) => graders.run(body).request().ok().cloned(),
             Args::ValidateGrader(body) => graders.validate(body).request().ok().cloned(),
+            Args::ListFiles(params) => client.files().list(params).request().ok().cloned(),
+            Args::CreateFile(body) => client.files().create(body).request().ok().cloned(),
+            Args::RetrieveFile => client.files().retrieve(FILE).request().ok().cloned(),
+            Args::DeleteFile => client.files().delete(FILE).request().ok().cloned(),
+            Args::DownloadFile => client.files().content().retrieve(FILE).request().ok().cloned(),
         }
     }
 }
@@ -508,8 +552,21 @@ fn cases() -> Vec<Case> {
     for (variant, grader) in graders() {
         cases.push(Case::new("validateGrader", variant, Args::ValidateGrader(Box::new(ValidateGraderRequest::new(grader)))));
     }
+    let list_files = ListFilesParams {
+        purpose: Some("fine-tune".into()),
+        limit: Some(100),
+        order: Some(ListFilesParamsOrder::Asc),
+        after: Some("file-abc122".into()),
+    };
+    cases.push(Case::new("listFiles", "every filter", Args::ListFiles(list_files)));
+    let training = File::from_bytes(&b"{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n"[..], "train.jsonl");
+    let upload = CreateFileRequest::new(training, CreateFileRequestPurpose::FineTune);
+    cases.push(Case::new("createFile", "training data", Args::CreateFile(Box::new(upload))));
+    cases.push(Case::new("retrieveFile", FILE, Args::RetrieveFile));
+    cases.push(Case::new("deleteFile", FILE, Args::DeleteFile));
+    cases.push(Case::new("downloadFile", FILE, Args::DownloadFile));
     let operations: std::collections::BTreeSet<&str> = cases.iter().map(|case| case.operation).collect();
-    assert_eq!(operations.len(), 13, "every operation has a case: {operations:?}");
+    assert_eq!(operations.len(), 18, "every operation has a case: {operations:?}");
     cases
 }
 

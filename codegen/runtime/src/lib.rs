@@ -36,4 +36,4 @@ pub use reqwest::header::HeaderMap;
 pub use response::{RateLimit, Response, ResponseMeta};
 pub use retry::RetryPolicy;
 pub use sse::{EventStream, StreamCall};
-pub use webhook::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, verify_webhook, verify_webhook_at};
+pub use webhook::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, sign_webhook, verify_webhook, verify_webhook_at};

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use reqwest::header::{HeaderMap, HeaderValue};
-use sdk_runtime::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, verify_webhook, verify_webhook_at};
+use sdk_runtime::{DEFAULT_WEBHOOK_TOLERANCE, WebhookError, sign_webhook, verify_webhook, verify_webhook_at};
 use sha2::Sha256;
 
 const KEY: &[u8] = b"a signing key of thirty-two byte";
@@ -51,6 +51,16 @@ fn verify(secret: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookE
 #[test]
 fn a_good_signature_is_accepted() {
     assert_eq!(verify(&secret(), &signed(), BODY), Ok(()));
+}
+
+#[test]
+fn sign_webhook_gives_the_signature_the_sender_computes() {
+    assert_eq!(sign_webhook(&secret(), ID, TIMESTAMP, BODY), Ok(sign(KEY, ID, TIMESTAMP, BODY)));
+    let signature = sign_webhook(&secret(), ID, TIMESTAMP, BODY).unwrap();
+    assert_eq!(verify(&secret(), &headers(ID, &TIMESTAMP.to_string(), &signature), BODY), Ok(()));
+    assert_ne!(sign_webhook(&secret(), ID, TIMESTAMP + 1, BODY), Ok(signature), "the timestamp is signed");
+    assert_eq!(sign_webhook("whsec_", ID, TIMESTAMP, BODY), Err(WebhookError::InvalidSecret));
+    assert_eq!(sign_webhook("whsec_not base64!", ID, TIMESTAMP, BODY), Err(WebhookError::InvalidSecret));
 }
 
 #[test]

@@ -267,7 +267,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
             ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File,
             HeaderMap, HeaderSetting, Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody, Response,
             ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security, ServerVariable, StreamCall, ToMultipart, ToQuery,
-            WebhookError, verify_webhook, verify_webhook_at,
+            WebhookError, sign_webhook, verify_webhook, verify_webhook_at,
         };
 
         #profile
