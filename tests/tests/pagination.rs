@@ -1,4 +1,5 @@
-//! List operations return one page and stream every item of every page on request.
+//! List operations return one page and stream every item of every page on request; a server
+//! that answers the same page whatever the cursor ends the stream instead of looping.
 
 use futures::{StreamExt, TryStreamExt};
 use openai_fine_tuning::types::{ListFineTuningCheckpointPermissionsParams, ListPaginatedFineTuningJobsParams};
@@ -81,6 +82,20 @@ async fn the_stream_fetches_lazily_and_stops_at_an_error() {
     let error = stream.next().await.unwrap().unwrap_err();
     assert_eq!(error.status(), Some(500));
     assert!(stream.next().await.is_none(), "an error ends the stream");
+}
+
+#[tokio::test]
+async fn a_server_that_repeats_its_page_ends_the_stream_instead_of_looping() {
+    // Like a mock that answers every list call with the same example page, `has_more: true`.
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/v1/fine_tuning/jobs")).respond_with(page(&["ftjob-a", "ftjob-b"], true)).mount(&server).await;
+    let stream = client(&server).fine_tuning().jobs().list(&Default::default()).auto_paginate().take(10);
+    let jobs: Vec<_> = stream.try_collect().await.unwrap();
+    let ids: Vec<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(ids, ["ftjob-a", "ftjob-b"], "the repeated page is not yielded again, nor fetched forever");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].url.query(), Some("after=ftjob-b"));
 }
 
 #[tokio::test]

@@ -208,7 +208,9 @@ where
     ///
     /// The first request is this call's; each further one sets the cursor parameter to the last
     /// item's ID. `limit` in the parameters stays the page size. An error ends the stream after
-    /// it is yielded.
+    /// it is yielded. A page that ends with the very item it was asked to continue after (a
+    /// server, or a mock, answering the same page whatever the cursor) makes no progress: the
+    /// stream ends there, with a warning in the log, rather than fetching it forever.
     pub fn auto_paginate(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
         let Call { client, request, options, decode } = self;
         let first: Option<Result<Request, Error>> = Some(request);
@@ -218,6 +220,13 @@ where
                 let Some(request) = next else { return Ok::<_, Error>(None) };
                 let request = request?;
                 let page = client.execute(&request, &options, decode).await?.into_inner();
+                let sent = request.query_pairs().iter().find(|(name, _)| name == P::CURSOR_PARAM).map(|(_, value)| value.as_str());
+                if let (Some(sent), Some(next)) = (sent, page.next_cursor())
+                    && sent == next
+                {
+                    tracing::warn!(path = %request.path(), cursor = sent, "the page after `{sent}` ends with `{sent}` again; pagination stops");
+                    return Ok(Some((Vec::new(), None)));
+                }
                 let next = page.next_cursor().map(|cursor| Ok(request.with_query_param(P::CURSOR_PARAM, cursor)));
                 Ok(Some((page.into_items(), next)))
             }

@@ -10,6 +10,16 @@ use openai_fine_tuning::types::{
 };
 use openai_fine_tuning::{ApiErrorKind, Client, Error, RetryPolicy};
 
+/// The quick start's whole program, as a function: `main` returns what this returns.
+#[allow(dead_code)]
+async fn quick_start() -> Result<(), openai_fine_tuning::Error> {
+    // OPENAI_API_KEY, and OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID when set.
+    let client = Client::from_env()?;
+    let job = client.fine_tuning().jobs().pause("ftjob-abc123").await?;
+    println!("{} is {}", job.id, job.status.as_str());
+    Ok(())
+}
+
 #[allow(dead_code)]
 async fn using_the_sdk() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
