@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
+use openai_fine_tuning::File;
 use openai_fine_tuning::types::{
     AutoOrInteger, AutoOrNumber, CreateFineTuningCheckpointPermissionRequest, CreateFineTuningJobRequest,
     CreateFineTuningJobRequestHyperparameters, CreateFineTuningJobRequestIntegrationsItem, CreateFineTuningJobRequestIntegrationsItemWandb,
@@ -31,7 +32,6 @@ use openai_fine_tuning::types::{
     ListPaginatedFineTuningJobsParams, RunGraderRequest, ValidateGraderRequest,
 };
 use openai_fine_tuning::types::{CreateFileRequest, CreateFileRequestPurpose, ListFilesParams, ListFilesParamsOrder};
-use openai_fine_tuning::File;
 use openai_fine_tuning::{Client, Error, Request};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::json;
