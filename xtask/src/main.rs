@@ -305,7 +305,7 @@ fn run_stages(scope: Scope, stages: &mut Stages) -> anyhow::Result<bool> {
                 cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
             )
         })?
-        && stages.run("standalone build of generated/", |_| standalone())?
+        && stages.run("standalone build of generated/ (each TLS backend)", |_| standalone())?
         // Other people's documents (skipped, and said so, where ../shared/specs/corpus is absent).
         && stages.run("cargo xtask corpus", |stages| corpus::run_in(&[], stages))?
         // Last, because it is the slowest: the whole published spec (skipped, and said so,
@@ -333,10 +333,28 @@ fn standalone() -> anyhow::Result<bool> {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&root.join("generated"), &dir)?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
-    let ok = step(
-        "cargo build of generated/ copied out of the workspace",
-        cargo().args(["build", "--offline", "--manifest-path"]).arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", root.join("target")),
-    )?;
+    let manifest = dir.join("Cargo.toml");
+    let build = |args: &[&str]| {
+        let mut command = cargo();
+        command.args(args).arg("--manifest-path").arg(&manifest).env("CARGO_TARGET_DIR", root.join("target"));
+        command
+    };
+    // The default features (rustls with aws-lc-rs and every resource), then each other TLS
+    // backend alone: ring must install its provider, and native-tls must compile (its OpenSSL
+    // crates may not be downloaded yet, hence no `--offline`).
+    let ok = step("cargo build of generated/ copied out of the workspace", &mut build(&["build", "--offline"]))?
+        && step(
+            "cargo build of the copy with rustls-ring alone",
+            &mut build(&["build", "--offline", "--no-default-features", "--features", "rustls-ring"]),
+        )?
+        && step(
+            "cargo check of the copy with native-tls alone",
+            &mut build(&["check", "--no-default-features", "--features", "native-tls"]),
+        )?
+        && step(
+            "the runtime's client with rustls-ring alone",
+            cargo().args(["test", "-p", "sdk-runtime", "--no-default-features", "--features", "rustls-ring", "--test", "tls"]),
+        )?;
     std::fs::remove_dir_all(&dir)?;
     Ok(ok)
 }

@@ -32,7 +32,7 @@ fn generates_a_complete_crate_then_checks_it() {
     let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let summary = text(&run.stderr);
-    assert!(summary.contains("generated openai-fine-tuning: 13 operations,"), "{summary}");
+    assert!(summary.contains("generated openai-fine-tuning: 18 operations,"), "{summary}");
     let files = count_files(&out);
     assert!(summary.contains(&format!("{files} of {files} files changed")), "every file is new: {summary}");
     for file in ["Cargo.toml", "src/lib.rs", "src/types.rs", "src/resources.rs", "src/runtime/mod.rs", "src/runtime/client.rs"] {
@@ -227,7 +227,7 @@ fn each_command_has_its_own_help() {
     let expected: &[(&str, &[&str])] = &[
         ("codegen", &["--check", "--force", "--spec PATH", "--settings PATH", "--overlay PATH", "--only PREFIX|TAG", "--out DIR"]),
         ("test", &["--quick"]),
-        ("whole-spec", &["--spec PATH", "--no-build", "--accept"]),
+        ("whole-spec", &["--spec PATH", "--overlay PATH", "--examples", "--no-build", "--accept"]),
         ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
         ("corpus", &["--accept"]),
         ("diff", &["--json", "--fail-on-breaking", "--as-exhaustive", "--settings PATH"]),

@@ -579,11 +579,17 @@ impl ClientBuilder {
         let redirects = if custom_header_key { same_origin_redirects() } else { reqwest::redirect::Policy::default() };
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(redirects)
-                .build()
-                .map_err(|error| Error::Config(format!("could not build the HTTP client: {error}")))?,
+            None => {
+                // reqwest without a built-in provider uses the process default, which is ring's
+                // unless the program installed another first (then that one stays).
+                #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(redirects)
+                    .build()
+                    .map_err(|error| Error::Config(format!("could not build the HTTP client: {error}")))?
+            }
         };
         Ok(Client { inner: Arc::new(Inner { http, base_url, profile, headers, credentials, timeout: self.timeout, retry: self.retry }) })
     }

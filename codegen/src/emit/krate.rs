@@ -40,20 +40,33 @@ pub(crate) fn header(spec_label: &str, comment: &str) -> String {
     format!("{comment} {GENERATED_BY} from {spec_label}; edit the spec or the generator, not this file.\n")
 }
 
-/// `[features]`: one per resource group, all on by default.
-fn features_table(api: &Api) -> String {
-    if api.features.is_empty() {
-        return String::new();
+/// `[features]`: the runtime's TLS backends, with their comments, then one per resource group,
+/// all on by default.
+fn features_table(api: &Api) -> Result<String, String> {
+    let (tls, tls_default) = manifest::runtime_features()?;
+    let default: Vec<String> = tls_default.iter().chain(&api.features).map(|f| format!("\"{f}\"")).collect();
+    let mut table = format!("\n[features]\ndefault = [{}]\n", default.join(", "));
+    if !tls.is_empty() {
+        table.push_str(
+            "\n# The TLS backend, one of them. With none (`default-features = false`), pass your own\n\
+             # `reqwest::Client` to `ClientBuilder::http_client`, or `https` URLs fail.\n",
+        );
+        for feature in &tls {
+            let quoted: Vec<String> = feature.enables.iter().map(|f| format!("\"{f}\"")).collect();
+            for line in &feature.comment {
+                table.push_str(line);
+                table.push('\n');
+            }
+            table.push_str(&format!("{} = [{}]\n", feature.name, quoted.join(", ")));
+        }
     }
-    let quoted: Vec<String> = api.features.iter().map(|f| format!("\"{f}\"")).collect();
-    let mut table = format!(
-        "\n# One feature per top-level resource; each compiles only the types it needs.\n[features]\ndefault = [{}]\n",
-        quoted.join(", ")
-    );
-    for feature in &api.features {
-        table.push_str(&format!("{feature} = []\n"));
+    if !api.features.is_empty() {
+        table.push_str("\n# One feature per top-level resource; each compiles only the types it needs.\n");
+        for feature in &api.features {
+            table.push_str(&format!("{feature} = []\n"));
+        }
     }
-    table
+    Ok(table)
 }
 
 /// The `types` module, rendered type by type on every core: parsing one huge token stream and
@@ -287,7 +300,7 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
         api.crate_version,
         api.title.replace('"', "'"),
         manifest::dependencies()?,
-        features_table(api),
+        features_table(api)?,
     );
     let mut files = vec![
         OutputFile { path: "Cargo.toml".to_owned(), contents: cargo },

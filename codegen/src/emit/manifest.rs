@@ -27,6 +27,7 @@ struct Dependency {
     default_features: Option<bool>,
     features: Vec<String>,
     path: Option<String>,
+    optional: bool,
 }
 
 /// The `[dependencies]` table of the generated `Cargo.toml`, each runtime dependency with the workspace's version and the union of
@@ -38,6 +39,52 @@ pub(crate) fn dependencies() -> Result<String, String> {
         table.push('\n');
     }
     Ok(table)
+}
+
+/// One feature of the runtime: its name, what it enables, and the comment lines above it.
+pub(crate) struct Feature {
+    pub(crate) name: String,
+    pub(crate) enables: Vec<String>,
+    pub(crate) comment: Vec<String>,
+}
+
+/// The runtime's `[features]` (the TLS backends) in order, and its default features; the
+/// generated crate offers the same, with the same comments.
+pub(crate) fn runtime_features() -> Result<(Vec<Feature>, Vec<String>), String> {
+    let (file, text) = RUNTIME;
+    let mut lines = text.lines().enumerate().skip_while(|(_, line)| line.trim() != "[features]");
+    if lines.next().is_none() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (mut features, mut default, mut comment) = (Vec::new(), Vec::new(), Vec::new());
+    for (index, line) in lines {
+        let line = line.trim();
+        if line.starts_with('[') {
+            break;
+        }
+        if line.is_empty() {
+            comment.clear();
+            continue;
+        }
+        if line.starts_with('#') {
+            comment.push(line.to_owned());
+            continue;
+        }
+        let at = || format!("{file}, line {}", index + 1);
+        let (name, value) = line.split_once('=').ok_or_else(|| format!("{}: expected `name = [...]`, found `{line}`", at()))?;
+        let value = value.trim();
+        let items = value
+            .strip_prefix('[')
+            .and_then(|v| v.strip_suffix(']'))
+            .ok_or_else(|| format!("{}: expected a list, found `{value}`", at()))?;
+        let items = split_top_level(items).into_iter().map(string).collect::<Result<Vec<_>, _>>().map_err(|m| format!("{}: {m}", at()))?;
+        let comment = std::mem::take(&mut comment);
+        match name.trim() {
+            "default" => default = items,
+            name => features.push(Feature { name: name.to_owned(), enables: items, comment }),
+        }
+    }
+    Ok((features, default))
 }
 
 /// The runtime's dependencies with everything filled in from the workspace.
@@ -71,14 +118,16 @@ fn resolve(dependency: Dependency, file: &str, workspace: &[Dependency]) -> Resu
             features.push(feature);
         }
     }
-    Ok(Dependency { features, workspace: false, ..base.clone() })
+    Ok(Dependency { features, workspace: false, optional: dependency.optional, ..base.clone() })
 }
 
 /// One line of the generated table, for a resolved entry (which always has a version).
 fn render(dependency: &Dependency) -> String {
     let version = dependency.version.as_deref().unwrap_or_default();
     if dependency.default_features.is_none() && dependency.features.is_empty() {
-        return format!("{} = \"{version}\"", dependency.name);
+        if !dependency.optional {
+            return format!("{} = \"{version}\"", dependency.name);
+        }
     }
     let mut parts = vec![format!("version = \"{version}\"")];
     if let Some(default) = dependency.default_features {
@@ -87,6 +136,9 @@ fn render(dependency: &Dependency) -> String {
     if !dependency.features.is_empty() {
         let quoted: Vec<String> = dependency.features.iter().map(|f| format!("\"{f}\"")).collect();
         parts.push(format!("features = [{}]", quoted.join(", ")));
+    }
+    if dependency.optional {
+        parts.push("optional = true".to_owned());
     }
     format!("{} = {{ {} }}", dependency.name, parts.join(", "))
 }
@@ -139,6 +191,7 @@ fn set(entry: &mut Dependency, field: &str, value: &str) -> Result<(), String> {
         "version" => entry.version = Some(string(value)?),
         "path" => entry.path = Some(string(value)?),
         "workspace" => entry.workspace = boolean(value)?,
+        "optional" => entry.optional = boolean(value)?,
         "default-features" => entry.default_features = Some(boolean(value)?),
         "features" => {
             let items =
@@ -246,8 +299,8 @@ mod tests {
     fn entries_the_parser_cannot_read_or_the_generated_crate_cannot_have_are_errors() {
         let parse = |text: &str| section(("m", text), "dependencies").map(|_| ()).unwrap_err();
         assert_eq!(
-            parse("[dependencies]\nserde = { version = \"1\", optional = true }\n"),
-            "m, line 2: `optional` is not a key this parser reads"
+            parse("[dependencies]\nserde = { version = \"1\", package = \"serde2\" }\n"),
+            "m, line 2: `package` is not a key this parser reads"
         );
         assert_eq!(parse("[dependencies]\nserde = 1\n"), "m, line 2: expected a plain \"string\", found `1`");
         assert_eq!(
@@ -284,9 +337,22 @@ mod tests {
         let table = dependencies().unwrap();
         assert!(table.starts_with("[dependencies]\nbase64 = \"0.23\"\nbytes = \"1\"\n"), "{table}");
         assert!(
-            table.contains("\nreqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\", \"multipart\", \"stream\"] }\n"),
+            table.contains(
+                "\nreqwest = { version = \"0.13\", default-features = false, features = [\"http2\", \"multipart\", \"stream\"] }\n"
+            ),
             "{table}"
         );
+        assert!(
+            table.contains(
+                "\nrustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"], optional = true }\n"
+            ),
+            "an optional dependency stays optional: {table}"
+        );
+        let (features, default) = runtime_features().unwrap();
+        assert_eq!(default, ["rustls"]);
+        let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["rustls", "rustls-ring", "native-tls"]);
+        assert!(features.iter().all(|f| !f.comment.is_empty()), "each TLS feature says what it needs to build");
         assert!(
             table.contains("\ntokio = { version = \"1\", default-features = false, features = [\"fs\", \"io-util\", \"time\"] }\n"),
             "{table}"
@@ -301,7 +367,9 @@ mod tests {
         let workspace = section(WORKSPACE, "workspace.dependencies").unwrap();
         let tests = section(TESTS, "dev-dependencies").unwrap();
         let mut problems = Vec::new();
-        for wanted in generated_dependencies().unwrap() {
+        // An optional dependency serves a feature the snapshots, compiled with the runtime's
+        // defaults, do not use.
+        for wanted in generated_dependencies().unwrap().into_iter().filter(|d| !d.optional) {
             let name = &wanted.name;
             let Some(have) = tests.iter().find(|d| d.name == *name) else {
                 problems.push(format!("`{name}` is missing"));
