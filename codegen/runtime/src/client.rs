@@ -580,10 +580,7 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(http) => http,
             None => {
-                // reqwest without a built-in provider uses the process default, which is ring's
-                // unless the program installed another first (then that one stays).
-                #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                install_crypto_provider();
                 reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
                     .redirect(redirects)
@@ -725,4 +722,14 @@ fn parse_base_url(base_url: &str) -> Result<String, Error> {
         return Err(invalid("it must not have a query or fragment".to_owned()));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// With `rustls-ring` alone, reqwest has no built-in crypto provider and uses the process
+/// default: ring's, installed here unless the program installed another first (then that one
+/// stays). A crate that includes this file without these features (the snapshot tests) compiles
+/// the body out, hence the `allow`.
+#[allow(unexpected_cfgs)]
+fn install_crypto_provider() {
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
