@@ -221,6 +221,9 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         "\n\nStart with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment \
          is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].",
     );
+    if matches!(layout, Layout::Files { .. }) {
+        doc.push_str(&super::doc_examples::crate_sections(api));
+    }
     let doc = inner_doc_attrs(&doc);
     let lints = doc_lints();
     let modules = match layout {

@@ -4,6 +4,7 @@
 //! runtime item is written as an absolute path, because a spec may name a type `Result`,
 //! `Option`, `String` or `Client`.
 
+mod doc_examples;
 pub mod fingerprint;
 mod krate;
 mod manifest;

@@ -46,22 +46,22 @@ pub(super) fn items(api: &Api) -> TokenStream {
     } else {
         " [`Error::Config`] when there is no base URL or a value cannot be used."
     };
+    let (from_env_example, builder_example) = super::doc_examples::constructors(api);
+    let builder_doc = super::doc_attrs(Some(&format!("{}\n\n{builder_example}", builder_doc.trim())));
+    let from_env_doc =
+        super::doc_attrs(Some(&format!("{}\n\n# Errors\n\n{}\n\n{from_env_example}", from_env_doc.trim(), errors_doc.trim())));
     quote! {
         #default_const
 
         #statics
 
         impl Client {
-            #[doc = #builder_doc]
+            #builder_doc
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::with_profile(&PROFILE)
             }
 
-            #[doc = #from_env_doc]
-            ///
-            /// # Errors
-            ///
-            #[doc = #errors_doc]
+            #from_env_doc
             pub fn from_env() -> ::std::result::Result<Client, Error> {
                 Self::builder().env().build()
             }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
+use super::{From, cfg_attr, doc_attrs, doc_examples, gate, ident, ty};
 use crate::ir::*;
 
 /// The whole `resources` module body.
@@ -14,11 +14,13 @@ pub(crate) fn module(api: &Api) -> TokenStream {
         let accessor = accessor(child, quote!(self));
         quote!(#cfg #accessor)
     });
-    let root_methods = api.root.operations.iter().map(|i| operation(api, &api.operations[*i], quote!(self)));
+    let chains = doc_examples::chains(api);
+    let example = |i: usize| chains[i].as_deref().and_then(|chain| doc_examples::method(api, chain, &api.operations[i]));
+    let root_methods = api.root.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self), example(i)));
     let mut structs = Vec::new();
     for child in &api.root.children {
         let mut own = Vec::new();
-        resource(api, child, &mut own);
+        resource(api, child, &chains, &mut own);
         let cfg = child.feature.and_then(|f| cfg_attr(api, &[f]));
         structs.push(gate(quote!(#(#own)*), cfg.as_ref()));
     }
@@ -71,11 +73,12 @@ fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
     }
 }
 
-fn resource(api: &Api, node: &Resource, out: &mut Vec<TokenStream>) {
+fn resource(api: &Api, node: &Resource, chains: &[Option<String>], out: &mut Vec<TokenStream>) {
     let name = ident(&node.struct_name);
     let doc = doc_attrs(node.doc.as_deref());
     let accessors = node.children.iter().map(|c| accessor(c, quote!(self.client)));
-    let methods = node.operations.iter().map(|i| operation(api, &api.operations[*i], quote!(self.client)));
+    let example = |i: usize| chains[i].as_deref().and_then(|chain| doc_examples::method(api, chain, &api.operations[i]));
+    let methods = node.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self.client), example(i)));
     out.push(quote! {
         #doc
         #[derive(Debug, Clone, Copy)]
@@ -89,7 +92,7 @@ fn resource(api: &Api, node: &Resource, out: &mut Vec<TokenStream>) {
         }
     });
     for child in &node.children {
-        resource(api, child, out);
+        resource(api, child, chains, out);
     }
 }
 
@@ -101,9 +104,10 @@ enum Output {
     Stream(TokenStream, Option<StreamSwitch>),
 }
 
-/// The methods of one operation: the operation itself, a `_multipart` twin when it also takes
-/// a form, and a `_stream` twin when it can answer with server-sent events.
-fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
+/// The methods of one operation: the operation itself (with `example` in its docs), a
+/// `_multipart` twin when it also takes a form, and a `_stream` twin when it can answer with
+/// server-sent events.
+fn operation(api: &Api, op: &Operation, client: TokenStream, example: Option<String>) -> TokenStream {
     let output = match (&op.response, op.raw_response) {
         (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
         (None, Some(RawResponse::Bytes)) => Output::Call(quote!(rt::Bytes), quote!(build_bytes)),
@@ -111,7 +115,7 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         (None, None) => Output::Call(quote!(()), quote!(build_empty)),
     };
     // An operation that only ever answers with events is its stream method, under its own name.
-    let main = (!op.only_events()).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, ""));
+    let main = (!op.only_events()).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, "", example.as_deref()));
     let multipart = op.multipart_alternative.as_ref().zip(op.multipart_method_name.as_ref()).map(|(form, name)| {
         let output = match (&op.response, op.raw_response) {
             (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
@@ -127,6 +131,7 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
             Some(form),
             output,
             " The same operation with the body sent as a multipart form, for uploading files.",
+            None,
         )
     });
     let streams = op.stream.as_ref().map(|stream| {
@@ -143,16 +148,35 @@ fn operation(api: &Api, op: &Operation, client: TokenStream) -> TokenStream {
         ];
         let methods = twins.into_iter().filter_map(|(body, name)| Some((body, name?))).map(|(body, name)| {
             let event = ty(api, &stream.event, From::Resources);
-            method(api, op, &client, name, body, Output::Stream(event, stream.switch.clone()), &note)
+            method(api, op, &client, name, body, Output::Stream(event, stream.switch.clone()), &note, None)
         });
         quote!(#(#methods)*)
     });
     quote!(#main #multipart #streams)
 }
 
-fn method(api: &Api, op: &Operation, client: &TokenStream, name: &str, body: Option<&Body>, output: Output, note: &str) -> TokenStream {
+#[allow(clippy::too_many_arguments)]
+fn method(
+    api: &Api,
+    op: &Operation,
+    client: &TokenStream,
+    name: &str,
+    body: Option<&Body>,
+    output: Output,
+    note: &str,
+    example: Option<&str>,
+) -> TokenStream {
     let name = ident(name);
-    let doc = doc_attrs(Some(&method_doc(&api.profile, op, &output, note)));
+    let mut doc = method_doc(&api.profile, op, &output, note);
+    if let Some(example) = example {
+        doc.push_str(
+            "
+
+",
+        );
+        doc.push_str(example);
+    }
+    let doc = doc_attrs(Some(&doc));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(api, op, body);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));

@@ -719,6 +719,8 @@ pub struct PathParam {
     pub wire: String,
     /// Rustdoc text for the argument.
     pub doc: Option<String>,
+    /// The parameter's (or its schema's) example string, for documentation.
+    pub example: Option<String>,
     /// JSON pointer of the parameter object (after `$ref`), for its examples and messages.
     pub pointer: Pointer,
 }

@@ -63,7 +63,7 @@ pub(super) fn path_params(
 ) -> Option<(Vec<PathParam>, Vec<PathPart>)> {
     let mut ok = true;
     let template_params = path_param_names(segments);
-    let mut declared: Vec<(&str, Option<String>, Pointer)> = Vec::new();
+    let mut declared: Vec<(&str, Option<String>, Option<String>, Pointer)> = Vec::new();
     for name in &template_params {
         match raw.iter().find(|p| p.location == "path" && p.name == *name) {
             Some(p) => {
@@ -71,7 +71,9 @@ pub(super) fn path_params(
                     cx.error_at(&p.ptr, format!("path parameter `{name}` must be required"));
                     ok = false;
                 }
-                declared.push((name, p.node.get("description").and_then(Node::as_str).map(str::to_owned), p.ptr.clone()));
+                let example = p.node.get("example").or_else(|| p.node.get("schema").and_then(|s| s.get("example")));
+                let example = example.and_then(Node::as_str).map(str::to_owned);
+                declared.push((name, p.node.get("description").and_then(Node::as_str).map(str::to_owned), example, p.ptr.clone()));
             }
             None => {
                 cx.error_at(op_ptr, format!("path parameter `{name}` of `{path}` is not declared"));
@@ -89,7 +91,7 @@ pub(super) fn path_params(
     let params = declared
         .into_iter()
         .zip(names::assign_unique(&wants, &HashSet::new(), true))
-        .map(|((wire, doc, pointer), name)| PathParam { name, wire: wire.to_owned(), doc, pointer })
+        .map(|((wire, doc, example, pointer), name)| PathParam { name, wire: wire.to_owned(), doc, example, pointer })
         .collect();
     let mut parts = Vec::new();
     let mut literal = String::new();
