@@ -104,6 +104,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.bearer().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -130,6 +139,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.basic().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -156,6 +174,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.header().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -183,6 +210,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.query().retrieve(&Default::default()).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, params: &types::GetQueryParams) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -239,6 +275,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.oauth().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -267,6 +312,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.either().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -296,6 +350,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.both().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -325,6 +388,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.optional().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -354,6 +426,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.optional_first().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -381,6 +462,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &auth_schemes_fixture::Client) -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+        /// client.open_2().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -516,6 +606,18 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+    /// let client = auth_schemes_fixture::Client::builder()
+    ///     .token("my-secret")
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -525,6 +627,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), auth_schemes_fixture::Error> {
+    /// let client = auth_schemes_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

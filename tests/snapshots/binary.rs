@@ -74,6 +74,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &binary_fixture::Client) -> ::std::result::Result<(), binary_fixture::Error> {
+        /// client.files().delete("file_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn delete(&self, file_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -103,6 +112,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &binary_fixture::Client) -> ::std::result::Result<(), binary_fixture::Error> {
+        /// let bytes = client.files().content().retrieve("file_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, file_id: &str) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
@@ -174,6 +192,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &binary_fixture::Client) -> ::std::result::Result<(), binary_fixture::Error> {
+        /// let bytes = client.bundles().content().retrieve("bundle_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, bundle_id: &str) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
@@ -282,6 +309,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), binary_fixture::Error> {
+    /// let client = binary_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -291,6 +329,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), binary_fixture::Error> {
+    /// let client = binary_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

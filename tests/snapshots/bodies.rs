@@ -116,6 +116,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &bodies_fixture::Client) -> ::std::result::Result<(), bodies_fixture::Error> {
+        /// let bytes = client.blobs().update("name", None).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn update(
             &self,
             name: &str,
@@ -161,6 +170,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &bodies_fixture::Client) -> ::std::result::Result<(), bodies_fixture::Error> {
+        /// let answer = client.status().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<::serde_json::Value> {
             rt::Call::build(
                 self.client,
@@ -250,6 +268,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), bodies_fixture::Error> {
+    /// let client = bodies_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -259,6 +288,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), bodies_fixture::Error> {
+    /// let client = bodies_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

@@ -67,6 +67,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &collisions_fixture::Client) -> ::std::result::Result<(), collisions_fixture::Error> {
+        /// let client = client.things().retrieve("self", "client").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, self_: &str, client: &str) -> rt::Call<types::Client> {
             rt::Call::build(
                 self.client,
@@ -135,6 +144,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &collisions_fixture::Client) -> ::std::result::Result<(), collisions_fixture::Error> {
+        /// let pet_list2 = client.builder_2().list().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn list(&self) -> rt::Call<types::PetList2> {
             rt::Call::build(
                 self.client,
@@ -159,6 +177,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &collisions_fixture::Client) -> ::std::result::Result<(), collisions_fixture::Error> {
+        /// client.send_2().update("request").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn update(&self, request: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -581,6 +608,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), collisions_fixture::Error> {
+    /// let client = collisions_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -590,6 +628,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), collisions_fixture::Error> {
+    /// let client = collisions_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

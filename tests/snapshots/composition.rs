@@ -382,6 +382,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), composition_fixture::Error> {
+    /// let client = composition_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -391,6 +402,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), composition_fixture::Error> {
+    /// let client = composition_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

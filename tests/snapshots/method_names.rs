@@ -64,6 +64,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &method_names_fixture::Client) -> ::std::result::Result<(), method_names_fixture::Error> {
+        /// let note = client.call_2().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -88,6 +97,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &method_names_fixture::Client) -> ::std::result::Result<(), method_names_fixture::Error> {
+        /// let note = client.retry_policy_2().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -157,6 +175,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &method_names_fixture::Client) -> ::std::result::Result<(), method_names_fixture::Error> {
+        /// let note = client.messages().create_stream().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn create_stream(&self) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -235,6 +262,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), method_names_fixture::Error> {
+    /// let client = method_names_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -244,6 +282,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), method_names_fixture::Error> {
+    /// let client = method_names_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

@@ -52,6 +52,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &null_only_fixture::Client) -> ::std::result::Result<(), null_only_fixture::Error> {
+        /// let answer = client.sessions().delete("id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn delete(
             &self,
             id: &str,
@@ -76,6 +85,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &null_only_fixture::Client) -> ::std::result::Result<(), null_only_fixture::Error> {
+        /// client.sessions().touch("id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn touch(&self, id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -97,6 +115,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &null_only_fixture::Client) -> ::std::result::Result<(), null_only_fixture::Error> {
+        /// let session = client.sessions().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<types::Session> {
             rt::Call::build(
                 self.client,
@@ -168,6 +195,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), null_only_fixture::Error> {
+    /// let client = null_only_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -177,6 +215,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), null_only_fixture::Error> {
+    /// let client = null_only_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

@@ -59,6 +59,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &nullable_fixture::Client) -> ::std::result::Result<(), nullable_fixture::Error> {
+        /// let owner = client.owners().retrieve("ownerId").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, owner_id: &str) -> rt::Call<types::Owner> {
             rt::Call::build(
                 self.client,
@@ -91,6 +100,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &nullable_fixture::Client) -> ::std::result::Result<(), nullable_fixture::Error> {
+        /// let answer = client.owners().metadata().retrieve("ownerId").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(
             &self,
             owner_id: &str,
@@ -295,6 +313,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), nullable_fixture::Error> {
+    /// let client = nullable_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -304,6 +333,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), nullable_fixture::Error> {
+    /// let client = nullable_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

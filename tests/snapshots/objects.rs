@@ -52,6 +52,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &objects_fixture::Client) -> ::std::result::Result<(), objects_fixture::Error> {
+        /// let record = client.records().retrieve("recordId").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, record_id: &str) -> rt::Call<types::Record> {
             rt::Call::build(
                 self.client,
@@ -365,6 +374,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), objects_fixture::Error> {
+    /// let client = objects_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -374,6 +394,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), objects_fixture::Error> {
+    /// let client = objects_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

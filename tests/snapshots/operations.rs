@@ -103,6 +103,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &operations_fixture::Client) -> ::std::result::Result<(), operations_fixture::Error> {
+        /// let pet = client.pets().retrieve("petId").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, pet_id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -152,6 +161,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &operations_fixture::Client) -> ::std::result::Result<(), operations_fixture::Error> {
+        /// client.pets().feed("petId", None).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn feed(
             &self,
             pet_id: &str,
@@ -189,6 +207,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &operations_fixture::Client) -> ::std::result::Result<(), operations_fixture::Error> {
+        /// let answer = client.pets().toys().list("petId").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn list(
             &self,
             pet_id: &str,
@@ -234,6 +261,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &operations_fixture::Client) -> ::std::result::Result<(), operations_fixture::Error> {
+        /// let pet = client.stores().pets().retrieve("storeId", "petId").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, store_id: &str, pet_id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -450,6 +486,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), operations_fixture::Error> {
+    /// let client = operations_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -459,6 +506,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), operations_fixture::Error> {
+    /// let client = operations_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

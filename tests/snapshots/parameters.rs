@@ -70,6 +70,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &parameters_fixture::Client) -> ::std::result::Result<(), parameters_fixture::Error> {
+        /// let answer = client.things().list(&Default::default()).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn list(
             &self,
             params: &types::ListThingsParams,
@@ -118,6 +127,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &parameters_fixture::Client) -> ::std::result::Result<(), parameters_fixture::Error> {
+        /// let thing = client.things().retrieve("thing_id", &Default::default()).await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(
             &self,
             thing_id: &str,
@@ -352,6 +370,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), parameters_fixture::Error> {
+    /// let client = parameters_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -361,6 +390,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), parameters_fixture::Error> {
+    /// let client = parameters_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

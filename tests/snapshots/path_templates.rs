@@ -77,6 +77,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &path_templates_fixture::Client) -> ::std::result::Result<(), path_templates_fixture::Error> {
+        /// let answer = client.accounts().calls().list("AccountSid").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn list(&self, account_sid: &str) -> rt::Call<::std::vec::Vec<types::Call>> {
             rt::Call::build(
                 self.client,
@@ -99,6 +108,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &path_templates_fixture::Client) -> ::std::result::Result<(), path_templates_fixture::Error> {
+        /// let call = client.accounts().calls().retrieve("AccountSid", "Sid").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, account_sid: &str, sid: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -143,6 +161,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &path_templates_fixture::Client) -> ::std::result::Result<(), path_templates_fixture::Error> {
+        /// let call = client.v1().batches().retrieve("batch_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, batch_id: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -165,6 +192,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &path_templates_fixture::Client) -> ::std::result::Result<(), path_templates_fixture::Error> {
+        /// let call = client.v1().batches().cancel("batch_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn cancel(&self, batch_id: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -195,6 +231,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &path_templates_fixture::Client) -> ::std::result::Result<(), path_templates_fixture::Error> {
+        /// let call = client.tiles().retrieve("z", "x", "y").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, z: &str, x: &str, y: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -263,6 +308,17 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), path_templates_fixture::Error> {
+    /// let client = path_templates_fixture::Client::builder()
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -272,6 +328,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), path_templates_fixture::Error> {
+    /// let client = path_templates_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }

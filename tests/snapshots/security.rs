@@ -59,6 +59,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &security_fixture::Client) -> ::std::result::Result<(), security_fixture::Error> {
+        /// let answer = client.projects().list().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn list(&self) -> rt::Call<::std::vec::Vec<types::Project>> {
             rt::Call::build(
                 self.client,
@@ -104,6 +113,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &security_fixture::Client) -> ::std::result::Result<(), security_fixture::Error> {
+        /// let project = client.projects().retrieve("project_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self, project_id: &str) -> rt::Call<types::Project> {
             rt::Call::build(
                 self.client,
@@ -131,6 +149,15 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &security_fixture::Client) -> ::std::result::Result<(), security_fixture::Error> {
+        /// client.projects().delete("project_id").await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn delete(&self, project_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -166,6 +193,15 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        ///
+        /// # Example
+        ///
+        /// ```no_run
+        /// # async fn example(client: &security_fixture::Client) -> ::std::result::Result<(), security_fixture::Error> {
+        /// let get_status = client.status().retrieve().await?;
+        /// # Ok(())
+        /// # }
+        /// ```
         pub fn retrieve(&self) -> rt::Call<types::GetStatusResponse> {
             rt::Call::build(
                 self.client,
@@ -274,6 +310,18 @@ pub static PROFILE: Profile = Profile {
 
 impl Client {
     /// A builder that starts from [`DEFAULT_BASE_URL`] and no credentials.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), security_fixture::Error> {
+    /// let client = security_fixture::Client::builder()
+    ///     .api_key("my-secret")
+    ///     .max_retries(3)
+    ///     .build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::with_profile(&PROFILE)
     }
@@ -283,6 +331,15 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when there is no base URL or a value cannot be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> ::std::result::Result<(), security_fixture::Error> {
+    /// let client = security_fixture::Client::from_env()?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_env() -> ::std::result::Result<Client, Error> {
         Self::builder().env().build()
     }
