@@ -124,10 +124,8 @@ fn resolve(dependency: Dependency, file: &str, workspace: &[Dependency]) -> Resu
 /// One line of the generated table, for a resolved entry (which always has a version).
 fn render(dependency: &Dependency) -> String {
     let version = dependency.version.as_deref().unwrap_or_default();
-    if dependency.default_features.is_none() && dependency.features.is_empty() {
-        if !dependency.optional {
-            return format!("{} = \"{version}\"", dependency.name);
-        }
+    if dependency.default_features.is_none() && dependency.features.is_empty() && !dependency.optional {
+        return format!("{} = \"{version}\"", dependency.name);
     }
     let mut parts = vec![format!("version = \"{version}\"")];
     if let Some(default) = dependency.default_features {
