@@ -99,6 +99,21 @@ async fn a_server_that_repeats_its_page_ends_the_stream_instead_of_looping() {
 }
 
 #[tokio::test]
+async fn pages_that_lead_back_to_an_earlier_one_end_the_stream() {
+    // a, b -> c, d -> a, b again: the third page's cursor `b` was used already.
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/v1/fine_tuning/jobs"));
+    list().and(query_param_is_missing("after")).respond_with(page(&["ftjob-a", "ftjob-b"], true)).mount(&server).await;
+    list().and(query_param("after", "ftjob-b")).respond_with(page(&["ftjob-c", "ftjob-d"], true)).mount(&server).await;
+    list().and(query_param("after", "ftjob-d")).respond_with(page(&["ftjob-a", "ftjob-b"], true)).mount(&server).await;
+    let stream = client(&server).fine_tuning().jobs().list(&Default::default()).auto_paginate().take(20);
+    let jobs: Vec<_> = stream.try_collect().await.unwrap();
+    let ids: Vec<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(ids, ["ftjob-a", "ftjob-b", "ftjob-c", "ftjob-d"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
 async fn checkpoint_permissions_paginate_too() {
     let server = MockServer::start().await;
     let permission = |id: &str| json!({"object": "checkpoint.permission", "id": id, "created_at": 1, "project_id": "proj-1"});

@@ -6,6 +6,7 @@
 //! operations, `.auto_paginate()` are one method away. Operations that answer with a file
 //! return a `Call<Bytes>`, which can also be read as it arrives with `.bytes_stream()`.
 
+use std::collections::HashSet;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
@@ -208,27 +209,29 @@ where
     ///
     /// The first request is this call's; each further one sets the cursor parameter to the last
     /// item's ID. `limit` in the parameters stays the page size. An error ends the stream after
-    /// it is yielded. A page that ends with the very item it was asked to continue after (a
-    /// server, or a mock, answering the same page whatever the cursor) makes no progress: the
-    /// stream ends there, with a warning in the log, rather than fetching it forever.
+    /// it is yielded. A page whose cursor was already used (a server, or a mock, answering the
+    /// same page whatever the cursor, or pages that lead back to an earlier one) makes no
+    /// progress: the stream ends there, with a warning in the log, rather than fetching forever.
     pub fn auto_paginate(self) -> impl Stream<Item = Result<P::Item, Error>> + Send + 'static {
         let Call { client, request, options, decode } = self;
         let first: Option<Result<Request, Error>> = Some(request);
-        stream::try_unfold(first, move |next| {
+        stream::try_unfold((first, HashSet::new()), move |(next, mut used)| {
             let (client, options) = (client.clone(), options.clone());
             async move {
                 let Some(request) = next else { return Ok::<_, Error>(None) };
                 let request = request?;
                 let page = client.execute(&request, &options, decode).await?.into_inner();
-                let sent = request.query_pairs().iter().find(|(name, _)| name == P::CURSOR_PARAM).map(|(_, value)| value.as_str());
-                if let (Some(sent), Some(next)) = (sent, page.next_cursor())
-                    && sent == next
+                if let Some(sent) = request.query_pairs().iter().find(|(name, _)| name == P::CURSOR_PARAM) {
+                    used.insert(sent.1.clone());
+                }
+                if let Some(cursor) = page.next_cursor()
+                    && used.contains(cursor)
                 {
-                    tracing::warn!(path = %request.path(), cursor = sent, "the page after `{sent}` ends with `{sent}` again; pagination stops");
-                    return Ok(Some((Vec::new(), None)));
+                    tracing::warn!(path = %request.path(), cursor, "the next page would continue after `{cursor}` again; pagination stops");
+                    return Ok(Some((Vec::new(), (None, used))));
                 }
                 let next = page.next_cursor().map(|cursor| Ok(request.with_query_param(P::CURSOR_PARAM, cursor)));
-                Ok(Some((page.into_items(), next)))
+                Ok(Some((page.into_items(), (next, used))))
             }
         })
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))

@@ -71,11 +71,7 @@ pub fn verify_webhook(secret: &str, headers: &HeaderMap, body: &[u8], tolerance:
 /// [`verify_webhook`] with the current time given as `now`, for tests and for checking a
 /// request that was stored when it arrived.
 pub fn verify_webhook_at(secret: &str, headers: &HeaderMap, body: &[u8], tolerance: Duration, now: SystemTime) -> Result<(), WebhookError> {
-    let key = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    let key = BASE64.decode(key).map_err(|_| WebhookError::InvalidSecret)?;
-    if key.is_empty() {
-        return Err(WebhookError::InvalidSecret);
-    }
+    let key = decode_secret(secret)?;
     let header = |name: &'static str| {
         headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim).ok_or(WebhookError::MissingHeader(name))
     };
@@ -106,13 +102,16 @@ pub fn verify_webhook_at(secret: &str, headers: &HeaderMap, body: &[u8], toleran
 /// `timestamp` (seconds since the Unix epoch) and `body`: what the API sends, for testing a
 /// webhook handler with requests signed as the API signs them.
 pub fn sign_webhook(secret: &str, id: &str, timestamp: u64, body: &[u8]) -> Result<String, WebhookError> {
-    let key = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-    let key = BASE64.decode(key).map_err(|_| WebhookError::InvalidSecret)?;
-    if key.is_empty() {
-        return Err(WebhookError::InvalidSecret);
-    }
+    let key = decode_secret(secret)?;
     let mac = signer(&key, id, &timestamp.to_string(), body)?;
     Ok(format!("v1,{}", BASE64.encode(mac.finalize().into_bytes())))
+}
+
+/// The key of a secret given as `whsec_<base64>` or as the base64 alone.
+fn decode_secret(secret: &str) -> Result<Vec<u8>, WebhookError> {
+    let key = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
+    let key = BASE64.decode(key).map_err(|_| WebhookError::InvalidSecret)?;
+    if key.is_empty() { Err(WebhookError::InvalidSecret) } else { Ok(key) }
 }
 
 /// HMAC-SHA256 under `key` over `{id}.{timestamp}.{body}`.
