@@ -411,8 +411,10 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 
 /// Keeps the operations whose path is one of `only` or lies below it (a `/`-prefix), or that
 /// carry one of them as a tag; drops the rest. Webhooks have names, not paths: one is kept
-/// when its name is a kept prefix spelt with `_` (`/fine_tuning` keeps `fine_tuning_job_failed`,
-/// `/a/b` keeps `a_b_...`) or its operation carries a kept tag. Of `components.schemas` only what
+/// when its operation carries a kept tag, or when its name starts with the words of a kept
+/// prefix, `_`, `-`, `.` and `/` all counting as one separator and the prefix's last word also
+/// without a plural `s` or `es` (`/fine_tuning` keeps `fine_tuning_job_failed`, `/batches`
+/// keeps `batch.completed`). Of `components.schemas` only what
 /// the kept operations and webhooks reach stays: through `$ref`s (a reference into a schema
 /// keeps the schema), discriminator mappings, and the subtypes that build on a kept base with
 /// `allOf`. Returns whether any operation is left.
@@ -437,13 +439,15 @@ pub fn subset(spec: &mut Document, only: &[String]) -> bool {
             paths.retain(|_, item| item.as_map().is_some_and(|ops| ops.keys().any(|k| METHODS.contains(&k.as_str()))));
             any = !paths.is_empty();
         }
-        let named: Vec<String> = prefixes.iter().map(|p| p.trim_start_matches('/').replace('/', "_")).filter(|p| !p.is_empty()).collect();
+        let named: Vec<Vec<String>> = prefixes.iter().map(|p| name_words(p)).filter(|w| !w.is_empty()).collect();
         let kept_webhook = |name: &str, item: &Node| {
-            named.iter().any(|p| name == p || name.starts_with(&format!("{p}_")))
+            let words = name_words(name);
+            named.iter().any(|prefix| starts_with_words(&words, prefix))
                 || item.as_map().is_some_and(|ops| ops.iter().any(|(method, op)| METHODS.contains(&method.as_str()) && tagged(op)))
         };
         if let Some(Node { value: Value::Map(webhooks), .. }) = root.get_mut("webhooks") {
             webhooks.retain(|name, item| kept_webhook(name, item));
+            any |= !webhooks.is_empty();
         }
         if root.get("webhooks").and_then(Node::as_map).is_some_and(|w| w.is_empty()) {
             root.shift_remove("webhooks");
@@ -457,6 +461,21 @@ pub fn subset(spec: &mut Document, only: &[String]) -> bool {
         schemas.retain(|name, _| reached.contains(name));
     }
     any
+}
+
+/// The lowercase words of a path or webhook name: `_`, `-`, `.` and `/` all separate.
+fn name_words(name: &str) -> Vec<String> {
+    name.split(['_', '-', '.', '/']).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Whether `words` begins with `prefix`, its last word also matching without a plural ending.
+fn starts_with_words(words: &[String], prefix: &[String]) -> bool {
+    let Some((last, init)) = prefix.split_last() else { return false };
+    if words.len() < prefix.len() || words[..init.len()] != *init {
+        return false;
+    }
+    let word = &words[init.len()];
+    word == last || [last.strip_suffix("es"), last.strip_suffix('s')].into_iter().flatten().any(|singular| word == singular)
 }
 
 /// The names of the component schemas the paths reach.
@@ -682,20 +701,35 @@ mod tests {
 
     #[test]
     fn a_subset_keeps_the_webhooks_named_after_a_kept_prefix_or_tagged() {
+        let hook = |name: &str, extra: &str, schema: &str| {
+            format!(
+                "  {name}:\n    post: {{{extra}requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/{schema}'}}}}}}}}}}\n"
+            )
+        };
         let text = format!(
-            "{SPEC}    Done: {{type: object}}\n    Gone: {{type: object}}\n    Filed: {{type: object}}\nwebhooks:\n  jobs_done:\n    post: {{requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Done'}}}}}}}}}}\n  jobsite_gone:\n    post: {{requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Gone'}}}}}}}}}}\n  file_added:\n    post: {{tags: [Files], requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Filed'}}}}}}}}}}\n"
+            "{SPEC}    Done: {{type: object}}\n    Gone: {{type: object}}\n    Filed: {{type: object}}\n    Batched: {{type: object}}\nwebhooks:\n{}{}{}{}",
+            hook("jobs_done", "", "Done"),
+            hook("jobsite_gone", "", "Gone"),
+            hook("file-added", "tags: [Uploads], ", "Filed"),
+            hook("batch.completed", "", "Batched"),
         );
-        let names = |d: &Document, key: &str| d.root.get(key).and_then(Node::as_map).map(|m| m.keys().cloned().collect::<Vec<_>>());
+        let names = |d: &Document| d.root.get("webhooks").and_then(Node::as_map).map(|m| m.keys().cloned().collect::<Vec<_>>());
         let mut jobs = doc("s.yaml", &text);
         assert!(subset(&mut jobs, &["/jobs".to_owned()]));
-        assert_eq!(names(&jobs, "webhooks").unwrap(), ["jobs_done"], "a prefix, not a part of a word");
+        assert_eq!(names(&jobs).unwrap(), ["jobs_done"], "a prefix of words, not a part of a word");
         let schemas = jobs.root.get("components").unwrap().get("schemas").unwrap();
         assert!(schemas.get("Done").is_some() && schemas.get("Gone").is_none() && schemas.get("Filed").is_none());
         let mut files = doc("s.yaml", &text);
-        assert!(subset(&mut files, &["Files".to_owned()]));
-        assert_eq!(names(&files, "webhooks").unwrap(), ["file_added"]);
+        assert!(subset(&mut files, &["/files".to_owned()]));
+        assert_eq!(names(&files).unwrap(), ["file-added"], "`files` names one `file`, and `-` separates like `_`");
+        let mut batches = doc("s.yaml", &text);
+        assert!(subset(&mut batches, &["/batches".to_owned()]), "a webhook kept is something kept");
+        assert_eq!(names(&batches).unwrap(), ["batch.completed"]);
+        let mut tagged = doc("s.yaml", &text);
+        assert!(subset(&mut tagged, &["Uploads".to_owned()]), "only a webhook is kept, and that counts");
+        assert_eq!(names(&tagged).unwrap(), ["file-added"]);
         let mut none = doc("s.yaml", &text);
-        assert!(subset(&mut none, &["/files".to_owned()]));
+        assert!(subset(&mut none, &["Jobs".to_owned()]));
         assert!(none.root.get("webhooks").is_none(), "no webhook left, no `webhooks`");
     }
 }

@@ -7,7 +7,8 @@
 //!    every JSON operation once against a Prism mock server of the spec (`whole_spec_prism.rs`,
 //!    with its fixed part in `whole_spec_prism/harness.rs`);
 //! 2. `cargo build` it (all features, then `fine-tuning` alone), `cargo clippy -D warnings`
-//!    on it (both tests included), `cargo doc` with warnings denied, and run the examples test;
+//!    on it (both tests included), `cargo doc` with warnings denied, run the examples test, and
+//!    compile the doc examples the generator wrote (`cargo test --doc`);
 //! 3. start Prism on the spec, in static mode, while the Prism test compiles, and run it;
 //! 4. print what it produced: operations, types, lines, and the time and peak memory of each
 //!    step, measured with GNU time when the machine has it.
@@ -150,9 +151,10 @@ struct Measured {
 fn check(target: &Target, build: bool, accept: bool, stages: &mut Stages) -> anyhow::Result<bool> {
     let (spec, depth) = (target.spec.as_path(), target.depth);
     let mut name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
-    if !target.overlays.is_empty() {
-        // Its own known lists and folder: the overlays change which examples decode.
-        name.push_str("+overlays");
+    for overlay in &target.overlays {
+        // Its own known lists and folder, named by the overlays: they change which examples decode.
+        name.push('+');
+        name.push_str(&overlay.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
     }
     eprintln!("==> whole spec: {}", spec.display());
     for overlay in &target.overlays {
@@ -165,7 +167,8 @@ fn check(target: &Target, build: bool, accept: bool, stages: &mut Stages) -> any
         Ok(settings) => settings,
         Err(errors) => bail!("{errors}"),
     };
-    let source = crate::source_for(spec, &label, &settings, None, &target.overlays, &[])?;
+    let settings_path = crate::settings_path(spec, Some(&crate::openai_settings()));
+    let source = crate::source_for(spec, &label, &settings, settings_path.as_deref(), &target.overlays, &[])?;
     let loaded = codegen::load_source(&source).and_then(|(doc, warnings)| {
         let generated = codegen::generate_doc(&doc, warnings, &settings, &codegen::Previous::default())?;
         Ok((doc, generated))
@@ -314,6 +317,9 @@ fn check(target: &Target, build: bool, accept: bool, stages: &mut Stages) -> any
     doc.env("RUSTDOCFLAGS", "-D warnings");
     let doc = measure("cargo doc --no-deps (RUSTDOCFLAGS=-D warnings)", doc, stages)?;
     let examples = examples_step(stages)?;
+    // The examples the generator writes into the docs, compiled (they are `no_run`) against the
+    // crate the examples test has just built.
+    let doc_tests = measure("cargo test --doc", cargo(&["test", "--offline", "--doc"]), stages)?;
     let (prism_build, mut prism_run) = run_prism_test(&prism_spec_path, &name, &out, &cargo, stages)?;
     if accept && prism_run.ran {
         let found = std::fs::read_to_string(out.join("found-prism.txt")).context("the Prism test wrote no findings")?;
@@ -329,6 +335,7 @@ fn check(target: &Target, build: bool, accept: bool, stages: &mut Stages) -> any
     eprintln!("    rustdoc -D warnings:        {}", row(&doc));
     eprintln!("    examples test:              {}", row(&examples));
     eprintln!("    examples that are not JSON: {not_json}");
+    eprintln!("    doc tests (compiled):       {}", row(&doc_tests));
     eprintln!("    Prism test, build:          {}", row(&prism_build));
     eprintln!(
         "    Prism test, run:            {} (after waiting {:.1} s for Prism; {} operations called, {} not)",
@@ -337,7 +344,15 @@ fn check(target: &Target, build: bool, accept: bool, stages: &mut Stages) -> any
         prism_test.called,
         prism_test.skipped.len()
     );
-    Ok(fetch.ok && full.ok && fine_tuning.ok && clippy.ok && doc.ok && examples.ok && prism_build.ok && prism_run.measured.ok)
+    Ok(fetch.ok
+        && full.ok
+        && fine_tuning.ok
+        && clippy.ok
+        && doc.ok
+        && examples.ok
+        && doc_tests.ok
+        && prism_build.ok
+        && prism_run.measured.ok)
 }
 
 /// What running the Prism test took.
