@@ -54,10 +54,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{count} events");
 
-    let paused = jobs.pause(&job.id).await?;
-    println!("paused: {}", paused.status.as_str());
-    let resumed = jobs.resume(&job.id).await?;
-    println!("resumed: {}", resumed.status.as_str());
+    // The API pauses only a running job; one still validating its files may refuse. Whatever
+    // happens, the job is cancelled after, so that nothing keeps running (and billing).
+    let paused_and_resumed = async {
+        let paused = jobs.pause(&job.id).await?;
+        println!("paused: {}", paused.status.as_str());
+        let resumed = jobs.resume(&job.id).await?;
+        println!("resumed: {}", resumed.status.as_str());
+        Ok::<(), openai_fine_tuning::Error>(())
+    }
+    .await;
+    if let Err(error) = &paused_and_resumed {
+        println!("pause or resume refused: {error}");
+    }
     let cancelled = jobs.cancel(&job.id).await?;
     println!("cancelled: {}", cancelled.status.as_str());
     Ok(())

@@ -1,6 +1,6 @@
 //! The corrections of `spec/openai-fine-tuning.yaml`, kept as an overlay on OpenAI's published
 //! spec (`spec/openai-fine-tuning.overlay.yaml`): the published spec of 2026-08-21 with the
-//! overlay and `--only /fine_tuning` gives exactly the public API of `generated/`, and so does
+//! overlay and `--only /fine_tuning /files` gives exactly the public API of `generated/`, and so does
 //! the older spec of 2026-07-15, which is the report a maintainer reads when adopting a new
 //! spec: nothing changed for fine-tuning. The corrections the published spec's examples call
 //! for elsewhere (`spec/openai-openapi.overlay.yaml`, checked by `cargo xtask whole-spec`) all

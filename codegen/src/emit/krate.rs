@@ -221,10 +221,12 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         "\n\nStart with [`Client::from_env`] or [`Client::builder`], then follow the resources: each path segment \
          is a method, and each operation returns a [`Call`] to await. Request and response types live in [`types`].",
     );
+    let mut doc = inner_doc_attrs(&doc);
     if matches!(layout, Layout::Files { .. }) {
-        doc.push_str(&super::doc_examples::crate_sections(api));
+        // On their own, so that a fence the spec's description leaves open is closed before them.
+        let sections = inner_doc_attrs(&super::doc_examples::crate_sections(api));
+        doc = quote!(#doc #![doc = ""] #sections);
     }
-    let doc = inner_doc_attrs(&doc);
     let lints = doc_lints();
     let modules = match layout {
         Layout::Files { custom } => {

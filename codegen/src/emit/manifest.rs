@@ -351,6 +351,9 @@ mod tests {
         let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["rustls", "rustls-ring", "native-tls"]);
         assert!(features.iter().all(|f| !f.comment.is_empty()), "each TLS feature says what it needs to build");
+        for name in names.iter().chain(&["default"]) {
+            assert!(crate::passes::features::RESERVED_FEATURES.contains(name), "resources must not take the feature name `{name}`");
+        }
         assert!(
             table.contains("\ntokio = { version = \"1\", default-features = false, features = [\"fs\", \"io-util\", \"time\"] }\n"),
             "{table}"

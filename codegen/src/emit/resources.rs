@@ -167,16 +167,13 @@ fn method(
     example: Option<&str>,
 ) -> TokenStream {
     let name = ident(name);
-    let mut doc = method_doc(&api.profile, op, &output, note);
-    if let Some(example) = example {
-        doc.push_str(
-            "
-
-",
-        );
-        doc.push_str(example);
-    }
-    let doc = doc_attrs(Some(&doc));
+    let doc = doc_attrs(Some(&method_doc(&api.profile, op, &output, note)));
+    // The example's lines are made on their own, so that a fence the spec's text leaves open is
+    // closed before it rather than by it.
+    let example = example.map(|example| {
+        let lines = doc_attrs(Some(example));
+        quote!(#[doc = ""] #lines)
+    });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let args = arguments(api, op, body);
     let many_args = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -213,6 +210,7 @@ fn method(
     };
     quote! {
         #doc
+        #example
         #deprecated
         #many_args
         pub fn #name(&self, #(#args),*) -> #returns {

@@ -6,6 +6,11 @@ use crate::ir::*;
 /// The feature that enables the webhooks.
 const WEBHOOKS_FEATURE: &str = "webhooks";
 
+/// Feature names the generated `Cargo.toml` already uses: `default` and the runtime's TLS
+/// backends (`codegen/runtime/Cargo.toml`; a test in `emit/manifest.rs` keeps the two in step).
+/// A resource named like one gets `-api` after its feature's name.
+pub(crate) const RESERVED_FEATURES: [&str; 4] = ["default", "rustls", "rustls-ring", "native-tls"];
+
 /// Gives every top-level resource (and the webhooks) a Cargo feature, and every type the
 /// features of the operations that reach it, so that a build with one feature compiles only
 /// the types that feature needs. Types no operation reaches get the `other-types` feature.
@@ -30,7 +35,9 @@ fn features_of(
     for child in &root.children {
         let mut reached = Vec::new();
         collect_resource_types(child, operations, &mut reached);
-        roots.push((child.accessor.replace('_', "-").trim_start_matches("r#").to_owned(), reached));
+        let name = child.accessor.trim_start_matches("r#").replace('_', "-");
+        let name = if RESERVED_FEATURES.contains(&name.as_str()) { format!("{name}-api") } else { name };
+        roots.push((name, reached));
     }
     if let Some(id) = webhook {
         roots.push((WEBHOOKS_FEATURE.to_owned(), vec![id]));

@@ -2,7 +2,7 @@
 //! None of them reads the spec, so each can be tested on a small hand-built IR.
 
 mod cycles;
-mod features;
+pub(crate) mod features;
 mod inputs;
 mod kinds;
 mod pages;
