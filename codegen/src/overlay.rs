@@ -358,17 +358,17 @@ fn bracket(inside: &str) -> Result<Selector, String> {
         return Ok(Selector::Index(index));
     }
     if let Some(filter) = inside.strip_prefix('?') {
-        let filter = filter.trim().trim_start_matches('(').trim_end_matches(')').trim();
-        let (left, equal, right) = if let Some((l, r)) = filter.split_once("==") {
-            (l, true, r)
-        } else if let Some((l, r)) = filter.split_once("!=") {
-            (l, false, r)
-        } else {
-            return Err(format!("only `==` and `!=` filters are supported, not `[{inside}]`"));
-        };
-        if filter.contains("&&") || filter.contains("||") {
+        let filter = filter.trim();
+        let filter = filter.strip_prefix('(').and_then(|f| f.strip_suffix(')')).unwrap_or(filter).trim();
+        // Operators are looked for outside quoted literals, which may hold `==` or `&&` themselves.
+        let operators = unquoted_operators(filter);
+        if operators.iter().any(|(_, op)| *op == "&&" || *op == "||") {
             return Err(format!("only one comparison per filter is supported, not `[{inside}]`"));
         }
+        let (left, equal, right) = match operators.first() {
+            Some(&(at, op)) => (&filter[..at], op == "==", &filter[at + 2..]),
+            None => return Err(format!("only `==` and `!=` filters are supported, not `[{inside}]`")),
+        };
         // `@` alone is the child itself (`required[?@ == 'name']` picks one entry of a list).
         let left = left.trim();
         let path = if left == "@" {
@@ -384,6 +384,33 @@ fn bracket(inside: &str) -> Result<Selector, String> {
         return Ok(Selector::Filter { path, equal, literal });
     }
     Err(format!("`[{inside}]` is not supported: slices, unions and functions are not"))
+}
+
+/// The two-character operators (`==`, `!=`, `&&`, `||`) of a filter that stand outside quoted
+/// literals, with their byte offsets.
+fn unquoted_operators(filter: &str) -> Vec<(usize, &'static str)> {
+    let mut found = Vec::new();
+    let mut quote = None;
+    let bytes = filter.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'\'' || c == b'"' => quote = Some(c),
+            None => {
+                let pair = bytes.get(i..i + 2);
+                if let Some(op) = ["==", "!=", "&&", "||"].into_iter().find(|op| pair == Some(op.as_bytes())) {
+                    found.push((i, op));
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    found
 }
 
 /// The text of a quoted string literal; `None` when `text` is not exactly one (a union such
@@ -639,6 +666,14 @@ mod tests {
         assert_eq!(pick("$..enum[?@ == 'running']"), 1, "`@` alone is the entry");
         assert_eq!(pick("$..enum[?@ != 'running']"), 1);
         assert!(parse("$..enum[?running == @]").is_err());
+        // Operators inside a quoted literal are part of the literal.
+        let quoted = doc("q.yaml", "a: ['x==y', 'p && q', '(r)', plain]\n");
+        let count = |target: &str| select(&quoted.root, &parse(target).unwrap()).len();
+        assert_eq!(count("$.a[?@ == 'x==y']"), 1);
+        assert_eq!(count("$.a[?@ != 'x==y']"), 3);
+        assert_eq!(count("$.a[?(@ == 'p && q')]"), 1);
+        assert_eq!(count("$.a[?@ == '(r)']"), 1, "only one outer pair of parentheses goes");
+        assert!(parse("$.a[?@ == 'x' && @ == 'y']").is_err(), "one comparison, even next to quotes");
     }
 
     #[test]
