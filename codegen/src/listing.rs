@@ -71,7 +71,7 @@ pub fn list(api: &Api) -> Vec<Item> {
         let event = &api.ty(webhooks.event).name;
         items.push(Item::new("fn", "unwrap_webhook".to_owned(), format!("(secret, headers, body) -> {event}"), "/webhooks"));
     }
-    resource_items(api, &api.root, "client", &mut items);
+    resource_items(api, &mut items);
     for (_, def) in api.sorted_types() {
         type_items(api, def, &mut items);
     }
@@ -81,9 +81,10 @@ pub fn list(api: &Api) -> Vec<Item> {
     items
 }
 
-fn resource_items(api: &Api, node: &Resource, path: &str, items: &mut Vec<Item>) {
-    for &i in &node.operations {
-        let op = &api.operations[i];
+/// The methods of every operation (the listing is sorted, so the order here does not matter).
+fn resource_items(api: &Api, items: &mut Vec<Item>) {
+    for (op, path) in api.operations.iter().zip(api.method_paths()) {
+        let Some(path) = path else { continue };
         let pointer = op.pointer.as_str();
         let deprecated = if op.deprecated { " [deprecated]" } else { "" };
         let returns = match (&op.response, op.raw_response) {
@@ -124,9 +125,6 @@ fn resource_items(api: &Api, node: &Resource, path: &str, items: &mut Vec<Item>)
             let signature = format!("({}) -> {returns}{deprecated}", args.join(", "));
             items.push(Item::new("fn", format!("{path}.{name}"), signature, pointer));
         }
-    }
-    for child in &node.children {
-        resource_items(api, child, &format!("{path}.{}()", child.accessor), items);
     }
 }
 

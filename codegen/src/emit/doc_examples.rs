@@ -2,23 +2,8 @@
 //! operations of the spec and compile as doc tests. They are `no_run`: running them needs the
 //! API.
 
-use crate::ir::{Api, HttpMethod, Operation, RawResponse, Resource, SchemeKind, TypeRef};
+use crate::ir::{Api, HttpMethod, Operation, RawResponse, SchemeKind, TypeRef};
 use crate::names;
-
-/// For each operation, by index, the resource chain its method hangs on: `client.a().b()`.
-pub(crate) fn chains(api: &Api) -> Vec<Option<String>> {
-    fn walk(node: &Resource, path: &str, out: &mut [Option<String>]) {
-        for &i in &node.operations {
-            out[i] = Some(path.to_owned());
-        }
-        for child in &node.children {
-            walk(child, &format!("{path}.{}()", child.accessor), out);
-        }
-    }
-    let mut out = vec![None; api.operations.len()];
-    walk(&api.root, "client", &mut out);
-    out
-}
 
 /// A call of `op`'s method with made-up arguments, when each can be made up: path strings (the
 /// parameter's example, else its name), a query struct with `Default`, no body or an optional
@@ -60,25 +45,22 @@ fn binding(api: &Api, op: &Operation) -> String {
 
 /// A `no_run` doc test: `body` inside an async function of `params` returning `Result<(), Error>`.
 fn doc_test(krate: &str, params: &str, body: &str) -> String {
-    let mut text = format!("```no_run\n# async fn example({params}) -> ::std::result::Result<(), {krate}::Error> {{\n");
-    for line in body.lines() {
-        text.push_str(line);
-        text.push('\n');
-    }
-    text.push_str("# Ok(())\n# }\n```");
-    text
+    format!("```no_run\n# async fn example({params}) -> ::std::result::Result<(), {krate}::Error> {{\n{body}\n# Ok(())\n# }}\n```")
 }
 
 fn krate(api: &Api) -> String {
     api.crate_name.replace('-', "_")
 }
 
-/// The `# Example` section of an operation's method, when its arguments can be made up.
-pub(crate) fn method(api: &Api, chain: &str, op: &Operation) -> Option<String> {
-    let call = call(chain, op)?;
+/// For each operation, by index, the `# Example` section of its method, when its arguments can
+/// be made up.
+pub(crate) fn methods(api: &Api) -> Vec<Option<String>> {
     let krate = krate(api);
-    let body = format!("{}{call}.await?;", binding(api, op));
-    Some(format!("# Example\n\n{}", doc_test(&krate, &format!("client: &{krate}::Client"), &body)))
+    let example = |op: &Operation, chain: &str| {
+        let body = format!("{}{}.await?;", binding(api, op), call(chain, op)?);
+        Some(format!("# Example\n\n{}", doc_test(&krate, &format!("client: &{krate}::Client"), &body)))
+    };
+    api.operations.iter().zip(api.method_paths()).map(|(op, chain)| example(op, chain.as_deref()?)).collect()
 }
 
 /// Examples of `Client::from_env` and `Client::builder`.
@@ -104,9 +86,8 @@ pub(crate) fn constructors(api: &Api) -> (String, String) {
 /// an example on this spec's operations (those whose arguments can be made up).
 pub(crate) fn crate_sections(api: &Api) -> String {
     let krate = krate(api);
-    let chains = chains(api);
     let calls: Vec<(&Operation, String)> =
-        api.operations.iter().enumerate().filter_map(|(i, op)| Some((op, call(chains[i].as_deref()?, op)?))).collect();
+        api.operations.iter().zip(api.method_paths()).filter_map(|(op, chain)| Some((op, call(chain.as_deref()?, op)?))).collect();
     // Prefer reading one thing (path arguments and nothing else), then doing something to one
     // thing, then anything but a deletion, for the examples.
     let on_one = |op: &Operation| !op.path_params.is_empty() && op.query.is_none() && op.body.is_none();

@@ -52,16 +52,11 @@ pub(crate) struct Feature {
 /// generated crate offers the same, with the same comments.
 pub(crate) fn runtime_features() -> Result<(Vec<Feature>, Vec<String>), String> {
     let (file, text) = RUNTIME;
-    let mut lines = text.lines().enumerate().skip_while(|(_, line)| line.trim() != "[features]");
-    if lines.next().is_none() {
+    let Some(lines) = table(text, "features") else {
         return Ok((Vec::new(), Vec::new()));
-    }
+    };
     let (mut features, mut default, mut comment) = (Vec::new(), Vec::new(), Vec::new());
     for (index, line) in lines {
-        let line = line.trim();
-        if line.starts_with('[') {
-            break;
-        }
         if line.is_empty() {
             comment.clear();
             continue;
@@ -143,17 +138,9 @@ fn render(dependency: &Dependency) -> String {
 
 /// The entries of the table `[name]` in a manifest, in order.
 fn section((file, text): (&str, &str), name: &str) -> Result<Vec<Dependency>, String> {
-    let header = format!("[{name}]");
-    let mut lines = text.lines().enumerate().skip_while(|(_, line)| line.trim() != header);
-    if lines.next().is_none() {
-        return Err(format!("{file} has no {header} table"));
-    }
+    let lines = table(text, name).ok_or_else(|| format!("{file} has no [{name}] table"))?;
     let mut found: Vec<Dependency> = Vec::new();
     for (index, line) in lines {
-        let line = line.trim();
-        if line.starts_with('[') {
-            break;
-        }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -181,6 +168,15 @@ fn section((file, text): (&str, &str), name: &str) -> Result<Vec<Dependency>, St
         found.push(entry);
     }
     Ok(found)
+}
+
+/// The lines of the table `[name]` in a manifest, trimmed, with their indexes, up to the next
+/// table; `None` when there is no such table.
+fn table<'a>(text: &'a str, name: &str) -> Option<impl Iterator<Item = (usize, &'a str)>> {
+    let header = format!("[{name}]");
+    let mut lines = text.lines().map(str::trim).enumerate().skip_while(move |(_, line)| *line != header);
+    lines.next()?;
+    Some(lines.take_while(|(_, line)| !line.starts_with('[')))
 }
 
 /// Sets one field of an entry from its TOML value.

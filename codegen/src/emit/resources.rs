@@ -14,13 +14,12 @@ pub(crate) fn module(api: &Api) -> TokenStream {
         let accessor = accessor(child, quote!(self));
         quote!(#cfg #accessor)
     });
-    let chains = doc_examples::chains(api);
-    let example = |i: usize| chains[i].as_deref().and_then(|chain| doc_examples::method(api, chain, &api.operations[i]));
-    let root_methods = api.root.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self), example(i)));
+    let examples = doc_examples::methods(api);
+    let root_methods = api.root.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self), examples[i].as_deref()));
     let mut structs = Vec::new();
     for child in &api.root.children {
         let mut own = Vec::new();
-        resource(api, child, &chains, &mut own);
+        resource(api, child, &examples, &mut own);
         let cfg = child.feature.and_then(|f| cfg_attr(api, &[f]));
         structs.push(gate(quote!(#(#own)*), cfg.as_ref()));
     }
@@ -73,12 +72,12 @@ fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
     }
 }
 
-fn resource(api: &Api, node: &Resource, chains: &[Option<String>], out: &mut Vec<TokenStream>) {
+/// `examples` holds each operation's doc example, by index.
+fn resource(api: &Api, node: &Resource, examples: &[Option<String>], out: &mut Vec<TokenStream>) {
     let name = ident(&node.struct_name);
     let doc = doc_attrs(node.doc.as_deref());
     let accessors = node.children.iter().map(|c| accessor(c, quote!(self.client)));
-    let example = |i: usize| chains[i].as_deref().and_then(|chain| doc_examples::method(api, chain, &api.operations[i]));
-    let methods = node.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self.client), example(i)));
+    let methods = node.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self.client), examples[i].as_deref()));
     out.push(quote! {
         #doc
         #[derive(Debug, Clone, Copy)]
@@ -92,7 +91,7 @@ fn resource(api: &Api, node: &Resource, chains: &[Option<String>], out: &mut Vec
         }
     });
     for child in &node.children {
-        resource(api, child, chains, out);
+        resource(api, child, examples, out);
     }
 }
 
@@ -107,7 +106,7 @@ enum Output {
 /// The methods of one operation: the operation itself (with `example` in its docs), a
 /// `_multipart` twin when it also takes a form, and a `_stream` twin when it can answer with
 /// server-sent events.
-fn operation(api: &Api, op: &Operation, client: TokenStream, example: Option<String>) -> TokenStream {
+fn operation(api: &Api, op: &Operation, client: TokenStream, example: Option<&str>) -> TokenStream {
     let output = match (&op.response, op.raw_response) {
         (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),
         (None, Some(RawResponse::Bytes)) => Output::Call(quote!(rt::Bytes), quote!(build_bytes)),
@@ -115,7 +114,7 @@ fn operation(api: &Api, op: &Operation, client: TokenStream, example: Option<Str
         (None, None) => Output::Call(quote!(()), quote!(build_empty)),
     };
     // An operation that only ever answers with events is its stream method, under its own name.
-    let main = (!op.only_events()).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, "", example.as_deref()));
+    let main = (!op.only_events()).then(|| method(api, op, &client, &op.method_name, op.body.as_ref(), output, "", example));
     let multipart = op.multipart_alternative.as_ref().zip(op.multipart_method_name.as_ref()).map(|(form, name)| {
         let output = match (&op.response, op.raw_response) {
             (Some(response), _) => Output::Call(ty(api, response, From::Resources), quote!(build)),

@@ -155,6 +155,21 @@ pub struct Page {
 }
 
 impl Api {
+    /// For each operation, by index, the resource chain its methods hang on: `client.a().b()`.
+    pub fn method_paths(&self) -> Vec<Option<String>> {
+        fn walk(node: &Resource, path: &str, out: &mut [Option<String>]) {
+            for &i in &node.operations {
+                out[i] = Some(path.to_owned());
+            }
+            for child in &node.children {
+                walk(child, &format!("{path}.{}()", child.accessor), out);
+            }
+        }
+        let mut out = vec![None; self.operations.len()];
+        walk(&self.root, "client", &mut out);
+        out
+    }
+
     /// The type behind an id.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
