@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::emit::parts::Needed;
 use crate::ir::*;
 
 /// One public item.
@@ -71,6 +72,7 @@ pub fn list(api: &Api) -> Vec<Item> {
         let event = &api.ty(webhooks.event).name;
         items.push(Item::new("fn", "unwrap_webhook".to_owned(), format!("(secret, headers, body) -> {event}"), "/webhooks"));
     }
+    items.extend(export_items(Needed::of(api)));
     resource_items(api, &mut items);
     for (_, def) in api.sorted_types() {
         type_items(api, def, &mut items);
@@ -79,6 +81,14 @@ pub fn list(api: &Api) -> Vec<Item> {
     items.sort_by(|a, b| (&a.path, &a.kind, &a.signature).cmp(&(&b.path, &b.kind, &b.signature)));
     items.dedup_by(|a, b| a.key() == b.key());
     items
+}
+
+/// What `lib.rs` re-exports from the runtime: `use StreamCall [runtime part sse]`, so that a part coming or going shows.
+fn export_items(needed: Needed) -> impl Iterator<Item = Item> {
+    needed
+        .exports()
+        .into_iter()
+        .map(|(name, part)| Item::new("use", name.to_owned(), part.map(|p| format!(" [runtime part {p}]")).unwrap_or_default(), ""))
 }
 
 /// The methods of every operation (the listing is sorted, so the order here does not matter).
@@ -323,6 +333,15 @@ pub struct Report {
 impl Report {
     /// Compares the listing of the crate as it was with the one about to be written.
     pub fn between(old: &[Item], new: &[Item]) -> Report {
+        // A listing from before the runtime's re-exports were listed comes from a crate that had all of them.
+        let legacy: Vec<Item>;
+        let lists_uses = |items: &[Item]| items.iter().any(|i| i.kind == "use");
+        let old = if lists_uses(old) || !lists_uses(new) {
+            old
+        } else {
+            legacy = old.iter().cloned().chain(export_items(Needed::ALL)).collect();
+            &legacy
+        };
         let old_by_key: BTreeMap<_, _> = old.iter().map(|i| (i.key(), i)).collect();
         let new_by_key: BTreeMap<_, _> = new.iter().map(|i| (i.key(), i)).collect();
         // A type added or removed as a whole is one change: its fields and variants go with it.
@@ -413,6 +432,9 @@ fn removed(item: &Item) -> Change {
             "code that names or builds this variant no longer compiles; the value now arrives as the unknown variant, if the type keeps one"
         }
         "feature" => "a build that enables this feature fails",
+        "use" => {
+            "code that names it no longer compiles; the runtime part it comes from is left out, as nothing the spec describes needs it"
+        }
         _ => "code that uses it no longer compiles",
     };
     Change {
@@ -571,6 +593,21 @@ mod tests {
         let back = parse(&text);
         let parts = |items: &[Item]| items.iter().map(|i| (i.kind.clone(), i.path.clone(), i.signature.clone())).collect::<Vec<_>>();
         assert_eq!(parts(&back), parts(&items));
+    }
+
+    /// A listing written before the runtime's re-exports were listed stands for a crate that had all of them, so a part
+    /// left out now is reported as removed, and the parts kept are not reported at all.
+    #[test]
+    fn a_listing_without_uses_had_every_runtime_part() {
+        let old = vec![item("fn", "client.jobs().pause", "(id: &str) -> Call<Job>")];
+        let mut new = old.clone();
+        new.extend(export_items(Needed([false, true, true])));
+        let report = Report::between(&old, &new);
+        let removed: Vec<&str> = report.changes.iter().map(|c| c.item.as_str()).collect();
+        assert_eq!(removed, ["use EventStream", "use StreamCall"]);
+        assert!(report.changes.iter().all(|c| c.breaking && c.change == "removed"));
+        let again = Report::between(&new, &new);
+        assert!(again.is_empty(), "{:?}", again.changes);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub(super) struct CallOptions {
     pub(super) accept: Option<&'static str>,
 }
 
-/// The per-call settings [`Call`] and [`StreamCall`](super::sse::StreamCall) both offer,
+/// The per-call settings [`Call`] and `StreamCall` both offer,
 /// written once; each type has `options: CallOptions` and `request: Result<Request, Error>`.
 /// Extra doc lines for `timeout` and `max_retries` say what differs for streams.
 macro_rules! per_call_settings {
@@ -84,7 +84,9 @@ macro_rules! per_call_settings {
         per_call_settings!(;);
     };
 }
+// [sse]
 pub(super) use per_call_settings;
+// [/sse]
 
 /// A request that has not been sent yet. Await it for the decoded value.
 ///

@@ -135,7 +135,9 @@ impl Client {
                 Some(RequestBody::Text { text, .. }) => builder.body(text.clone()),
                 Some(RequestBody::Form(text)) => builder.body(text.clone()),
                 Some(RequestBody::Bytes { bytes, .. }) => builder.body(bytes.clone()),
+                // [multipart]
                 Some(RequestBody::Multipart(form)) => builder.multipart(form.to_form()?),
+                // [/multipart]
             };
             tracing::debug!(%method, %path, attempt, "sending request");
             let outcome = match builder.send().await {
@@ -290,8 +292,11 @@ impl Client {
                 })?;
                 headers.insert(header::CONTENT_TYPE, value);
             }
+            // [multipart]
             // reqwest writes the multipart content type itself, because it carries the form's boundary.
-            Some(RequestBody::Multipart(_)) | None => {}
+            Some(RequestBody::Multipart(_)) => {}
+            // [/multipart]
+            None => {}
         }
         for (name, value) in extra {
             let invalid = |what: &str| Error::InvalidArgument {

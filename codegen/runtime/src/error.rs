@@ -276,6 +276,7 @@ impl ApiError {
         error
     }
 
+    // [sse]
     /// Reads the `error` object of an event in a stream whose response had `status`, `request_id` and `rate_limit`.
     pub(super) fn from_event(
         status: u16,
@@ -288,6 +289,7 @@ impl ApiError {
         error.fill(fields, || "the stream reported an error".to_owned());
         error
     }
+    // [/sse]
 
     /// Takes message, type, param and code from the fields of an `error` object, and the message from `fallback` when the object has none.
     fn fill(&mut self, fields: &serde_json::Map<String, Value>, fallback: impl FnOnce() -> String) {

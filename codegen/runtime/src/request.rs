@@ -10,7 +10,9 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::error::Error;
+// [multipart]
 use super::multipart::{Multipart, ToMultipart};
+// [/multipart]
 
 /// What RFC 6265 does not allow in a cookie value, and `%`, so that an encoded value reads back.
 pub(super) const COOKIE_VALUE: &AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
@@ -55,8 +57,10 @@ pub enum Security {
 pub enum RequestBody {
     /// JSON, serialised when the request was built and sent as `application/json`.
     Json(Bytes),
+    // [multipart]
     /// A `multipart/form-data` form, encoded afresh for every attempt.
     Multipart(Multipart),
+    // [/multipart]
     /// An `application/x-www-form-urlencoded` form, already encoded.
     Form(String),
     /// Bytes sent as they are, with their content type (`application/octet-stream`).
@@ -80,7 +84,9 @@ impl fmt::Debug for RequestBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RequestBody::Json(bytes) => f.debug_tuple("Json").field(&String::from_utf8_lossy(bytes)).finish(),
+            // [multipart]
             RequestBody::Multipart(form) => f.debug_tuple("Multipart").field(form).finish(),
+            // [/multipart]
             RequestBody::Form(text) => f.debug_tuple("Form").field(text).finish(),
             RequestBody::Bytes { content_type, bytes } => {
                 f.debug_struct("Bytes").field("content_type", content_type).field("len", &bytes.len()).finish()
@@ -115,6 +121,7 @@ impl Request {
         Ok(self)
     }
 
+    // [multipart]
     /// Sends `form` as a `multipart/form-data` body, replacing any body set before.
     ///
     /// The parts are collected now, so a part that cannot be encoded fails here, before anything is sent.
@@ -124,6 +131,7 @@ impl Request {
         self.body = Some(RequestBody::Multipart(multipart));
         Ok(self)
     }
+    // [/multipart]
 
     /// Sends `body` as an `application/x-www-form-urlencoded` form, replacing any body set
     /// before: each property of its JSON form becomes a `key=value` pair, an array one pair per
@@ -187,10 +195,12 @@ impl Request {
                 fields.insert(name.to_owned(), serde_json::value::to_raw_value(&value).map_err(invalid_body)?);
                 *bytes = serde_json::to_vec(&fields).map_err(invalid_body)?.into();
             }
+            // [multipart]
             Some(RequestBody::Multipart(form)) => match value {
                 Value::String(text) => form.set_text(name, text),
                 other => form.set_text(name, other),
             },
+            // [/multipart]
             Some(RequestBody::Text { .. } | RequestBody::Bytes { .. } | RequestBody::Form(_)) => {
                 return Err(Error::InvalidArgument {
                     name: "body",

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::parts::{self, Needed};
 use super::{inner_doc_attrs, manifest, resources, types};
 use crate::ir::Api;
 
@@ -228,6 +229,12 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         doc = quote!(#doc #![doc = ""] #sections);
     }
     let lints = doc_lints();
+    // One file includes the whole runtime by path, so it re-exports every part, or the unused ones would warn.
+    let needed = match layout {
+        Layout::Files { .. } => Needed::of(api),
+        Layout::Single { .. } => Needed::ALL,
+    };
+    let exports = needed.exports().into_iter().map(|(name, _)| super::ident(name));
     let modules = match layout {
         Layout::Files { custom } => {
             let custom = custom.then(|| {
@@ -281,12 +288,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
 
         #modules
 
-        pub use runtime::{
-            ApiError, ApiErrorKind, Bytes, Call, Client, ClientBuilder, DEFAULT_WEBHOOK_TOLERANCE, Error, EventStream, File,
-            HeaderMap, HeaderSetting, Method, Multipart, Paginated, Profile, Query, RateLimit, Request, RequestBody, Response,
-            ResponseMeta, RetryHints, RetryPolicy, Scheme, SchemeKind, Security, ServerVariable, StreamCall, ToMultipart, ToQuery,
-            WebhookError, sign_webhook, verify_webhook, verify_webhook_at,
-        };
+        pub use runtime::{#(#exports),*};
 
         #profile
 
@@ -297,6 +299,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
 /// Every file of the generated crate. `spec_label` names the spec in headers (no absolute paths);
 /// with `custom`, `lib.rs` includes the hand-written `src/custom.rs` the output folder holds.
 pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<OutputFile>, String> {
+    let needed = Needed::of(api);
     let cargo = format!(
         "{}\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2024\"\nrust-version = \"1.88\"\n\
          description = \"A typed client for {}, generated from its OpenAPI description.\"\nlicense = \"MIT\"\npublish = false\n\n{}{}",
@@ -304,7 +307,7 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
         api.crate_name,
         api.crate_version,
         api.title.replace('"', "'"),
-        manifest::dependencies()?,
+        manifest::dependencies(needed)?,
         features_table(api)?,
     );
     let mut files = vec![
@@ -313,12 +316,13 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
         crate_file("src/resources.rs", spec_label, &render(resources::module(api))?),
         crate_file("src/types.rs", spec_label, &render_types(api)?),
     ];
-    for (path, source_name, text) in RUNTIME {
+    for (path, source_name, text) in RUNTIME.into_iter().filter(|(_, name, _)| needed.keeps_file(name)) {
         // `cargo fmt` in a project that vendors the crate must leave the copy as it is, or the
         // next regeneration would take the reformatting for a hand edit.
         let header =
             format!("// {GENERATED_BY}: a copy of codegen/runtime/src/{source_name}; edit that file, not this one.\n\n{NO_RUSTFMT}");
-        files.push(OutputFile { path: path.to_owned(), contents: format!("{header}{}", text.replace("\r\n", "\n")) });
+        let text = parts::cut(source_name, &text.replace("\r\n", "\n"), needed)?;
+        files.push(OutputFile { path: path.to_owned(), contents: format!("{header}{text}") });
     }
     Ok(files)
 }

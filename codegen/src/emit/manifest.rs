@@ -12,6 +12,8 @@
 //! line, so a new way of writing an entry cannot be dropped without a word; the manifests are embedded when the generator is
 //! compiled, so the tests of this module meet such an error before any generation does.
 
+use super::parts::Needed;
+
 /// The workspace manifest, for versions and base features.
 const WORKSPACE: (&str, &str) = ("Cargo.toml", include_str!("../../../Cargo.toml"));
 
@@ -31,10 +33,15 @@ struct Dependency {
 }
 
 /// The `[dependencies]` table of the generated `Cargo.toml`, each runtime dependency with the workspace's version and the union of
-/// the workspace's and the runtime's features.
-pub(crate) fn dependencies() -> Result<String, String> {
+/// the workspace's and the runtime's features, less the crates and features of the runtime parts left out.
+pub(crate) fn dependencies(needed: Needed) -> Result<String, String> {
     let mut table = String::from("[dependencies]\n");
-    for dependency in generated_dependencies()? {
+    for mut dependency in generated_dependencies()? {
+        if needed.missing().any(|part| part.crates.contains(&dependency.name.as_str())) {
+            continue;
+        }
+        let name = dependency.name.clone();
+        dependency.features.retain(|f| !needed.missing().any(|part| part.features.contains(&(name.as_str(), f.as_str()))));
         table.push_str(&render(&dependency));
         table.push('\n');
     }
@@ -328,8 +335,17 @@ mod tests {
     /// compares the whole table, as part of `generated/Cargo.toml`.
     #[test]
     fn the_generated_table_is_built_from_the_real_manifests() {
-        let table = dependencies().unwrap();
+        let table = dependencies(Needed::ALL).unwrap();
         assert!(table.starts_with("[dependencies]\nbase64 = \"0.23\"\nbytes = \"1\"\n"), "{table}");
+        let bare = dependencies(Needed([false; 3])).unwrap();
+        for gone in ["eventsource-stream", "hmac", "sha2", "\"multipart\"", "\"fs\"", "\"io-util\""] {
+            assert!(table.contains(gone) && !bare.contains(gone), "{gone} goes with its part: {bare}");
+        }
+        assert!(
+            bare.contains("\nreqwest = { version = \"0.13\", default-features = false, features = [\"http2\", \"stream\"] }\n"),
+            "{bare}"
+        );
+        assert!(bare.contains("\ntokio = { version = \"1\", default-features = false, features = [\"time\"] }\n"), "{bare}");
         assert!(
             table.contains(
                 "\nreqwest = { version = \"0.13\", default-features = false, features = [\"http2\", \"multipart\", \"stream\"] }\n"

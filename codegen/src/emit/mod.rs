@@ -8,6 +8,7 @@ mod doc_examples;
 pub mod fingerprint;
 mod krate;
 mod manifest;
+pub(crate) mod parts;
 mod profile;
 mod reserved;
 mod resources;
