@@ -82,21 +82,63 @@ pub(crate) fn constructors(api: &Api) -> (String, String) {
     (format!("# Example\n\n{from_env}"), format!("# Example\n\n{}", doc_test(&krate, "", &builder)))
 }
 
+/// Every operation whose arguments can be made up, with its call.
+fn calls(api: &Api) -> Vec<(&Operation, String)> {
+    api.operations.iter().zip(api.method_paths()).filter_map(|(op, chain)| Some((op, call(chain.as_deref()?, op)?))).collect()
+}
+
+/// The call the crate's examples show: reading one thing (path arguments and nothing else), else doing something to one
+/// thing, else anything but a deletion; with the operation, for what it answers.
+fn plain_call<'a>(calls: &[(&'a Operation, String)]) -> Option<(&'a Operation, String)> {
+    let on_one = |op: &Operation| !op.path_params.is_empty() && op.query.is_none() && op.body.is_none();
+    let position = calls
+        .iter()
+        .position(|(op, _)| on_one(op) && op.http_method == HttpMethod::Get)
+        .or_else(|| calls.iter().position(|(op, _)| on_one(op) && op.http_method != HttpMethod::Delete))
+        .or_else(|| calls.iter().position(|(op, _)| op.http_method != HttpMethod::Delete))
+        .or((!calls.is_empty()).then_some(0))?;
+    calls.get(position).cloned()
+}
+
+/// Examples for the re-exported `Call` (per-call options and the raw response) and `Error` (telling failures apart). Rustdoc
+/// puts a re-export's own docs above the item's, so each opens with a sentence that serves as the summary.
+pub(crate) fn reexports(api: &Api) -> Option<(String, String)> {
+    let krate = krate(api);
+    let (_, call) = plain_call(&calls(api))?;
+    let client = format!("client: &{krate}::Client");
+    let call_doc = doc_test(
+        &krate,
+        &client,
+        &format!(
+            "let response = {call}\n    .header(\"x-request-tag\", \"nightly\")\n    .timeout(::std::time::Duration::from_secs(30))\n    \
+             .with_response()\n    .await?;\nprintln!(\"status {{}}, request {{:?}}\", response.status(), response.request_id());\n\
+             let value = response.into_inner();\n# let _ = value;"
+        ),
+    );
+    let error_doc = doc_test(
+        &krate,
+        &client,
+        &format!(
+            "use {krate}::{{ApiErrorKind, Error}};\n\nmatch {call}.await {{\n    Ok(_) => {{}}\n    \
+             Err(error) if error.kind() == Some(ApiErrorKind::RateLimit) => {{\n        \
+             eprintln!(\"rate limited; the server asked to wait {{:?}}\", error.retry_after());\n    }}\n    \
+             Err(error) if error.is_timeout() => eprintln!(\"timed out: {{error}}\"),\n    \
+             Err(Error::InvalidArgument {{ name, reason, .. }}) => eprintln!(\"nothing was sent: {{name}} {{reason}}\"),\n    \
+             Err(error) => return Err(error),\n}}"
+        ),
+    );
+    Some((
+        format!("An operation's request, sent when awaited; per-call options and the raw response come before the `.await`:\n\n{call_doc}"),
+        format!("What a call fails with; tell the failures apart by their kind:\n\n{error_doc}"),
+    ))
+}
+
 /// The sections of the crate page: the client, calls, errors, retries and pagination, each with
 /// an example on this spec's operations (those whose arguments can be made up).
 pub(crate) fn crate_sections(api: &Api) -> String {
     let krate = krate(api);
-    let calls: Vec<(&Operation, String)> =
-        api.operations.iter().zip(api.method_paths()).filter_map(|(op, chain)| Some((op, call(chain.as_deref()?, op)?))).collect();
-    // Prefer reading one thing (path arguments and nothing else), then doing something to one
-    // thing, then anything but a deletion, for the examples.
-    let on_one = |op: &Operation| !op.path_params.is_empty() && op.query.is_none() && op.body.is_none();
-    let plain = calls
-        .iter()
-        .find(|(op, _)| on_one(op) && op.http_method == HttpMethod::Get)
-        .or_else(|| calls.iter().find(|(op, _)| on_one(op) && op.http_method != HttpMethod::Delete))
-        .or_else(|| calls.iter().find(|(op, _)| op.http_method != HttpMethod::Delete))
-        .or(calls.first());
+    let calls = calls(api);
+    let plain = plain_call(&calls);
     let mut doc = String::from("\n\n# The client\n\n");
     doc.push_str(
         "[`Client::from_env`] reads the credentials and base URL from the environment, and [`Client::builder`] sets them in code. \

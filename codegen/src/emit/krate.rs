@@ -234,7 +234,22 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         Layout::Files { .. } => Needed::of(api),
         Layout::Single { .. } => Needed::ALL,
     };
-    let exports = needed.exports().into_iter().map(|(name, _)| super::ident(name));
+    // `Call` and `Error` get examples of their own, which rustdoc shows above the runtime's documentation of each.
+    let documented = match layout {
+        Layout::Files { .. } => super::doc_examples::reexports(api),
+        Layout::Single { .. } => None,
+    };
+    let documented = documented.map(|(call, error)| {
+        let (call, error) = (super::doc_attrs(Some(&call)), super::doc_attrs(Some(&error)));
+        quote! {
+            #call
+            pub use runtime::Call;
+            #error
+            pub use runtime::Error;
+        }
+    });
+    let separate: &[&str] = if documented.is_some() { &["Call", "Error"] } else { &[] };
+    let exports = needed.exports().into_iter().filter(|(name, _)| !separate.contains(name)).map(|(name, _)| super::ident(name));
     let modules = match layout {
         Layout::Files { custom } => {
             let custom = custom.then(|| {
@@ -289,6 +304,7 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
         #modules
 
         pub use runtime::{#(#exports),*};
+        #documented
 
         #profile
 
