@@ -94,7 +94,7 @@ impl Client {
     }
 
     /// Sends `request`, retries as the policy allows until an answer has a success status, and
-    /// returns that answer with its body unread, for streaming.
+    /// returns that answer with its body unread, for streaming; its headers are in the metadata, not in the answer.
     ///
     /// Nothing is retried once the body is being read, because its first bytes may already have
     /// reached the caller.
@@ -114,8 +114,12 @@ impl Client {
         Fut: Future<Output = Result<B, reqwest::Error>>,
     {
         let credentials = self.select_credentials(request)?;
-        let url = self.url(request, &credentials, &options.query)?;
-        let headers = self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?;
+        // The first attempt's URL and headers, checked before anything is sent. Each attempt hands its own to reqwest, so
+        // a retry builds them again rather than every attempt copying them.
+        let mut prepared = Some((
+            self.url(request, &credentials, &options.query)?,
+            self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?,
+        ));
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
         let method = request.method();
@@ -123,7 +127,14 @@ impl Client {
         let mut retries = 0;
         loop {
             let attempt = retries + 1;
-            let mut builder = self.inner.http.request(method.clone(), url.clone()).headers(headers.clone()).timeout(timeout);
+            let (url, headers) = match prepared.take() {
+                Some(first) => first,
+                None => (
+                    self.url(request, &credentials, &options.query)?,
+                    self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?,
+                ),
+            };
+            let mut builder = self.inner.http.request(method.clone(), url).headers(headers).timeout(timeout);
             builder = match request.payload() {
                 // RFC 9110: a request whose method defines a body says it is empty; some HTTP/1.1
                 // proxies answer 411 to a POST without a length.
@@ -141,9 +152,10 @@ impl Client {
             };
             tracing::debug!(%method, %path, attempt, "sending request");
             let outcome = match builder.send().await {
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
-                    let response_headers = response.headers().clone();
+                    // Moved, not copied: reading the body needs no headers, and they end up in the metadata.
+                    let response_headers = std::mem::take(response.headers_mut());
                     if status.is_success() {
                         read(response).await.map(|body| (status, response_headers, Answer::Success(body)))
                     } else {
@@ -168,17 +180,19 @@ impl Client {
                     return Err(error);
                 }
             };
-            let found_id = super::response::request_id(&response_headers);
-            // `-` stands for a response without an `x-request-id` header.
-            let request_id = found_id.as_deref().unwrap_or("-");
             let body = match body {
                 Answer::Success(body) => {
-                    tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "response");
                     // The headers move into the metadata: a success answer needs them no more here.
-                    return Ok((body, ResponseMeta::from_headers(status.as_u16(), response_headers, attempt)));
+                    let meta = ResponseMeta::from_headers(status.as_u16(), response_headers, attempt);
+                    // `-` stands for a response without an `x-request-id` header.
+                    let request_id = meta.request_id.as_deref().unwrap_or("-");
+                    tracing::debug!(%method, %path, status = status.as_u16(), attempt, %request_id, "response");
+                    return Ok((body, meta));
                 }
                 Answer::Failure(body) => body,
             };
+            let found_id = super::response::request_id(&response_headers);
+            let request_id = found_id.as_deref().unwrap_or("-");
             let error = ApiError::from_response(status, &response_headers, &body);
             // A server that asks for a longer wait than the client accepts is not asked again
             // sooner: the call ends, and the error says how long it asked for.

@@ -74,8 +74,8 @@ impl<E: DeserializeOwned + Send + 'static> IntoFuture for StreamCall<E> {
             let (response, meta) = self.client.open(&request, &self.options).await?;
             // A server that ignored the request to stream answers with one JSON document, which
             // the event parser would silently read as no events at all.
-            let is_json = response
-                .headers()
+            let is_json = meta
+                .headers
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|value| value.to_str().ok())
                 .is_some_and(|value| value.trim_start().starts_with("application/json"));

@@ -61,6 +61,31 @@ async fn two_server_errors_then_success_takes_three_requests() {
     assert_eq!(requests(&server).await, 3);
 }
 
+/// A retry builds its URL and headers again rather than copying the first attempt's, so each attempt must send the same
+/// request: path, query (the call's own pair included), credentials, the call's header and the body.
+#[tokio::test]
+async fn every_attempt_sends_the_same_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/jobs"))
+        .respond_with(Sequence(Mutex::new(vec![status(503), status(500), ok()])))
+        .mount(&server)
+        .await;
+    let request = Request::new(Method::POST, "/jobs").query(&[("limit", 2)]).json(&json!({"model": "m"})).unwrap();
+    let response = client(&server.uri()).call::<Value>(request).header("x-trace", "abc").query("extra", "1").with_response().await.unwrap();
+    assert_eq!(response.meta().attempts, 3);
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 3);
+    for attempt in &sent {
+        assert_eq!(attempt.url.path(), "/v1/jobs");
+        assert_eq!(attempt.url.query(), Some("limit=2&extra=1"));
+        assert_eq!(attempt.headers.get("authorization").unwrap(), "Bearer sk-secret-key");
+        assert_eq!(attempt.headers.get("x-trace").unwrap(), "abc");
+        assert_eq!(attempt.headers.get("content-type").unwrap(), "application/json");
+        assert_eq!(serde_json::from_slice::<Value>(&attempt.body).unwrap(), json!({"model": "m"}));
+    }
+}
+
 #[tokio::test]
 async fn retries_stop_after_the_limit_with_the_last_error() {
     let server = serve(vec![status(503)]).await;
