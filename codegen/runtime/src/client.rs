@@ -41,6 +41,8 @@ struct Inner {
     http: reqwest::Client,
     /// The base URL without a trailing `/`, so that appending a path that starts with `/` never doubles it.
     base_url: String,
+    /// The same, parsed once, so that a call parses only its own path and not the scheme and host again.
+    base: Url,
     profile: &'static Profile,
     /// Sent with every request; built once in [`ClientBuilder::build`] so that an invalid value fails there and not on the first call.
     headers: HeaderMap,
@@ -127,20 +129,20 @@ impl Client {
         let mut retries = 0;
         loop {
             let attempt = retries + 1;
-            let (url, headers) = match prepared.take() {
+            let (url, mut headers) = match prepared.take() {
                 Some(first) => first,
                 None => (
                     self.url(request, &credentials, &options.query)?,
                     self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?,
                 ),
             };
-            let mut builder = self.inner.http.request(method.clone(), url).headers(headers).timeout(timeout);
+            // RFC 9110: a request whose method defines a body says it is empty; some HTTP/1.1
+            // proxies answer 411 to a POST without a length.
+            if request.payload().is_none() && matches!(*method, reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH) {
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+            }
+            let mut builder = self.inner.http.request(method.clone(), url).timeout(timeout);
             builder = match request.payload() {
-                // RFC 9110: a request whose method defines a body says it is empty; some HTTP/1.1
-                // proxies answer 411 to a POST without a length.
-                None if matches!(*method, reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH) => {
-                    builder.header(header::CONTENT_LENGTH, "0")
-                }
                 None => builder,
                 Some(RequestBody::Json(bytes)) => builder.body(bytes.clone()),
                 Some(RequestBody::Text { text, .. }) => builder.body(text.clone()),
@@ -151,7 +153,17 @@ impl Client {
                 // [/multipart]
             };
             tracing::debug!(%method, %path, attempt, "sending request");
-            let outcome = match builder.send().await {
+            let sent = match builder.build() {
+                Ok(mut outgoing) => {
+                    // Ours are moved in whole, and what the body set (a form's content type) goes on top, as
+                    // `RequestBuilder::headers` would have done by copying ours one by one.
+                    let own = std::mem::replace(outgoing.headers_mut(), headers);
+                    outgoing.headers_mut().extend(own);
+                    self.inner.http.execute(outgoing).await
+                }
+                Err(error) => Err(error),
+            };
+            let outcome = match sent {
                 Ok(mut response) => {
                     let status = response.status();
                     // Moved, not copied: reading the body needs no headers, and they end up in the metadata.
@@ -326,13 +338,23 @@ impl Client {
 
     /// Joins the base URL, the request path and the query.
     ///
-    /// The base URL and path are joined as text and parsed once, rather than with `Url::join`, which would replace the base URL's last segment (`/v1`).
-    /// Parsing leaves `%XX` escapes alone and only resolves literal `.` and `..` segments, which `Request::path_segment` never produces.
+    /// The base URL's path and the request's are joined as text, rather than with `Url::join`, which would replace the base
+    /// URL's last segment (`/v1`), and set as the path of the base URL parsed when the client was built, so that a call does
+    /// not parse the scheme and host again. Parsing the path leaves `%XX` escapes alone and only resolves literal `.` and
+    /// `..` segments, which `Request::path_segment` never produces. A path with its own `?` or `#` (a request built by hand)
+    /// is parsed whole with the base URL, so that they start its query or fragment.
     fn url(&self, request: &Request, credentials: &[&Prepared], extra: &[(String, String)]) -> Result<Url, Error> {
         let path = request.path();
         let separator = if path.starts_with('/') { "" } else { "/" };
-        let mut url = Url::parse(&format!("{}{separator}{path}", self.inner.base_url))
-            .map_err(|error| Error::InvalidArgument { name: "path", reason: format!("`{path}` does not form a valid URL: {error}") })?;
+        let mut url = if path.contains(['?', '#']) {
+            Url::parse(&format!("{}{separator}{path}", self.inner.base_url))
+                .map_err(|error| Error::InvalidArgument { name: "path", reason: format!("`{path}` does not form a valid URL: {error}") })?
+        } else {
+            let mut url = self.inner.base.clone();
+            let joined = format!("{}{separator}{path}", url.path().trim_end_matches('/'));
+            url.set_path(&joined);
+            url
+        };
         let keys = credentials.iter().filter_map(|credential| match credential {
             Prepared::Query(name, key) => Some((*name, key.as_str())),
             _ => None,
@@ -562,7 +584,7 @@ impl ClientBuilder {
     /// another fails when it is sent.
     pub fn build(self) -> Result<Client, Error> {
         let profile = self.profile;
-        let base_url = parse_base_url(&self.resolve_base_url()?)?;
+        let (base_url, base) = parse_base_url(&self.resolve_base_url()?)?;
 
         let mut credentials: Vec<Option<Prepared>> = profile.schemes.iter().map(|_| None).collect();
         for (name, secret) in &self.credentials {
@@ -607,7 +629,9 @@ impl ClientBuilder {
                     .map_err(|error| Error::Config(format!("could not build the HTTP client: {error}")))?
             }
         };
-        Ok(Client { inner: Arc::new(Inner { http, base_url, profile, headers, credentials, timeout: self.timeout, retry: self.retry }) })
+        Ok(Client {
+            inner: Arc::new(Inner { http, base_url, base, profile, headers, credentials, timeout: self.timeout, retry: self.retry }),
+        })
     }
 
     /// The base URL set, or the spec's server with its variables filled in.
@@ -729,8 +753,9 @@ fn describe_missing(scheme: &Scheme) -> String {
     format!("`{}` ({}; {how})", scheme.name, scheme.kind.describe())
 }
 
-/// Checks that `base_url` is an absolute `http` or `https` URL that a path can be appended to, and returns it without a trailing `/`.
-fn parse_base_url(base_url: &str) -> Result<String, Error> {
+/// Checks that `base_url` is an absolute `http` or `https` URL that a path can be appended to, and returns it without a
+/// trailing `/`, as text and parsed.
+fn parse_base_url(base_url: &str) -> Result<(String, Url), Error> {
     let invalid = |reason: String| Error::Config(format!("invalid base URL `{base_url}`: {reason}"));
     let url = Url::parse(base_url).map_err(|error| invalid(error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -740,7 +765,7 @@ fn parse_base_url(base_url: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or fragment".to_owned()));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok((url.as_str().trim_end_matches('/').to_owned(), url))
 }
 
 /// With `rustls-ring` alone, reqwest has no built-in crypto provider and uses the process

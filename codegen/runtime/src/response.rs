@@ -128,24 +128,33 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
+    /// One pass over the headers rather than a lookup per field: a lookup by `&str` checks and hashes the name each time,
+    /// which cost more than the rest of reading a response's metadata. Of repeated headers, the first that reads counts.
     pub(super) fn from_headers(headers: &HeaderMap) -> Self {
-        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-        let number = |name: &str| text(name).and_then(|v| v.parse().ok());
-        let duration = |name: &str| text(name).and_then(parse_duration);
-        RateLimit {
-            limit_requests: number("x-ratelimit-limit-requests"),
-            limit_tokens: number("x-ratelimit-limit-tokens"),
-            remaining_requests: number("x-ratelimit-remaining-requests"),
-            remaining_tokens: number("x-ratelimit-remaining-tokens"),
-            reset_requests: duration("x-ratelimit-reset-requests"),
-            reset_tokens: duration("x-ratelimit-reset-tokens"),
+        let mut limit = RateLimit::default();
+        for (name, value) in headers {
+            let Some(which) = name.as_str().strip_prefix("x-ratelimit-") else { continue };
+            let Ok(text) = value.to_str().map(str::trim) else { continue };
+            let (number, duration) = (|| text.parse().ok(), || parse_duration(text));
+            match which {
+                "limit-requests" => limit.limit_requests = limit.limit_requests.or_else(number),
+                "limit-tokens" => limit.limit_tokens = limit.limit_tokens.or_else(number),
+                "remaining-requests" => limit.remaining_requests = limit.remaining_requests.or_else(number),
+                "remaining-tokens" => limit.remaining_tokens = limit.remaining_tokens.or_else(number),
+                "reset-requests" => limit.reset_requests = limit.reset_requests.or_else(duration),
+                "reset-tokens" => limit.reset_tokens = limit.reset_tokens.or_else(duration),
+                _ => {}
+            }
         }
+        limit
     }
 }
 
 /// The `x-request-id` header.
 pub(super) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id")?.to_str().ok().map(str::to_owned)
+    // A `HeaderName` rather than a `&str`, which `get` would check and hash on every call.
+    const X_REQUEST_ID: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("x-request-id");
+    headers.get(X_REQUEST_ID)?.to_str().ok().map(str::to_owned)
 }
 
 /// Reads the durations the API writes in reset headers: `1s`, `6m0s`, `20ms`, `1h2m3.5s`.
