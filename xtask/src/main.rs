@@ -133,11 +133,15 @@ const COMMANDS: &[Help] = &[
     },
     Help {
         name: "bench",
-        synopsis: "bench [--spec PATH] [--runs N]",
-        about: "generation speed: the median wall time and peak memory of N fresh release-built runs",
+        synopsis: "bench [--spec PATH] [--runs N] [--rounds N] [--peers] [--builds]",
+        about: "figures side by side (see BENCHMARKS.md): generation of the whole spec and of the fine-tuning subset, \
+                calls and decoding against bare reqwest (bench/), and with --builds crate-only debug builds",
         flags: &[
-            ("--spec PATH", "the spec to generate (default: ../shared/specs/openai-openapi.yaml)"),
-            ("--runs N", "how many runs (default: 7)"),
+            ("--spec PATH", "the whole spec to generate (default: ../shared/specs/openai-openapi.yaml)"),
+            ("--runs N", "generation runs of each spec (default: 7)"),
+            ("--rounds N", "rounds of the call, decode and build figures (default: 5)"),
+            ("--peers", "add async-openai 0.43.0 (bench/peers, built outside the workspace) to the calls, decoding and builds"),
+            ("--builds", "also time crate-only debug builds of the whole-spec crate and generated/ (several minutes a round)"),
             ("--once SPEC", "used by bench itself: one measured generation, printed as `seconds peak_kb bytes`"),
         ],
     },

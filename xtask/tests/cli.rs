@@ -228,7 +228,7 @@ fn each_command_has_its_own_help() {
         ("codegen", &["--check", "--force", "--spec PATH", "--settings PATH", "--overlay PATH", "--only PREFIX|TAG", "--out DIR"]),
         ("test", &["--quick"]),
         ("whole-spec", &["--spec PATH", "--overlay PATH", "--examples", "--no-build", "--accept"]),
-        ("bench", &["--spec PATH", "--runs N", "--once SPEC"]),
+        ("bench", &["--spec PATH", "--runs N", "--rounds N", "--peers", "--builds", "--once SPEC"]),
         ("corpus", &["--accept"]),
         ("diff", &["--json", "--fail-on-breaking", "--as-exhaustive", "--settings PATH"]),
         ("semver-audit", &[]),
