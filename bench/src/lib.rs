@@ -320,12 +320,14 @@ fn report(title: &str, unit: &str, names: &[&str], rows: &[Vec<Sample>], baselin
     println!("  ({unit}; ratios are medians of same-round pairs)");
 }
 
+/// The median, the mean of the middle two of an even count.
 fn median(mut values: Vec<f64>) -> f64 {
     if values.is_empty() {
         return f64::NAN;
     }
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    let n = values.len();
+    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
 }
 
 /// The loopback server, a child process running this same binary with `--serve`, so that its CPU time is not the client's.

@@ -162,14 +162,14 @@ fn builds(options: &Options) -> anyhow::Result<bool> {
             name: "async-openai, full",
             manifest: peers.clone(),
             package: "async-openai".to_owned(),
-            args: &["-p", "async-openai", "--features", "async-openai/full"],
+            args: &["--lib", "--features", "full"],
             target: peer_target.clone(),
         });
         list.push(Build {
             name: "async-openai, finetuning",
             manifest: peers,
             package: "async-openai".to_owned(),
-            args: &["-p", "async-openai"],
+            args: &["--lib"],
             target: peer_target,
         });
     }
@@ -263,13 +263,15 @@ fn once(spec: &str) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Min, median and max.
+/// Min, median (the mean of the middle two of an even count) and max.
 fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
     if values.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN);
     }
     values.sort_by(f64::total_cmp);
-    (values[0], values[values.len() / 2], values[values.len() - 1])
+    let n = values.len();
+    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+    (values[0], median, values[n - 1])
 }
 
 fn cargo() -> Command {
