@@ -186,24 +186,32 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("petType")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "cat" => crate::runtime::decode_variant(&value).map(Self::Cat),
-                    "Dog" => crate::runtime::decode_variant(&value).map(Self::Dog),
-                    "Lizard" => crate::runtime::decode_variant(&value).map(Self::Lizard),
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `Pet` matches this value (objects are told apart by `petType`)",
-                ),
+                "petType",
+                "no variant of `Pet` matches this value (objects are told apart by `petType`)",
+                |tag, raw| match tag {
+                    "cat" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Cat),
+                        )
+                    }
+                    "Dog" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Dog),
+                        )
+                    }
+                    "Lizard" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Lizard),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

@@ -281,23 +281,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("source")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "file" => crate::runtime::decode_variant(&value).map(Self::File),
-                    "url" => crate::runtime::decode_variant(&value).map(Self::Url),
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `CreateImportRequest` matches this value (objects are told apart by `source`)",
-                ),
+                "source",
+                "no variant of `CreateImportRequest` matches this value (objects are told apart by `source`)",
+                |tag, raw| match tag {
+                    "file" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::File),
+                        )
+                    }
+                    "url" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Url),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

@@ -265,28 +265,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
+                "type",
+                "no variant of `CompoundFilterFiltersItem` matches this value (objects are told apart by `type`)",
+                |tag, raw| match tag {
                     "eq" | "ne" => {
-                        crate::runtime::decode_variant(&value)
-                            .map(Self::ComparisonFilter)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::ComparisonFilter),
+                        )
                     }
                     "and" | "or" => {
-                        crate::runtime::decode_variant(&value).map(Self::CompoundFilter)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::CompoundFilter),
+                        )
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `CompoundFilterFiltersItem` matches this value (objects are told apart by `type`)",
-                ),
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

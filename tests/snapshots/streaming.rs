@@ -229,27 +229,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
+                "type",
+                "no variant of `CompletionStreamEvent` matches this value (objects are told apart by `type`)",
+                |tag, raw| match tag {
                     "text.delta" => {
-                        crate::runtime::decode_variant(&value).map(Self::DeltaEvent)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::DeltaEvent),
+                        )
                     }
                     "text.done" => {
-                        crate::runtime::decode_variant(&value).map(Self::DoneEvent)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::DoneEvent),
+                        )
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `CompletionStreamEvent` matches this value (objects are told apart by `type`)",
-                ),
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }
@@ -392,28 +392,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
+                "type",
+                "no variant of `SpeechStreamEvent` matches this value (objects are told apart by `type`)",
+                |tag, raw| match tag {
                     "speech.audio.delta" => {
-                        crate::runtime::decode_variant(&value)
-                            .map(Self::SpeechAudioDelta)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::SpeechAudioDelta),
+                        )
                     }
                     "speech.audio.done" => {
-                        crate::runtime::decode_variant(&value).map(Self::SpeechAudioDone)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::SpeechAudioDone),
+                        )
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `SpeechStreamEvent` matches this value (objects are told apart by `type`)",
-                ),
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

@@ -122,23 +122,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("pet_type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "Cat" => crate::runtime::decode_variant(&value).map(Self::Cat),
-                    "Dog" => crate::runtime::decode_variant(&value).map(Self::Dog),
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `UpdatePetRequest` matches this value (objects are told apart by `pet_type`)",
-                ),
+                "pet_type",
+                "no variant of `UpdatePetRequest` matches this value (objects are told apart by `pet_type`)",
+                |tag, raw| match tag {
+                    "Cat" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Cat),
+                        )
+                    }
+                    "Dog" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Dog),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

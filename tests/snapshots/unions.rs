@@ -488,25 +488,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "text" => crate::runtime::decode_variant(&value).map(Self::TextPart),
-                    "image_url" => {
-                        crate::runtime::decode_variant(&value).map(Self::ImagePart)
+                "type",
+                "no variant of `Part` matches this value (objects are told apart by `type`)",
+                |tag, raw| match tag {
+                    "text" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::TextPart),
+                        )
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `Part` matches this value (objects are told apart by `type`)",
-                ),
+                    "image_url" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::ImagePart),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }
@@ -554,23 +556,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("pet_type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "Cat" => crate::runtime::decode_variant(&value).map(Self::Cat),
-                    "Dog" => crate::runtime::decode_variant(&value).map(Self::Dog),
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `Pet` matches this value (objects are told apart by `pet_type`)",
-                ),
+                "pet_type",
+                "no variant of `Pet` matches this value (objects are told apart by `pet_type`)",
+                |tag, raw| match tag {
+                    "Cat" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Cat),
+                        )
+                    }
+                    "Dog" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Dog),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }
@@ -674,23 +680,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("kind")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "circle" => crate::runtime::decode_variant(&value).map(Self::Circle),
-                    "square" => crate::runtime::decode_variant(&value).map(Self::Square),
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `Shape` matches this value (objects are told apart by `kind`)",
-                ),
+                "kind",
+                "no variant of `Shape` matches this value (objects are told apart by `kind`)",
+                |tag, raw| match tag {
+                    "circle" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Circle),
+                        )
+                    }
+                    "square" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Square),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }
@@ -785,25 +795,27 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
+                "type",
+                "no variant of `ShapeRequestEvent` matches this value (objects are told apart by `type`)",
+                |tag, raw| match tag {
                     "progress" => {
-                        crate::runtime::decode_variant(&value).map(Self::Progress)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Progress),
+                        )
                     }
-                    "done" => crate::runtime::decode_variant(&value).map(Self::Done),
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `ShapeRequestEvent` matches this value (objects are told apart by `type`)",
-                ),
+                    "done" => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Done),
+                        )
+                    }
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

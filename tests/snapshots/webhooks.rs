@@ -276,31 +276,32 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            crate::runtime::decode_tagged(
                 deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
+                "type",
+                "no variant of `WebhookEvent` matches this value (objects are told apart by `type`)",
+                |tag, raw| match tag {
                     "batch.completed" => {
-                        crate::runtime::decode_variant(&value).map(Self::BatchCompleted)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::BatchCompleted),
+                        )
                     }
                     "batch.failed" => {
-                        crate::runtime::decode_variant(&value).map(Self::BatchFailed)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::BatchFailed),
+                        )
                     }
                     "eval.run.succeeded" => {
-                        crate::runtime::decode_variant(&value)
-                            .map(Self::EvalRunSucceeded)
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::EvalRunSucceeded),
+                        )
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `WebhookEvent` matches this value (objects are told apart by `type`)",
-                ),
+                    _ => {
+                        ::std::option::Option::Some(
+                            ::serde_json::from_str(raw).map(Self::Unknown),
+                        )
+                    }
+                },
             )
         }
     }

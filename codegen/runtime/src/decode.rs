@@ -2,6 +2,9 @@
 //!
 //! A union reads its JSON once into a [`serde_json::Value`], looks at the value's kind and tag, and then decodes the chosen variant
 //! from that value with [`decode_variant`]; when several variants answer to one tag, [`decode_best`] keeps the one that fits best.
+//! An internally tagged union whose variants all carry their tag reads itself as raw JSON text instead, finds the tag in one pass
+//! and decodes only the variant it names ([`decode_tagged`]), so no `Value` is built; the generator uses it only where the union
+//! is read straight from JSON, since serde's buffering for `#[serde(flatten)]` cannot hand over raw text.
 //! A struct whose fixed-value properties would otherwise land in its typed catch-all map decodes that map with [`decode_map_without`].
 //!
 //! These used to be printed into every generated `types.rs`; here they are written and tested once.
@@ -10,9 +13,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::{DeserializeOwned, Error};
+use std::fmt;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Writes a union variant with its tag: the variant's own type does not have the tag property
 /// (the spec lists it only in a base schema's `required`), so without this the server could not
@@ -38,6 +44,96 @@ where
     E: Error,
 {
     T::deserialize(value).map_err(E::custom)
+}
+
+/// Decodes an internally tagged union from its JSON text: the text is kept as it is, one pass over its top-level keys finds the
+/// string under `tag`, and `pick` decodes the variant that tag names from the text (`None` for a tag no variant has, which
+/// fails with `no_match`, as does an object without the tag). Nothing is built but the variant itself.
+///
+/// # Errors
+///
+/// The deserializer's error when the input is not JSON text it can hand over (serde's buffered content, under
+/// `#[serde(flatten)]`, cannot), `no_match`, or the chosen variant's own error.
+#[allow(dead_code, reason = "unused when the enabled features include no union decoded by its tag alone")]
+pub fn decode_tagged<'de, D, T>(
+    deserializer: D,
+    tag: &str,
+    no_match: &str,
+    pick: impl FnOnce(&str, &str) -> Option<Result<T, serde_json::Error>>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = <Box<RawValue>>::deserialize(deserializer)?;
+    let text = raw.get();
+    let found = FindTag(tag).deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|error| D::Error::custom(bare(&error)))?;
+    match found.as_deref().and_then(|found| pick(found, text)) {
+        Some(decoded) => decoded.map_err(|error| D::Error::custom(bare(&error))),
+        None => Err(D::Error::custom(no_match)),
+    }
+}
+
+/// The message of an error raised while reading a union's own text, without the position serde_json adds: that position is
+/// within the union's text, not the document, and the document's deserializer adds its own.
+fn bare(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&position).map(str::to_owned).unwrap_or(text)
+}
+
+/// The string value of one top-level key of an object, skipping every other value unread; `None` when the key is missing or
+/// does not hold a string. Of repeated keys the last counts, as it does in a `serde_json::Value`.
+struct FindTag<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for FindTag<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FindTag<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(is_tag) = map.next_key_seed(IsKey(self.0))? {
+            if is_tag {
+                found = map.next_value::<Value>()?.as_str().map(str::to_owned);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Whether a key is the one wanted, compared without copying it.
+struct IsKey<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for IsKey<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsKey<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
 }
 
 /// Of the attempts to decode `value` as each candidate variant, keeps the result that encodes back closest to it: the first that

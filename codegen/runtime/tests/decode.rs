@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use sdk_runtime::{decode_best, decode_map_without, decode_variant};
+use sdk_runtime::{decode_best, decode_map_without, decode_tagged, decode_variant};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -158,4 +158,54 @@ fn decode_map_without_rejects_a_kept_value_of_the_wrong_type() {
 
     let error = decode_map_without::<_, i64>(json!([1, 2]), &[]).unwrap_err().to_string();
     assert!(error.contains("expected a map"), "{error}");
+}
+
+/// A union decoded by its tag alone, as the generator writes one: `kind` picks the variant; any other tag is kept as JSON.
+#[derive(Debug, PartialEq)]
+enum ByKind {
+    Named(Named),
+    Measured(Measured),
+    Unknown(Value),
+}
+
+impl<'de> Deserialize<'de> for ByKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        decode_tagged(deserializer, "kind", "no variant matches (told apart by `kind`)", |tag, raw| match tag {
+            "named" => Some(serde_json::from_str(raw).map(ByKind::Named)),
+            "measured" => Some(serde_json::from_str(raw).map(ByKind::Measured)),
+            "closed" => None,
+            _ => Some(serde_json::from_str(raw).map(ByKind::Unknown)),
+        })
+    }
+}
+
+#[test]
+fn a_tagged_union_decodes_the_variant_its_tag_names_from_text_or_a_value() {
+    // The tag after other members, nested values skipped unread, an escaped key that is still the tag.
+    let text = r#"{"name": "a", "extra": {"kind": "named", "list": [1, {"x": "y"}]}, "size": 3, "k\u0069nd": "measured"}"#;
+    assert_eq!(serde_json::from_str::<ByKind>(text).unwrap(), ByKind::Measured(Measured { name: "a".into(), size: 3 }));
+    // From a `Value` too, as an outer union hands its variants over.
+    let value = json!({"kind": "named", "name": "b"});
+    assert_eq!(serde_json::from_value::<ByKind>(value.clone()).unwrap(), ByKind::Named(Named { name: "b".into(), note: None }));
+    assert_eq!(serde_json::from_str::<Vec<ByKind>>(&format!("[{value}]")).unwrap().len(), 1);
+    // A tag no variant has is kept whole.
+    let other = json!({"kind": "new", "n": 1});
+    assert_eq!(serde_json::from_value::<ByKind>(other.clone()).unwrap(), ByKind::Unknown(other));
+    // Of repeated tags the last counts, as in a `Value`.
+    let twice = r#"{"kind": "named", "name": "c", "size": 1, "kind": "measured"}"#;
+    assert!(matches!(serde_json::from_str::<ByKind>(twice).unwrap(), ByKind::Measured(_)));
+}
+
+#[test]
+fn a_tagged_union_fails_with_its_message_or_the_variants_own_error() {
+    for text in [r#"{"name": "a"}"#, r#"{"kind": 3, "name": "a"}"#, r#"{"kind": "closed"}"#] {
+        let error = serde_json::from_str::<ByKind>(text).unwrap_err().to_string();
+        assert!(error.starts_with("no variant matches (told apart by `kind`)"), "{text}: {error}");
+    }
+    let error = serde_json::from_str::<ByKind>("[1]").unwrap_err().to_string();
+    assert!(error.contains("expected an object"), "{error}");
+    // The variant's error, with the position in the document only, not a second one inside the union's own text.
+    let error = serde_json::from_str::<Vec<ByKind>>(r#"[{"kind": "measured", "name": "a"}]"#).unwrap_err().to_string();
+    assert!(error.starts_with("missing field `size` at line 1 column"), "{error}");
+    assert_eq!(error.matches(" at line ").count(), 1, "{error}");
 }

@@ -40,13 +40,13 @@ pub(crate) fn head() -> TokenStream {
 
 /// Everything one type contributes, and the `cfg` every one of its items carries.
 pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
-    let def = type_def(api, t);
+    let def = type_def(api, id, t);
     let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
     let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
     (quote!(#def #page #form), cfg_attr(api, &t.features))
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, id: TypeId, def: &TypeDef) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
@@ -59,7 +59,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s, !def.input),
         TypeKind::Enum(e) => enum_def(&name, attrs, e),
         TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
-        TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),
+        TypeKind::Union(u) => union_def(api, id, &def.name, attrs, sep, u),
         TypeKind::Const(l) => const_def(&name, attrs, l),
         TypeKind::Alias(target) => {
             let target = ty(api, target, From::Types);

@@ -21,11 +21,14 @@ fn accepts(kinds: &Kinds, kind: &str) -> bool {
     }
 }
 
-pub(super) fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
+pub(super) fn union_def(api: &Api, id: TypeId, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
     let name = ident(type_name);
     let declaration = union_enum(api, &name, attrs, sep, u);
     let serialize = union_serialize(&name, u);
-    let deserialize = union_deserialize(api, type_name, &name, u);
+    let deserialize = match by_tag_alone(u) {
+        Some(tag) if !read_from_buffer(api, id) => tagged_deserialize(type_name, &name, tag, u),
+        _ => union_deserialize(api, type_name, &name, u),
+    };
     let froms = union_froms(api, &name, u);
     quote! {
         #declaration
@@ -227,6 +230,73 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
                 #tag_dispatch
                 #kind_match
                 ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+            }
+        }
+    }
+}
+
+/// The tag of a union that decodes by it alone: every variant an object that always carries the tag, each tag naming one
+/// variant, and no literal. Such a union needs no `serde_json::Value`: it reads its JSON as text, finds the tag in one pass and
+/// decodes the one variant it names.
+fn by_tag_alone(u: &Union) -> Option<&str> {
+    let tag = u.tag.as_deref()?;
+    let all_tagged = u.variants.iter().all(|v| matches!(v.body, VariantBody::Type(_)) && tagged(v) && !v.tag_optional);
+    let mut tags: Vec<&str> = u.variants.iter().flat_map(|v| v.tags.iter().map(String::as_str)).collect();
+    let count = tags.len();
+    tags.sort_unstable();
+    tags.dedup();
+    (all_tagged && tags.len() == count).then_some(tag)
+}
+
+/// Whether values of type `id` can be read through serde's buffered content rather than straight from JSON: the fields of a
+/// struct with a `#[serde(flatten)]` member (a catch-all map or a flattened union) are, and so is everything they reach. There
+/// a union cannot read itself as raw text, so it keeps the `Value` route.
+fn read_from_buffer(api: &Api, id: TypeId) -> bool {
+    let mut stack: Vec<TypeId> = Vec::new();
+    for def in &api.types {
+        if let TypeKind::Struct(s) = &def.kind
+            && (s.extra.is_some() || s.flatten.is_some())
+        {
+            stack.extend(def.kind.named());
+        }
+    }
+    let mut seen = vec![false; api.types.len()];
+    while let Some(next) = stack.pop() {
+        if next == id {
+            return true;
+        }
+        if !std::mem::replace(&mut seen[next.0], true) {
+            stack.extend(api.ty(next).kind.named());
+        }
+    }
+    false
+}
+
+/// `Deserialize` for a union that decodes by its tag alone, through the runtime's `decode_tagged`.
+fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
+    let arms = u.variants.iter().map(|v| {
+        let tags = &v.tags;
+        let construct = construct(v);
+        quote!(#(#tags)|* => ::std::option::Option::Some(::serde_json::from_str(raw).map(#construct)),)
+    });
+    let fallback = match &u.unknown {
+        Some(n) => {
+            let n = ident(n);
+            quote!(_ => ::std::option::Option::Some(::serde_json::from_str(raw).map(Self::#n)),)
+        }
+        None => quote!(_ => ::std::option::Option::None,),
+    };
+    let message = format!("no variant of `{type_name}` matches this value (objects are told apart by `{tag}`)");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                crate::runtime::decode_tagged(deserializer, #tag, #message, |tag, raw| match tag {
+                    #(#arms)*
+                    #fallback
+                })
             }
         }
     }
