@@ -12,10 +12,7 @@ pub fn callers(base_url: &str) -> Vec<Box<dyn Caller>> {
 
 /// The SDK's types and `serde_json::Value`.
 pub fn decoders() -> Vec<Decoder> {
-    vec![
-        Decoder { name: "this SDK", jobs: sdk_page, unions: sdk_page },
-        Decoder { name: "serde_json::Value", jobs: value_page, unions: value_page },
-    ]
+    vec![Decoder { name: "this SDK", decode: sdk_page }, Decoder { name: "serde_json::Value", decode: value_page }]
 }
 
 fn sdk_page(page: &[u8]) -> Result<usize, String> {

@@ -21,7 +21,7 @@ fn callers(base_url: &str) -> Vec<Box<dyn Caller>> {
 
 fn decoders() -> Vec<Decoder> {
     let mut decoders = ours::decoders();
-    decoders.push(Decoder { name: "async-openai", jobs: peer_page, unions: peer_page });
+    decoders.push(Decoder { name: "async-openai", decode: peer_page });
     decoders
 }
 

@@ -118,10 +118,11 @@ impl Client {
         let credentials = self.select_credentials(request)?;
         // The first attempt's URL and headers, checked before anything is sent. Each attempt hands its own to reqwest, so
         // a retry builds them again rather than every attempt copying them.
-        let mut prepared = Some((
-            self.url(request, &credentials, &options.query)?,
-            self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?,
-        ));
+        let prepare = || -> Result<(Url, HeaderMap), Error> {
+            let extra = request.headers().iter().chain(&options.headers);
+            Ok((self.url(request, &credentials, &options.query)?, self.headers(request, &credentials, options.accept, extra)?))
+        };
+        let mut prepared = Some(prepare()?);
         let timeout = options.timeout.unwrap_or(self.inner.timeout);
         let max_retries = options.max_retries.unwrap_or(self.inner.retry.max_retries);
         let method = request.method();
@@ -131,10 +132,7 @@ impl Client {
             let attempt = retries + 1;
             let (url, mut headers) = match prepared.take() {
                 Some(first) => first,
-                None => (
-                    self.url(request, &credentials, &options.query)?,
-                    self.headers(request, &credentials, options.accept, request.headers().iter().chain(&options.headers))?,
-                ),
+                None => prepare()?,
             };
             // RFC 9110: a request whose method defines a body says it is empty; some HTTP/1.1
             // proxies answer 411 to a POST without a length.
@@ -155,8 +153,9 @@ impl Client {
             tracing::debug!(%method, %path, attempt, "sending request");
             let sent = match builder.build() {
                 Ok(mut outgoing) => {
-                    // Ours are moved in whole, and what the body set (a form's content type) goes on top, as
-                    // `RequestBuilder::headers` would have done by copying ours one by one.
+                    // Ours are moved in whole rather than copied one by one by `RequestBuilder::headers`, and what
+                    // the body set (a form's content type with its boundary) replaces a header of the same name, so
+                    // a multipart call sends one content type even when the caller added another.
                     let own = std::mem::replace(outgoing.headers_mut(), headers);
                     outgoing.headers_mut().extend(own);
                     self.inner.http.execute(outgoing).await
@@ -203,9 +202,8 @@ impl Client {
                 }
                 Answer::Failure(body) => body,
             };
-            let found_id = super::response::request_id(&response_headers);
-            let request_id = found_id.as_deref().unwrap_or("-");
             let error = ApiError::from_response(status, &response_headers, &body);
+            let request_id = error.request_id.as_deref().unwrap_or("-");
             // A server that asks for a longer wait than the client accepts is not asked again
             // sooner: the call ends, and the error says how long it asked for.
             let waits_too_long = error.retry_after.is_some_and(|asked| asked > self.inner.retry.max_retry_after);

@@ -356,3 +356,29 @@ fn debug_never_shows_the_key() {
         assert!(debug.contains("org-123") && debug.contains("proj_456") && debug.contains("https://api.example.com/v1"), "{debug}");
     }
 }
+
+/// A call sets only its path on the base URL parsed once; a path built by hand with its own `?` is parsed whole instead, so the
+/// query it carries stays a query, ahead of the request's pairs.
+#[tokio::test]
+async fn a_hand_built_path_with_a_query_keeps_it_beside_the_query_pairs() {
+    let server = server().await;
+    client(&server).send::<Value>(Request::new(Method::GET, "/models?beta=true").query(&[("limit", 2)])).await.unwrap();
+    let sent = only_request(&server).await;
+    assert_eq!(sent.url.path(), "/v1/models");
+    assert_eq!(sent.url.query(), Some("beta=true&limit=2"));
+}
+
+#[tokio::test]
+async fn a_path_is_appended_to_the_base_url_path_with_or_without_slashes() {
+    let server = server().await;
+    for (base, path) in [("/v1", "models/a%2Fb"), ("/v1/", "/models/a%2Fb"), ("/v1//", "models/a%2Fb")] {
+        let client = openai(&format!("{}{base}", server.uri())).api_key(KEY).build().unwrap();
+        client.send::<Value>(Request::new(Method::GET, path)).await.unwrap();
+    }
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 3);
+    for request in &sent {
+        assert_eq!(request.url.path(), "/v1/models/a%2Fb", "escapes stay as they are");
+        assert_eq!(request.url.query(), None);
+    }
+}

@@ -176,6 +176,19 @@ async fn the_server_receives_every_part() {
     assert_eq!(received_form(received), expected_transcription_form());
 }
 
+/// The form's content type carries its boundary, so it replaces one the caller added rather than being sent beside it.
+#[tokio::test]
+async fn a_callers_content_type_gives_way_to_the_forms() {
+    let server = serve(vec![ok()]).await;
+    let request = Request::new(Method::POST, "/audio/transcriptions").multipart(&transcription()).unwrap();
+    client(&server).call::<Value>(request).header("content-type", "text/plain").await.unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    let types: Vec<&str> = received.headers.get_all("content-type").iter().map(|v| v.to_str().unwrap()).collect();
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert!(types[0].starts_with("multipart/form-data; boundary="), "{types:?}");
+    assert_eq!(received_form(received), expected_transcription_form());
+}
+
 #[tokio::test]
 async fn a_retry_resends_the_whole_form() {
     let server = serve(vec![ResponseTemplate::new(500), ok()]).await;

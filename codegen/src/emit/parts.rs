@@ -182,7 +182,11 @@ mod tests {
     fn needles(part: &Part) -> Vec<String> {
         let mut needles: Vec<String> = part.crates.iter().map(|c| format!("{}::", c.replace('-', "_"))).collect();
         needles.extend(part.exports.iter().map(|e| (*e).to_owned()));
-        needles.extend(part.features.iter().map(|(c, f)| format!("{c}::{}", f.replace('-', "_"))));
+        // What code that needs each feature names: its module, or for tokio's `io-util` the module its traits live in.
+        needles.extend(part.features.iter().map(|(c, f)| match (*c, *f) {
+            ("tokio", "io-util") => "tokio::io::".to_owned(),
+            (c, f) => format!("{c}::{}", f.replace('-', "_")),
+        }));
         needles.push(format!("{}::", part.file.trim_end_matches(".rs")));
         needles
     }
@@ -203,6 +207,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What the generated `lib.rs` re-exports, parts included, is what the runtime's `lib.rs` exports, less the decoding
+    /// helpers only the generated `types` module calls; so a new runtime export cannot be forgotten here.
+    #[test]
+    fn the_generated_re_exports_are_the_runtimes() {
+        let (_, _, source) = RUNTIME.iter().find(|(_, name, _)| *name == "lib.rs").unwrap();
+        let file = syn::parse_file(source).unwrap();
+        let mut exported: Vec<String> = Vec::new();
+        fn names(tree: &syn::UseTree, out: &mut Vec<String>) {
+            match tree {
+                syn::UseTree::Path(path) => names(&path.tree, out),
+                syn::UseTree::Name(name) => out.push(name.ident.to_string()),
+                syn::UseTree::Rename(rename) => out.push(rename.rename.to_string()),
+                syn::UseTree::Group(group) => group.items.iter().for_each(|item| names(item, out)),
+                syn::UseTree::Glob(_) => panic!("the runtime's lib.rs exports nothing by glob"),
+            }
+        }
+        for item in &file.items {
+            if let syn::Item::Use(item) = item
+                && matches!(item.vis, syn::Visibility::Public(_))
+            {
+                names(&item.tree, &mut exported);
+            }
+        }
+        let internal = ["decode_best", "decode_map_without", "decode_tagged", "decode_variant", "serialize_tagged"];
+        exported.retain(|name| !internal.contains(&name.as_str()));
+        exported.sort();
+        let generated: Vec<String> = Needed::ALL.exports().into_iter().map(|(name, _)| name.to_owned()).collect();
+        assert_eq!(generated, exported);
     }
 
     /// Every part's crates and features are the runtime's, so that leaving them out of the manifest is not a no-op.
