@@ -76,6 +76,7 @@ fn features_table(api: &Api) -> Result<String, String> {
 /// The result is the same text, because prettyplease prints items independently.
 fn render_types(api: &Api) -> Result<String, String> {
     let types = api.sorted_types();
+    let buffered = &types::read_from_buffer(api);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let per_thread = types.len().div_ceil(threads).max(1);
     let rendered: Vec<Result<String, String>> = std::thread::scope(|scope| {
@@ -85,7 +86,7 @@ fn render_types(api: &Api) -> Result<String, String> {
                 scope.spawn(move || {
                     let mut out = String::new();
                     for (id, t) in chunk {
-                        let (tokens, cfg) = types::items(api, *id, t);
+                        let (tokens, cfg) = types::items(api, buffered, *id, t);
                         out.push_str(&unparse_items(tokens, cfg.as_ref())?);
                     }
                     Ok(out)
@@ -230,14 +231,10 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
     }
     let lints = doc_lints();
     // One file includes the whole runtime by path, so it re-exports every part, or the unused ones would warn.
-    let needed = match layout {
-        Layout::Files { .. } => Needed::of(api),
-        Layout::Single { .. } => Needed::ALL,
-    };
     // `Call` and `Error` get examples of their own, which rustdoc shows above the runtime's documentation of each.
-    let documented = match layout {
-        Layout::Files { .. } => super::doc_examples::reexports(api),
-        Layout::Single { .. } => None,
+    let (needed, documented) = match layout {
+        Layout::Files { .. } => (Needed::of(api), super::doc_examples::reexports(api)),
+        Layout::Single { .. } => (Needed::ALL, None),
     };
     let documented = documented.map(|(call, error)| {
         let (call, error) = (super::doc_attrs(Some(&call)), super::doc_attrs(Some(&error)));

@@ -21,12 +21,19 @@ fn accepts(kinds: &Kinds, kind: &str) -> bool {
     }
 }
 
-pub(super) fn union_def(api: &Api, id: TypeId, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
+pub(super) fn union_def(
+    api: &Api,
+    buffered: bool,
+    type_name: &str,
+    attrs: TokenStream,
+    sep: Option<TokenStream>,
+    u: &Union,
+) -> TokenStream {
     let name = ident(type_name);
     let declaration = union_enum(api, &name, attrs, sep, u);
     let serialize = union_serialize(&name, u);
     let deserialize = match by_tag_alone(u) {
-        Some(tag) if !read_from_buffer(api, id) => tagged_deserialize(type_name, &name, tag, u),
+        Some(tag) if !buffered => tagged_deserialize(type_name, &name, tag, u),
         _ => union_deserialize(api, type_name, &name, u),
     };
     let froms = union_froms(api, &name, u);
@@ -248,10 +255,10 @@ fn by_tag_alone(u: &Union) -> Option<&str> {
     (all_tagged && tags.len() == count).then_some(tag)
 }
 
-/// Whether values of type `id` can be read through serde's buffered content rather than straight from JSON: the fields of a
-/// struct with a `#[serde(flatten)]` member (a catch-all map or a flattened union) are, and so is everything they reach. There
-/// a union cannot read itself as raw text, so it keeps the `Value` route.
-fn read_from_buffer(api: &Api, id: TypeId) -> bool {
+/// For each type, by id, whether its values can be read through serde's buffered content rather than straight from JSON: the
+/// fields of a struct with a `#[serde(flatten)]` member (a catch-all map or a flattened union) are, and so is everything they
+/// reach. There a union cannot read itself as raw text, so it keeps the `Value` route. Worked out once per crate.
+pub(crate) fn read_from_buffer(api: &Api) -> Vec<bool> {
     let mut stack: Vec<TypeId> = Vec::new();
     for def in &api.types {
         if let TypeKind::Struct(s) = &def.kind
@@ -260,16 +267,13 @@ fn read_from_buffer(api: &Api, id: TypeId) -> bool {
             stack.extend(def.kind.named());
         }
     }
-    let mut seen = vec![false; api.types.len()];
+    let mut buffered = vec![false; api.types.len()];
     while let Some(next) = stack.pop() {
-        if next == id {
-            return true;
-        }
-        if !std::mem::replace(&mut seen[next.0], true) {
+        if !std::mem::replace(&mut buffered[next.0], true) {
             stack.extend(api.ty(next).kind.named());
         }
     }
-    false
+    buffered
 }
 
 /// `Deserialize` for a union that decodes by its tag alone, through the runtime's `decode_tagged`.
