@@ -113,6 +113,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -148,6 +149,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -183,6 +185,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -219,6 +222,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, params: &types::GetQueryParams) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -247,6 +251,7 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn retrieve(&self, params: &types::GetCookieParams) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -284,6 +289,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -321,6 +327,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -359,6 +366,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -397,6 +405,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -435,6 +444,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -471,6 +481,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,

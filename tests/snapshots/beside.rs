@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::Asset) -> rt::Call<types::Asset> {
             rt::Call::build(
                 self.client,
@@ -153,7 +154,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AssetVariantText {
         pub text: ::std::string::String,
     }
@@ -167,7 +168,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for AssetVariantText {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("text", &self.text)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for AssetVariantText {
+        const NAME: &'static str = "AssetVariantText";
+
+        const FIELDS: &'static [&'static str] = &["text"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                text: object.required(v0, "text")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AssetVariantText {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct AssetVariantUrl {
         pub url: ::std::string::String,
     }
@@ -178,6 +224,51 @@ pub mod types {
             Self {
                 url: ::std::convert::Into::into(url),
             }
+        }
+    }
+
+    impl ::serde::Serialize for AssetVariantUrl {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("url", &self.url)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for AssetVariantUrl {
+        const NAME: &'static str = "AssetVariantUrl";
+
+        const FIELDS: &'static [&'static str] = &["url"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                url: object.required(v0, "url")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for AssetVariantUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -248,11 +339,10 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct FruitObject {
         pub seeds: i64,
-        #[serde(rename = "fruitType")]
         pub fruit_type: ::std::string::String,
     }
 
@@ -269,11 +359,59 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for FruitObject {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("seeds", &self.seeds)?;
+            map.serialize_entry("fruitType", &self.fruit_type)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for FruitObject {
+        const NAME: &'static str = "FruitObject";
+
+        const FIELDS: &'static [&'static str] = &["seeds", "fruitType"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                seeds: object.required(v0, "seeds")?,
+                fruit_type: object.required(v1, "fruitType")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for FruitObject {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct FruitObject2 {
         pub length: i64,
-        #[serde(rename = "fruitType")]
         pub fruit_type: ::std::string::String,
     }
 
@@ -287,6 +425,55 @@ pub mod types {
                 length: ::std::convert::Into::into(length),
                 fruit_type: ::std::convert::Into::into(fruit_type),
             }
+        }
+    }
+
+    impl ::serde::Serialize for FruitObject2 {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("length", &self.length)?;
+            map.serialize_entry("fruitType", &self.fruit_type)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for FruitObject2 {
+        const NAME: &'static str = "FruitObject2";
+
+        const FIELDS: &'static [&'static str] = &["length", "fruitType"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                length: object.required(v0, "length")?,
+                fruit_type: object.required(v1, "fruitType")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for FruitObject2 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

@@ -83,6 +83,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn delete(&self, file_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -121,6 +122,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, file_id: &str) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
@@ -153,6 +155,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::CreateSpeechRequest) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
@@ -201,6 +204,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, bundle_id: &str) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
@@ -233,6 +237,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             body: &types::CreateCallRequest,
@@ -249,7 +254,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateCallRequest {
         /// The caller's session description.
         pub offer: ::std::string::String,
@@ -264,7 +269,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for CreateCallRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("offer", &self.offer)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for CreateCallRequest {
+        const NAME: &'static str = "CreateCallRequest";
+
+        const FIELDS: &'static [&'static str] = &["offer"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                offer: object.required(v0, "offer")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreateCallRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSpeechRequest {
         pub input: ::std::string::String,
     }
@@ -275,6 +325,51 @@ pub mod types {
             Self {
                 input: ::std::convert::Into::into(input),
             }
+        }
+    }
+
+    impl ::serde::Serialize for CreateSpeechRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("input", &self.input)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for CreateSpeechRequest {
+        const NAME: &'static str = "CreateSpeechRequest";
+
+        const FIELDS: &'static [&'static str] = &["input"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                input: object.required(v0, "input")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreateSpeechRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

@@ -67,6 +67,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             body: &types::CreateMessageRequest,
@@ -92,6 +93,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &str) -> rt::Call<types::Message> {
             rt::Call::build(
                 self.client,
@@ -125,6 +127,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn update(
             &self,
             name: &str,
@@ -179,6 +182,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<::serde_json::Value> {
             rt::Call::build(
                 self.client,
@@ -194,17 +198,10 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMessageRequest {
-        #[serde(rename = "To")]
         pub to: ::std::string::String,
-        #[serde(rename = "Body")]
         pub body: ::std::string::String,
-        #[serde(
-            rename = "MediaUrl",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub media_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
 
@@ -222,7 +219,62 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for CreateMessageRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("To", &self.to)?;
+            map.serialize_entry("Body", &self.body)?;
+            if let ::std::option::Option::Some(value) = &self.media_url {
+                map.serialize_entry("MediaUrl", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for CreateMessageRequest {
+        const NAME: &'static str = "CreateMessageRequest";
+
+        const FIELDS: &'static [&'static str] = &["To", "Body", "MediaUrl"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                to: object.required(v0, "To")?,
+                body: object.required(v1, "Body")?,
+                media_url: object.optional(v2),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Message {
         pub sid: ::std::string::String,
@@ -234,6 +286,51 @@ pub mod types {
             Self {
                 sid: ::std::convert::Into::into(sid),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Message {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("sid", &self.sid)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Message {
+        const NAME: &'static str = "Message";
+
+        const FIELDS: &'static [&'static str] = &["sid"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                sid: object.required(v0, "sid")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Message {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

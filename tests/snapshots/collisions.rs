@@ -76,6 +76,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, self_: &str, client: &str) -> rt::Call<types::Client> {
             rt::Call::build(
                 self.client,
@@ -106,6 +107,7 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn update(
             &self,
             params: &str,
@@ -153,6 +155,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn list(&self) -> rt::Call<types::PetList2> {
             rt::Call::build(
                 self.client,
@@ -186,6 +189,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn update(&self, request: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -206,14 +210,58 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Box {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub inner: ::std::option::Option<::std::boxed::Box<Box>>,
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Box {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.inner {
+                map.serialize_entry("inner", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Box {
+        const NAME: &'static str = "Box";
+
+        const FIELDS: &'static [&'static str] = &["inner"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { inner: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Box {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Client {
         /// A string alias named `String`.
@@ -229,18 +277,108 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Client {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Client {
+        const NAME: &'static str = "Client";
+
+        const FIELDS: &'static [&'static str] = &["id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Client {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Default {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Default {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.enabled {
+                map.serialize_entry("enabled", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Default {
+        const NAME: &'static str = "Default";
+
+        const FIELDS: &'static [&'static str] = &["enabled"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                enabled: object.optional(v0),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Default {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Error {
         pub message: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
     }
 
@@ -251,6 +389,57 @@ pub mod types {
                 message: ::std::convert::Into::into(message),
                 code: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for Error {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("message", &self.message)?;
+            if let ::std::option::Option::Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Error {
+        const NAME: &'static str = "Error";
+
+        const FIELDS: &'static [&'static str] = &["message", "code"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                message: object.required(v0, "message")?,
+                code: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Error {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -323,7 +512,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct PetList {
         pub name: ::std::string::String,
@@ -338,27 +527,65 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for PetList {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for PetList {
+        const NAME: &'static str = "PetList";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for PetList {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     pub type PetList2 = ::std::vec::Vec<PetList>;
 
     /// Always written with `some`: `"some"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Result {
         pub ok: Ok,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<Error>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<Value>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub option: ::std::option::Option<Option>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub items: ::std::option::Option<Vec>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub boxed: ::std::option::Option<Box>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub default: ::std::option::Option<Default>,
         /// A string alias named `String`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<String>,
     }
 
@@ -412,20 +639,126 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl crate::runtime::Object for Result {
+        const NAME: &'static str = "Result";
+
+        const FIELDS: &'static [&'static str] = &[
+            "ok",
+            "error",
+            "value",
+            "option",
+            "items",
+            "boxed",
+            "default",
+            "name",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                ok: object.required(v0, "ok")?,
+                error: object.optional(v1),
+                value: object.optional(v2),
+                option: object.optional(v3),
+                items: object.optional(v4),
+                boxed: object.optional(v5),
+                default: object.optional(v6),
+                name: object.optional(v7),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Result {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Self_ {
-        #[serde(
-            rename = "self",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub self_: ::std::option::Option<::std::boxed::Box<Self_>>,
-        #[serde(
-            rename = "Self",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub self_2: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ::serde::Serialize for Self_ {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.self_ {
+                map.serialize_entry("self", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.self_2 {
+                map.serialize_entry("Self", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Self_ {
+        const NAME: &'static str = "Self_";
+
+        const FIELDS: &'static [&'static str] = &["self", "Self"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                self_: object.optional(v0),
+                self_2: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Self_ {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

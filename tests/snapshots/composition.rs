@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::TreeNode) -> rt::Call<types::Order> {
             rt::Call::build(
                 self.client,
@@ -65,12 +66,11 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Department {
         pub head: ::std::boxed::Box<Employee>,
         /// Nullable, and part of the cycle.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub parent: ::std::option::Option<::std::boxed::Box<Department>>,
     }
 
@@ -86,11 +86,61 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Department {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("head", &self.head)?;
+            if let ::std::option::Option::Some(value) = &self.parent {
+                map.serialize_entry("parent", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Department {
+        const NAME: &'static str = "Department";
+
+        const FIELDS: &'static [&'static str] = &["head", "parent"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                head: object.required(v0, "head")?,
+                parent: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Department {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Employee {
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub department: ::std::option::Option<::std::boxed::Box<Department>>,
     }
 
@@ -104,16 +154,65 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Employee {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            if let ::std::option::Option::Some(value) = &self.department {
+                map.serialize_entry("department", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Employee {
+        const NAME: &'static str = "Employee";
+
+        const FIELDS: &'static [&'static str] = &["name", "department"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+                department: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Employee {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// A linked list; `next` must be boxed.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListNode {
         pub value: i64,
         /// A linked list; `next` must be boxed.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::boxed::Box<ListNode>>,
         /// The same shape as `TreeNode.meta`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub meta: ::std::option::Option<NodeMeta>,
     }
 
@@ -128,8 +227,65 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for ListNode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("value", &self.value)?;
+            if let ::std::option::Option::Some(value) = &self.next {
+                map.serialize_entry("next", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.meta {
+                map.serialize_entry("meta", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ListNode {
+        const NAME: &'static str = "ListNode";
+
+        const FIELDS: &'static [&'static str] = &["value", "next", "meta"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                value: object.required(v0, "value")?,
+                next: object.optional(v1),
+                meta: object.optional(v2),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ListNode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Something with a name.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Named {
         pub name: ::std::string::String,
@@ -144,36 +300,118 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Named {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Named {
+        const NAME: &'static str = "Named";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Named {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NodeMeta {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
     }
 
+    impl ::serde::Serialize for NodeMeta {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.label {
+                map.serialize_entry("label", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for NodeMeta {
+        const NAME: &'static str = "NodeMeta";
+
+        const FIELDS: &'static [&'static str] = &["label"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { label: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for NodeMeta {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Two components and inline properties merged into one struct.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Order {
         pub created_at: i64,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
         pub name: ::std::string::String,
         pub total: f64,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
         /// The same reference, described for this use.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<Named>,
         /// An inline object, named from its parent and field.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping: ::std::option::Option<OrderShipping>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lines: ::std::option::Option<::std::vec::Vec<OrderLinesItem>>,
         /// The same shape as `shipping`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub billing: ::std::option::Option<OrderBilling>,
         /// Its wanted name is `OrderStatus`, a component's name.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<OrderStatus2>,
     }
 
@@ -199,21 +437,177 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Order {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("created_at", &self.created_at)?;
+            if let ::std::option::Option::Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("total", &self.total)?;
+            if let ::std::option::Option::Some(value) = &self.note {
+                map.serialize_entry("note", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.owner {
+                map.serialize_entry("owner", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.shipping {
+                map.serialize_entry("shipping", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.lines {
+                map.serialize_entry("lines", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.billing {
+                map.serialize_entry("billing", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Order {
+        const NAME: &'static str = "Order";
+
+        const FIELDS: &'static [&'static str] = &[
+            "created_at",
+            "updated_at",
+            "name",
+            "total",
+            "note",
+            "owner",
+            "shipping",
+            "lines",
+            "billing",
+            "status",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            let mut v8 = ::std::option::Option::None;
+            let mut v9 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    9 => object.value(&mut v9)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                created_at: object.required(v0, "created_at")?,
+                updated_at: object.optional(v1),
+                name: object.required(v2, "name")?,
+                total: object.required(v3, "total")?,
+                note: object.optional(v4),
+                owner: object.optional(v5),
+                shipping: object.optional(v6),
+                lines: object.optional(v7),
+                billing: object.optional(v8),
+                status: object.optional(v9),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Order {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// The same shape as `shipping`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OrderBilling {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for OrderBilling {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.street {
+                map.serialize_entry("street", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.city {
+                map.serialize_entry("city", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OrderBilling {
+        const NAME: &'static str = "OrderBilling";
+
+        const FIELDS: &'static [&'static str] = &["street", "city"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                street: object.optional(v0),
+                city: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OrderBilling {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OrderLinesItem {
         pub sku: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<i64>,
     }
 
@@ -227,14 +621,116 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for OrderLinesItem {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("sku", &self.sku)?;
+            if let ::std::option::Option::Some(value) = &self.quantity {
+                map.serialize_entry("quantity", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OrderLinesItem {
+        const NAME: &'static str = "OrderLinesItem";
+
+        const FIELDS: &'static [&'static str] = &["sku", "quantity"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                sku: object.required(v0, "sku")?,
+                quantity: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OrderLinesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// An inline object, named from its parent and field.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OrderShipping {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub street: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ::serde::Serialize for OrderShipping {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.street {
+                map.serialize_entry("street", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.city {
+                map.serialize_entry("city", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OrderShipping {
+        const NAME: &'static str = "OrderShipping";
+
+        const FIELDS: &'static [&'static str] = &["street", "city"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                street: object.optional(v0),
+                city: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OrderShipping {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -305,18 +801,61 @@ pub mod types {
     }
 
     /// Its wanted name is `OrderStatus`, a component's name.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OrderStatus2 {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for OrderStatus2 {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.code {
+                map.serialize_entry("code", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OrderStatus2 {
+        const NAME: &'static str = "OrderStatus2";
+
+        const FIELDS: &'static [&'static str] = &["code"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { code: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OrderStatus2 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Timestamps {
         pub created_at: i64,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<i64>,
     }
 
@@ -330,13 +869,62 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Timestamps {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("created_at", &self.created_at)?;
+            if let ::std::option::Option::Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Timestamps {
+        const NAME: &'static str = "Timestamps";
+
+        const FIELDS: &'static [&'static str] = &["created_at", "updated_at"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                created_at: object.required(v0, "created_at")?,
+                updated_at: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Timestamps {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Children through an array need no box.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TreeNode {
         pub value: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub children: ::std::option::Option<::std::vec::Vec<TreeNode>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub meta: ::std::option::Option<NodeMeta>,
     }
 
@@ -348,6 +936,63 @@ pub mod types {
                 children: ::std::option::Option::None,
                 meta: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for TreeNode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("value", &self.value)?;
+            if let ::std::option::Option::Some(value) = &self.children {
+                map.serialize_entry("children", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.meta {
+                map.serialize_entry("meta", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for TreeNode {
+        const NAME: &'static str = "TreeNode";
+
+        const FIELDS: &'static [&'static str] = &["value", "children", "meta"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                value: object.required(v0, "value")?,
+                children: object.optional(v1),
+                meta: object.optional(v2),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TreeNode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::ImageRequest) -> rt::Call<types::Image> {
             rt::Call::build(
                 self.client,
@@ -66,7 +67,7 @@ pub mod types {
 
     #![allow(deprecated)]
     /// Always written with `object`: `"image"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Image {
         pub url: ::std::string::String,
@@ -112,26 +113,60 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl crate::runtime::Object for Image {
+        const NAME: &'static str = "Image";
+
+        const FIELDS: &'static [&'static str] = &["url", "outcome", "kinds"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                url: object.required(v0, "url")?,
+                outcome: object.required(v1, "outcome")?,
+                kinds: object.required(v2, "kinds")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Image {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ImageRequest {
         pub prompt: ::std::string::String,
         pub model: Model,
         /// Output size; values start with digits.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<Size>,
         /// Quality level.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub quality: ::std::option::Option<Quality>,
         /// Integer levels.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<Priority>,
         /// An inline enum, named after its parent and field.
         ///
         /// Defaults to `vivid`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<ImageRequestStyle>,
         /// Two values that differ only in punctuation, and an empty one.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub separator: ::std::option::Option<Separator>,
     }
 
@@ -150,6 +185,93 @@ pub mod types {
                 style: ::std::option::Option::None,
                 separator: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for ImageRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("prompt", &self.prompt)?;
+            map.serialize_entry("model", &self.model)?;
+            if let ::std::option::Option::Some(value) = &self.size {
+                map.serialize_entry("size", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.quality {
+                map.serialize_entry("quality", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.priority {
+                map.serialize_entry("priority", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.style {
+                map.serialize_entry("style", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.separator {
+                map.serialize_entry("separator", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ImageRequest {
+        const NAME: &'static str = "ImageRequest";
+
+        const FIELDS: &'static [&'static str] = &[
+            "prompt",
+            "model",
+            "size",
+            "quality",
+            "priority",
+            "style",
+            "separator",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                prompt: object.required(v0, "prompt")?,
+                model: object.required(v1, "model")?,
+                size: object.optional(v2),
+                quality: object.optional(v3),
+                priority: object.optional(v4),
+                style: object.optional(v5),
+                separator: object.optional(v6),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ImageRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 

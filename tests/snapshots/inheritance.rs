@@ -61,6 +61,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -80,13 +81,11 @@ pub mod types {
 
     #![allow(deprecated)]
     /// An animal in the zoo.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Cat {
-        #[serde(rename = "petType")]
         pub pet_type: ::std::string::String,
         pub name: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub hunts: ::std::option::Option<bool>,
     }
 
@@ -104,11 +103,65 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Cat {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("petType", &self.pet_type)?;
+            map.serialize_entry("name", &self.name)?;
+            if let ::std::option::Option::Some(value) = &self.hunts {
+                map.serialize_entry("hunts", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Cat {
+        const NAME: &'static str = "Cat";
+
+        const FIELDS: &'static [&'static str] = &["petType", "name", "hunts"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                pet_type: object.required(v0, "petType")?,
+                name: object.required(v1, "name")?,
+                hunts: object.optional(v2),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Cat {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// An animal in the zoo.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Dog {
-        #[serde(rename = "petType")]
         pub pet_type: ::std::string::String,
         pub name: ::std::string::String,
         pub bark: ::std::string::String,
@@ -129,11 +182,63 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Dog {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("petType", &self.pet_type)?;
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("bark", &self.bark)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Dog {
+        const NAME: &'static str = "Dog";
+
+        const FIELDS: &'static [&'static str] = &["petType", "name", "bark"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                pet_type: object.required(v0, "petType")?,
+                name: object.required(v1, "name")?,
+                bark: object.required(v2, "bark")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Dog {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// An animal in the zoo.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Lizard {
-        #[serde(rename = "petType")]
         pub pet_type: ::std::string::String,
         pub name: ::std::string::String,
     }
@@ -148,6 +253,55 @@ pub mod types {
                 pet_type: ::std::convert::Into::into(pet_type),
                 name: ::std::convert::Into::into(name),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Lizard {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("petType", &self.pet_type)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Lizard {
+        const NAME: &'static str = "Lizard";
+
+        const FIELDS: &'static [&'static str] = &["petType", "name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                pet_type: object.required(v0, "petType")?,
+                name: object.required(v1, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Lizard {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 

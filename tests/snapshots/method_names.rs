@@ -73,6 +73,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -106,6 +107,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -132,6 +134,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::MessageRequest) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -150,6 +153,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create_stream_2(
             &self,
             body: &types::MessageRequest,
@@ -184,6 +188,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn create_stream(&self) -> rt::Call<types::Note> {
             rt::Call::build(
                 self.client,
@@ -199,10 +204,9 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct MessageRequest {
         pub text: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub stream: ::std::option::Option<bool>,
     }
 
@@ -216,7 +220,58 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for MessageRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("text", &self.text)?;
+            if let ::std::option::Option::Some(value) = &self.stream {
+                map.serialize_entry("stream", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for MessageRequest {
+        const NAME: &'static str = "MessageRequest";
+
+        const FIELDS: &'static [&'static str] = &["text", "stream"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                text: object.required(v0, "text")?,
+                stream: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for MessageRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Note {
         pub text: ::std::string::String,
@@ -228,6 +283,51 @@ pub mod types {
             Self {
                 text: ::std::convert::Into::into(text),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Note {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("text", &self.text)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Note {
+        const NAME: &'static str = "Note";
+
+        const FIELDS: &'static [&'static str] = &["text"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                text: object.required(v0, "text")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Note {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

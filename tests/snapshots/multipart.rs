@@ -67,6 +67,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::CreateImportRequest) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -91,6 +92,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::UploadRequest) -> rt::Call<types::Upload> {
             rt::Call::build(
                 self.client,
@@ -115,6 +117,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             body: &types::BundleByReference,
@@ -136,6 +139,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create_multipart(
             &self,
             body: &types::BundleUpload,
@@ -163,6 +167,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::ArchiveBody) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -176,7 +181,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ArchiveBody {
         pub archive: crate::runtime::File,
     }
@@ -190,6 +195,51 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for ArchiveBody {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("archive", &self.archive)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ArchiveBody {
+        const NAME: &'static str = "ArchiveBody";
+
+        const FIELDS: &'static [&'static str] = &["archive"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                archive: object.required(v0, "archive")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ArchiveBody {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     impl crate::runtime::ToMultipart for ArchiveBody {
         fn to_multipart(
             &self,
@@ -200,7 +250,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BundleByReference {
         pub file_ids: ::std::vec::Vec<::std::string::String>,
     }
@@ -220,7 +270,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for BundleByReference {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("file_ids", &self.file_ids)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for BundleByReference {
+        const NAME: &'static str = "BundleByReference";
+
+        const FIELDS: &'static [&'static str] = &["file_ids"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                file_ids: object.required(v0, "file_ids")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BundleByReference {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct BundleUpload {
         pub files: ::std::vec::Vec<crate::runtime::File>,
     }
@@ -237,6 +332,51 @@ pub mod types {
                     .map(::std::convert::Into::into)
                     .collect(),
             }
+        }
+    }
+
+    impl ::serde::Serialize for BundleUpload {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("files", &self.files)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for BundleUpload {
+        const NAME: &'static str = "BundleUpload";
+
+        const FIELDS: &'static [&'static str] = &["files"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                files: object.required(v0, "files")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BundleUpload {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -344,7 +484,7 @@ pub mod types {
     }
 
     /// Always written with `source`: `"file"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateImportRequestFile {
         pub file: crate::runtime::File,
     }
@@ -371,6 +511,39 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for CreateImportRequestFile {
+        const NAME: &'static str = "CreateImportRequestFile";
+
+        const FIELDS: &'static [&'static str] = &["file"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                file: object.required(v0, "file")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreateImportRequestFile {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     impl crate::runtime::ToMultipart for CreateImportRequestFile {
         fn to_multipart(
             &self,
@@ -383,7 +556,7 @@ pub mod types {
     }
 
     /// Always written with `source`: `"url"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateImportRequestUrl {
         pub url: ::std::string::String,
     }
@@ -410,6 +583,39 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for CreateImportRequestUrl {
+        const NAME: &'static str = "CreateImportRequestUrl";
+
+        const FIELDS: &'static [&'static str] = &["url"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                url: object.required(v0, "url")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreateImportRequestUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     impl crate::runtime::ToMultipart for CreateImportRequestUrl {
         fn to_multipart(
             &self,
@@ -421,7 +627,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Upload {
         pub id: ::std::string::String,
@@ -436,28 +642,66 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Upload {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Upload {
+        const NAME: &'static str = "Upload";
+
+        const FIELDS: &'static [&'static str] = &["id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Upload {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct UploadRequest {
         /// The recording.
         pub file: crate::runtime::File,
         /// An optional second file.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub cover: ::std::option::Option<crate::runtime::File>,
         pub title: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub quality: ::std::option::Option<UploadRequestQuality>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         /// Sent as repeated `attachments[]` file parts.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<::std::vec::Vec<crate::runtime::File>>,
         /// One file or several.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pages: ::std::option::Option<UploadRequestPages>,
         /// A nested object, sent as one JSON part.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<UploadRequestOptions>,
     }
 
@@ -478,6 +722,107 @@ pub mod types {
                 pages: ::std::option::Option::None,
                 options: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for UploadRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("file", &self.file)?;
+            if let ::std::option::Option::Some(value) = &self.cover {
+                map.serialize_entry("cover", value)?;
+            }
+            map.serialize_entry("title", &self.title)?;
+            if let ::std::option::Option::Some(value) = &self.duration {
+                map.serialize_entry("duration", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.quality {
+                map.serialize_entry("quality", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.attachments {
+                map.serialize_entry("attachments", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.pages {
+                map.serialize_entry("pages", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.options {
+                map.serialize_entry("options", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for UploadRequest {
+        const NAME: &'static str = "UploadRequest";
+
+        const FIELDS: &'static [&'static str] = &[
+            "file",
+            "cover",
+            "title",
+            "duration",
+            "quality",
+            "tags",
+            "attachments",
+            "pages",
+            "options",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            let mut v8 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                file: object.required(v0, "file")?,
+                cover: object.optional(v1),
+                title: object.required(v2, "title")?,
+                duration: object.optional(v3),
+                quality: object.optional(v4),
+                tags: object.optional(v5),
+                attachments: object.optional(v6),
+                pages: object.optional(v7),
+                options: object.optional(v8),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for UploadRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -527,12 +872,63 @@ pub mod types {
     }
 
     /// A nested object, sent as one JSON part.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UploadRequestOptions {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub normalize: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub gain: ::std::option::Option<f64>,
+    }
+
+    impl ::serde::Serialize for UploadRequestOptions {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.normalize {
+                map.serialize_entry("normalize", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.gain {
+                map.serialize_entry("gain", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for UploadRequestOptions {
+        const NAME: &'static str = "UploadRequestOptions";
+
+        const FIELDS: &'static [&'static str] = &["normalize", "gain"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                normalize: object.optional(v0),
+                gain: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for UploadRequestOptions {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     /// One file or several.

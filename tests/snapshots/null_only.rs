@@ -61,6 +61,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn delete(
             &self,
             id: &str,
@@ -94,6 +95,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn touch(&self, id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -124,6 +126,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<types::Session> {
             rt::Call::build(
                 self.client,
@@ -139,16 +142,13 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Session {
         pub id: ::std::string::String,
         /// Always null.
-        #[serde(default)]
         pub ended: ::std::option::Option<::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::serde_json::Value>,
     }
 
@@ -161,6 +161,67 @@ pub mod types {
                 reason: ::std::option::Option::None,
                 detail: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for Session {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("ended", &self.ended)?;
+            if let ::std::option::Option::Some(value) = &self.reason {
+                map.serialize_entry("reason", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.detail {
+                map.serialize_entry("detail", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Session {
+        const NAME: &'static str = "Session";
+
+        const FIELDS: &'static [&'static str] = &["id", "ended", "reason", "detail"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                ended: object.optional(v1),
+                reason: object.optional(v2),
+                detail: object.optional(v3),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Session {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

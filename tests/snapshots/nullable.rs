@@ -68,6 +68,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, owner_id: &str) -> rt::Call<types::Owner> {
             rt::Call::build(
                 self.client,
@@ -109,6 +110,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(
             &self,
             owner_id: &str,
@@ -139,46 +141,29 @@ pub mod types {
         ::std::string::String,
     >;
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Owner {
-        #[serde(default)]
         pub flag_req: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub flag_opt: ::std::option::Option<::std::string::String>,
-        #[serde(default)]
         pub list_req: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub list_opt: ::std::option::Option<i64>,
-        #[serde(default)]
         pub any_of_req: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub any_of_opt: ::std::option::Option<f64>,
-        #[serde(default)]
         pub one_of_req: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub one_of_opt: ::std::option::Option<::std::string::String>,
-        #[serde(default)]
         pub pet_any_of_req: ::std::option::Option<Pet>,
-        #[serde(default)]
         pub pet_one_of_req: ::std::option::Option<Pet>,
         /// The 3.0 way to make a reference nullable.
-        #[serde(default)]
         pub pet_all_of_req: ::std::option::Option<Pet>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pet_opt: ::std::option::Option<Pet>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<OwnerStatus>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub inline_pet: ::std::option::Option<OwnerInlinePet>,
         /// Items may be null.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub names: ::std::option::Option<
             ::std::vec::Vec<::std::option::Option<::std::string::String>>,
         >,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pets: ::std::option::Option<::std::vec::Vec<::std::option::Option<Pet>>>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub scores: ::std::option::Option<
             ::std::collections::BTreeMap<
                 ::std::string::String,
@@ -186,18 +171,219 @@ pub mod types {
             >,
         >,
         /// Up to 16 string pairs, or null.
-        #[serde(default)]
         pub metadata_req: ::std::option::Option<Metadata>,
         /// Up to 16 string pairs, or null.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata_opt: ::std::option::Option<Metadata>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Owner {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("flag_req", &self.flag_req)?;
+            if let ::std::option::Option::Some(value) = &self.flag_opt {
+                map.serialize_entry("flag_opt", value)?;
+            }
+            map.serialize_entry("list_req", &self.list_req)?;
+            if let ::std::option::Option::Some(value) = &self.list_opt {
+                map.serialize_entry("list_opt", value)?;
+            }
+            map.serialize_entry("any_of_req", &self.any_of_req)?;
+            if let ::std::option::Option::Some(value) = &self.any_of_opt {
+                map.serialize_entry("any_of_opt", value)?;
+            }
+            map.serialize_entry("one_of_req", &self.one_of_req)?;
+            if let ::std::option::Option::Some(value) = &self.one_of_opt {
+                map.serialize_entry("one_of_opt", value)?;
+            }
+            map.serialize_entry("pet_any_of_req", &self.pet_any_of_req)?;
+            map.serialize_entry("pet_one_of_req", &self.pet_one_of_req)?;
+            map.serialize_entry("pet_all_of_req", &self.pet_all_of_req)?;
+            if let ::std::option::Option::Some(value) = &self.pet_opt {
+                map.serialize_entry("pet_opt", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.inline_pet {
+                map.serialize_entry("inline_pet", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.names {
+                map.serialize_entry("names", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.pets {
+                map.serialize_entry("pets", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.scores {
+                map.serialize_entry("scores", value)?;
+            }
+            map.serialize_entry("metadata_req", &self.metadata_req)?;
+            if let ::std::option::Option::Some(value) = &self.metadata_opt {
+                map.serialize_entry("metadata_opt", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Owner {
+        const NAME: &'static str = "Owner";
+
+        const FIELDS: &'static [&'static str] = &[
+            "flag_req",
+            "flag_opt",
+            "list_req",
+            "list_opt",
+            "any_of_req",
+            "any_of_opt",
+            "one_of_req",
+            "one_of_opt",
+            "pet_any_of_req",
+            "pet_one_of_req",
+            "pet_all_of_req",
+            "pet_opt",
+            "status",
+            "inline_pet",
+            "names",
+            "pets",
+            "scores",
+            "metadata_req",
+            "metadata_opt",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            let mut v8 = ::std::option::Option::None;
+            let mut v9 = ::std::option::Option::None;
+            let mut v10 = ::std::option::Option::None;
+            let mut v11 = ::std::option::Option::None;
+            let mut v12 = ::std::option::Option::None;
+            let mut v13 = ::std::option::Option::None;
+            let mut v14 = ::std::option::Option::None;
+            let mut v15 = ::std::option::Option::None;
+            let mut v16 = ::std::option::Option::None;
+            let mut v17 = ::std::option::Option::None;
+            let mut v18 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    9 => object.value(&mut v9)?,
+                    10 => object.value(&mut v10)?,
+                    11 => object.value(&mut v11)?,
+                    12 => object.value(&mut v12)?,
+                    13 => object.value(&mut v13)?,
+                    14 => object.value(&mut v14)?,
+                    15 => object.value(&mut v15)?,
+                    16 => object.value(&mut v16)?,
+                    17 => object.value(&mut v17)?,
+                    18 => object.value(&mut v18)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                flag_req: object.optional(v0),
+                flag_opt: object.optional(v1),
+                list_req: object.optional(v2),
+                list_opt: object.optional(v3),
+                any_of_req: object.optional(v4),
+                any_of_opt: object.optional(v5),
+                one_of_req: object.optional(v6),
+                one_of_opt: object.optional(v7),
+                pet_any_of_req: object.optional(v8),
+                pet_one_of_req: object.optional(v9),
+                pet_all_of_req: object.optional(v10),
+                pet_opt: object.optional(v11),
+                status: object.optional(v12),
+                inline_pet: object.optional(v13),
+                names: object.optional(v14),
+                pets: object.optional(v15),
+                scores: object.optional(v16),
+                metadata_req: object.optional(v17),
+                metadata_opt: object.optional(v18),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Owner {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OwnerInlinePet {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub age: ::std::option::Option<i64>,
+    }
+
+    impl ::serde::Serialize for OwnerInlinePet {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.age {
+                map.serialize_entry("age", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OwnerInlinePet {
+        const NAME: &'static str = "OwnerInlinePet";
+
+        const FIELDS: &'static [&'static str] = &["age"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { age: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OwnerInlinePet {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -267,7 +453,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Pet {
         pub name: ::std::string::String,
@@ -279,6 +465,51 @@ pub mod types {
             Self {
                 name: ::std::convert::Into::into(name),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Pet {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Pet {
+        const NAME: &'static str = "Pet";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Pet {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

@@ -61,6 +61,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, record_id: &str) -> rt::Call<types::Record> {
             rt::Call::build(
                 self.client,
@@ -83,49 +84,19 @@ pub mod types {
 
     #![allow(deprecated)]
     /// Property names that are not plain Rust identifiers.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Awkward {
         pub r#type: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub r#match: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "self",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub self_: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub r#async: ::std::option::Option<bool>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub r#gen: ::std::option::Option<i64>,
-        #[serde(
-            rename = "2fa",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub _2fa: ::std::option::Option<bool>,
-        #[serde(
-            rename = "x-request-id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub x_request_id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "a.b",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub a_b: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "@id",
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
         pub id: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "petId")]
         pub pet_id_2: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pet_id: ::std::option::Option<i64>,
     }
 
@@ -148,6 +119,121 @@ pub mod types {
                 pet_id_2: ::std::convert::Into::into(pet_id_2),
                 pet_id: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for Awkward {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("type", &self.r#type)?;
+            if let ::std::option::Option::Some(value) = &self.r#match {
+                map.serialize_entry("match", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.self_ {
+                map.serialize_entry("self", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.r#async {
+                map.serialize_entry("async", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.r#gen {
+                map.serialize_entry("gen", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self._2fa {
+                map.serialize_entry("2fa", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.x_request_id {
+                map.serialize_entry("x-request-id", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.a_b {
+                map.serialize_entry("a.b", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.id {
+                map.serialize_entry("@id", value)?;
+            }
+            map.serialize_entry("petId", &self.pet_id_2)?;
+            if let ::std::option::Option::Some(value) = &self.pet_id {
+                map.serialize_entry("pet_id", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Awkward {
+        const NAME: &'static str = "Awkward";
+
+        const FIELDS: &'static [&'static str] = &[
+            "type",
+            "match",
+            "self",
+            "async",
+            "gen",
+            "2fa",
+            "x-request-id",
+            "a.b",
+            "@id",
+            "petId",
+            "pet_id",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            let mut v8 = ::std::option::Option::None;
+            let mut v9 = ::std::option::Option::None;
+            let mut v10 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    9 => object.value(&mut v9)?,
+                    10 => object.value(&mut v10)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                r#type: object.required(v0, "type")?,
+                r#match: object.optional(v1),
+                self_: object.optional(v2),
+                r#async: object.optional(v3),
+                r#gen: object.optional(v4),
+                _2fa: object.optional(v5),
+                x_request_id: object.optional(v6),
+                a_b: object.optional(v7),
+                id: object.optional(v8),
+                pet_id_2: object.required(v9, "petId")?,
+                pet_id: object.optional(v10),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Awkward {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -217,7 +303,7 @@ pub mod types {
 
     /// Replaced by `Record`.
     #[deprecated]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OldRecord {
         pub id: ::std::string::String,
@@ -232,10 +318,55 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for OldRecord {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OldRecord {
+        const NAME: &'static str = "OldRecord";
+
+        const FIELDS: &'static [&'static str] = &["id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OldRecord {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// One record with every plain field type.
     ///
     /// Always written with `object`: `"record"`, `version`: `2`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Record {
         /// Required, so a plain `String`.
@@ -246,29 +377,21 @@ pub mod types {
         pub active: bool,
         pub tags: ::std::vec::Vec<::std::string::String>,
         /// Optional array of arrays.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i64>>>,
         /// Optional, left out of the JSON when unset.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nickname: ::std::option::Option<::std::string::String>,
         /// Required but may be null.
-        #[serde(default)]
         pub parent_id: ::std::option::Option<::std::string::String>,
         /// Kept for old clients.
         #[deprecated]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub legacy_code: ::std::option::Option<::std::string::String>,
         /// String values by key.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<Metadata>,
         /// Free-form object.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub settings: ::std::option::Option<::serde_json::Value>,
         /// Any JSON at all.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub anything: ::std::option::Option<::serde_json::Value>,
         /// Replaced by `Record`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<OldRecord>,
     }
 
@@ -340,6 +463,89 @@ pub mod types {
                 map.serialize_entry("previous", value)?;
             }
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Record {
+        const NAME: &'static str = "Record";
+
+        const FIELDS: &'static [&'static str] = &[
+            "id",
+            "created_at",
+            "score",
+            "active",
+            "tags",
+            "matrix",
+            "nickname",
+            "parent_id",
+            "legacy_code",
+            "metadata",
+            "settings",
+            "anything",
+            "previous",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            let mut v8 = ::std::option::Option::None;
+            let mut v9 = ::std::option::Option::None;
+            let mut v10 = ::std::option::Option::None;
+            let mut v11 = ::std::option::Option::None;
+            let mut v12 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    9 => object.value(&mut v9)?,
+                    10 => object.value(&mut v10)?,
+                    11 => object.value(&mut v11)?,
+                    12 => object.value(&mut v12)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                created_at: object.required(v1, "created_at")?,
+                score: object.required(v2, "score")?,
+                active: object.required(v3, "active")?,
+                tags: object.required(v4, "tags")?,
+                matrix: object.optional(v5),
+                nickname: object.optional(v6),
+                parent_id: object.optional(v7),
+                legacy_code: object.optional(v8),
+                metadata: object.optional(v9),
+                settings: object.optional(v10),
+                anything: object.optional(v11),
+                previous: object.optional(v12),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Record {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

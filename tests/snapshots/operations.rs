@@ -64,6 +64,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn list(
             &self,
             params: &types::ListPetsParams,
@@ -85,6 +86,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::NewPet) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -112,6 +114,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, pet_id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -140,6 +143,7 @@ pub mod resources {
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
         #[deprecated]
+        #[inline]
         pub fn delete(&self, pet_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -170,6 +174,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn feed(
             &self,
             pet_id: &str,
@@ -216,6 +221,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn list(
             &self,
             pet_id: &str,
@@ -270,6 +276,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, store_id: &str, pet_id: &str) -> rt::Call<types::Pet> {
             rt::Call::build(
                 self.client,
@@ -291,10 +298,54 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FeedPetRequest {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub food: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ::serde::Serialize for FeedPetRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.food {
+                map.serialize_entry("food", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for FeedPetRequest {
+        const NAME: &'static str = "FeedPetRequest";
+
+        const FIELDS: &'static [&'static str] = &["food"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { food: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for FeedPetRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     /// Parameters of `listPets` (`GET /pets`) that travel in the query string or in headers.
@@ -421,7 +472,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NewPet {
         pub name: ::std::string::String,
     }
@@ -435,7 +486,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for NewPet {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for NewPet {
+        const NAME: &'static str = "NewPet";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for NewPet {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Pet {
         pub id: ::std::string::String,
@@ -452,6 +548,55 @@ pub mod types {
                 id: ::std::convert::Into::into(id),
                 name: ::std::convert::Into::into(name),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Pet {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Pet {
+        const NAME: &'static str = "Pet";
+
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                name: object.required(v1, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Pet {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

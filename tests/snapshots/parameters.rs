@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             params: &types::CreateThingParams,
@@ -79,6 +80,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn list(
             &self,
             params: &types::ListThingsParams,
@@ -100,6 +102,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn beta_create(
             &self,
             params: &types::BetaCreateThingParams,
@@ -136,6 +139,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(
             &self,
             thing_id: &str,
@@ -167,6 +171,7 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) before any request when a path argument is empty, `.` or `..`. Otherwise whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn delete(
             &self,
             thing_id: &str,
@@ -297,15 +302,66 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListThingsParamsCreated {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub gt: ::std::option::Option<i64>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub lt: ::std::option::Option<i64>,
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for ListThingsParamsCreated {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.gt {
+                map.serialize_entry("gt", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.lt {
+                map.serialize_entry("lt", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ListThingsParamsCreated {
+        const NAME: &'static str = "ListThingsParamsCreated";
+
+        const FIELDS: &'static [&'static str] = &["gt", "lt"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                gt: object.optional(v0),
+                lt: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ListThingsParamsCreated {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct NewThing {
         pub name: ::std::string::String,
     }
@@ -319,7 +375,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for NewThing {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for NewThing {
+        const NAME: &'static str = "NewThing";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for NewThing {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Thing {
         pub id: ::std::string::String,
@@ -336,6 +437,55 @@ pub mod types {
                 id: ::std::convert::Into::into(id),
                 name: ::std::convert::Into::into(name),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Thing {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Thing {
+        const NAME: &'static str = "Thing";
+
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                name: object.required(v1, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Thing {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

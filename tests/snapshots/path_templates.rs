@@ -86,6 +86,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn list(&self, account_sid: &str) -> rt::Call<::std::vec::Vec<types::Call>> {
             rt::Call::build(
                 self.client,
@@ -117,6 +118,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, account_sid: &str, sid: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -170,6 +172,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, batch_id: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -201,6 +204,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn cancel(&self, batch_id: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -240,6 +244,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, z: &str, x: &str, y: &str) -> rt::Call<types::Call> {
             rt::Call::build(
                 self.client,
@@ -262,7 +267,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Call {
         pub sid: ::std::string::String,
@@ -274,6 +279,51 @@ pub mod types {
             Self {
                 sid: ::std::convert::Into::into(sid),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Call {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("sid", &self.sid)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Call {
+        const NAME: &'static str = "Call";
+
+        const FIELDS: &'static [&'static str] = &["sid"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                sid: object.required(v0, "sid")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Call {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             body: &types::SearchRequest,
@@ -119,7 +120,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ComparisonFilter {
         pub r#type: ComparisonFilterType,
         pub key: ::std::string::String,
@@ -138,6 +139,59 @@ pub mod types {
                 key: ::std::convert::Into::into(key),
                 value: ::std::convert::Into::into(value),
             }
+        }
+    }
+
+    impl ::serde::Serialize for ComparisonFilter {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("type", &self.r#type)?;
+            map.serialize_entry("key", &self.key)?;
+            map.serialize_entry("value", &self.value)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ComparisonFilter {
+        const NAME: &'static str = "ComparisonFilter";
+
+        const FIELDS: &'static [&'static str] = &["type", "key", "value"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                r#type: object.required(v0, "type")?,
+                key: object.required(v1, "key")?,
+                value: object.required(v2, "value")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ComparisonFilter {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -209,7 +263,7 @@ pub mod types {
     }
 
     /// Filters joined by `and` or `or`; a filter may itself be compound.
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CompoundFilter {
         pub r#type: CompoundFilterType,
         pub filters: ::std::vec::Vec<CompoundFilterFiltersItem>,
@@ -229,6 +283,55 @@ pub mod types {
                     .map(::std::convert::Into::into)
                     .collect(),
             }
+        }
+    }
+
+    impl ::serde::Serialize for CompoundFilter {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("type", &self.r#type)?;
+            map.serialize_entry("filters", &self.filters)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for CompoundFilter {
+        const NAME: &'static str = "CompoundFilter";
+
+        const FIELDS: &'static [&'static str] = &["type", "filters"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                r#type: object.required(v0, "type")?,
+                filters: object.required(v1, "filters")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CompoundFilter {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -370,7 +473,7 @@ pub mod types {
     }
 
     /// Always written with `type`: `"search.done"`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct DoneEvent {}
     impl ::serde::Serialize for DoneEvent {
@@ -385,8 +488,35 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for DoneEvent {
+        const NAME: &'static str = "DoneEvent";
+
+        const FIELDS: &'static [&'static str] = &[];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            while object.next_field()?.is_some() {
+                object.skip()?;
+            }
+            ::std::result::Result::Ok(Self {})
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for DoneEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"search.hit"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct HitEvent {
         pub id: ::std::string::String,
@@ -414,13 +544,97 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for HitEvent {
+        const NAME: &'static str = "HitEvent";
+
+        const FIELDS: &'static [&'static str] = &["id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for HitEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Exactly one of `url` and `file_id`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImageRef {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub file_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ::serde::Serialize for ImageRef {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.file_id {
+                map.serialize_entry("file_id", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ImageRef {
+        const NAME: &'static str = "ImageRef";
+
+        const FIELDS: &'static [&'static str] = &["url", "file_id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                url: object.optional(v0),
+                file_id: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ImageRef {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     /// One of the events, plus the lane it came from.
@@ -512,29 +726,22 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SearchRequest {
         pub query: ::std::string::String,
         /// Filters joined by `and` or `or`; a filter may itself be compound.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<CompoundFilter>,
         /// Required, but may be null; the 3.0 way to make a reference nullable.
-        #[serde(default)]
         pub truncation: ::std::option::Option<Truncation>,
         /// Exactly one of `url` and `file_id`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub image: ::std::option::Option<ImageRef>,
         /// `auto` or a number above zero.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<AutoOrNumber>,
         /// The default is not an integer.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub max_results: ::std::option::Option<i64>,
         /// The default is not one of the values.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<SearchRequestDetail>,
         /// The default is a list, as on some of the published spec's enums.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<SearchRequestMode>,
     }
 
@@ -551,6 +758,100 @@ pub mod types {
                 detail: ::std::option::Option::None,
                 mode: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for SearchRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("query", &self.query)?;
+            if let ::std::option::Option::Some(value) = &self.filter {
+                map.serialize_entry("filter", value)?;
+            }
+            map.serialize_entry("truncation", &self.truncation)?;
+            if let ::std::option::Option::Some(value) = &self.image {
+                map.serialize_entry("image", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.temperature {
+                map.serialize_entry("temperature", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.max_results {
+                map.serialize_entry("max_results", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.detail {
+                map.serialize_entry("detail", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.mode {
+                map.serialize_entry("mode", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for SearchRequest {
+        const NAME: &'static str = "SearchRequest";
+
+        const FIELDS: &'static [&'static str] = &[
+            "query",
+            "filter",
+            "truncation",
+            "image",
+            "temperature",
+            "max_results",
+            "detail",
+            "mode",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                query: object.required(v0, "query")?,
+                filter: object.optional(v1),
+                truncation: object.optional(v2),
+                image: object.optional(v3),
+                temperature: object.optional(v4),
+                max_results: object.optional(v5),
+                detail: object.optional(v6),
+                mode: object.optional(v7),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SearchRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -690,7 +991,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Truncation {
         pub r#type: TruncationType,
     }
@@ -701,6 +1002,51 @@ pub mod types {
             Self {
                 r#type: ::std::convert::Into::into(r#type),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Truncation {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("type", &self.r#type)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Truncation {
+        const NAME: &'static str = "Truncation";
+
+        const FIELDS: &'static [&'static str] = &["type"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                r#type: object.required(v0, "type")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Truncation {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 

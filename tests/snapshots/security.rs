@@ -68,6 +68,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn list(&self) -> rt::Call<::std::vec::Vec<types::Project>> {
             rt::Call::build(
                 self.client,
@@ -88,6 +89,7 @@ pub mod resources {
         /// # Errors
         ///
         /// [`Error::Config`](crate::Error::Config) before any request when the client lacks these credentials. Otherwise whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             body: &types::CreateProjectRequest,
@@ -122,6 +124,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, project_id: &str) -> rt::Call<types::Project> {
             rt::Call::build(
                 self.client,
@@ -158,6 +161,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn delete(&self, project_id: &str) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -202,6 +206,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self) -> rt::Call<types::GetStatusResponse> {
             rt::Call::build(
                 self.client,
@@ -217,7 +222,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateProjectRequest {
         pub name: ::std::string::String,
     }
@@ -231,7 +236,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for CreateProjectRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for CreateProjectRequest {
+        const NAME: &'static str = "CreateProjectRequest";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CreateProjectRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetStatusResponse {
         pub ok: bool,
@@ -246,7 +296,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for GetStatusResponse {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("ok", &self.ok)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for GetStatusResponse {
+        const NAME: &'static str = "GetStatusResponse";
+
+        const FIELDS: &'static [&'static str] = &["ok"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                ok: object.required(v0, "ok")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for GetStatusResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Project {
         pub id: ::std::string::String,
@@ -263,6 +358,55 @@ pub mod types {
                 id: ::std::convert::Into::into(id),
                 name: ::std::convert::Into::into(name),
             }
+        }
+    }
+
+    impl ::serde::Serialize for Project {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Project {
+        const NAME: &'static str = "Project";
+
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                name: object.required(v1, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Project {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

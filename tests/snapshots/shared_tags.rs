@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::Entry) -> rt::Call<types::Item> {
             rt::Call::build(
                 self.client,
@@ -66,7 +67,7 @@ pub mod types {
 
     #![allow(deprecated)]
     /// Always written with `type`: `"easy"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct EasyMessage {
         pub content: ::std::string::String,
     }
@@ -90,6 +91,39 @@ pub mod types {
             map.serialize_entry("type", &"easy")?;
             map.serialize_entry("content", &self.content)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for EasyMessage {
+        const NAME: &'static str = "EasyMessage";
+
+        const FIELDS: &'static [&'static str] = &["content"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                content: object.required(v0, "content")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for EasyMessage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -167,7 +201,7 @@ pub mod types {
     }
 
     /// Always written with `type`: `"function_call"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct FunctionCall {
         pub name: ::std::string::String,
     }
@@ -194,8 +228,41 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for FunctionCall {
+        const NAME: &'static str = "FunctionCall";
+
+        const FIELDS: &'static [&'static str] = &["name"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                name: object.required(v0, "name")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for FunctionCall {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"message"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct InputMessage {
         pub role: InputMessageRole,
         pub content: ::std::string::String,
@@ -225,6 +292,42 @@ pub mod types {
             map.serialize_entry("role", &self.role)?;
             map.serialize_entry("content", &self.content)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for InputMessage {
+        const NAME: &'static str = "InputMessage";
+
+        const FIELDS: &'static [&'static str] = &["role", "content"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                role: object.required(v0, "role")?,
+                content: object.required(v1, "content")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for InputMessage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -389,7 +492,7 @@ pub mod types {
     }
 
     /// Always written with `type`: `"message"`, `role`: `"assistant"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct OutputMessage {
         pub id: ::std::string::String,
         pub content: ::std::string::String,
@@ -420,6 +523,42 @@ pub mod types {
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("content", &self.content)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for OutputMessage {
+        const NAME: &'static str = "OutputMessage";
+
+        const FIELDS: &'static [&'static str] = &["id", "content"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                content: object.required(v1, "content")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for OutputMessage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

@@ -59,6 +59,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(
             &self,
             body: &types::CompletionRequest,
@@ -80,6 +81,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create_stream(
             &self,
             body: &types::CompletionRequest,
@@ -113,6 +115,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::SpeechRequest) -> rt::Call<rt::Bytes> {
             rt::Call::build_bytes(
                 self.client,
@@ -131,6 +134,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create_stream(
             &self,
             body: &types::SpeechRequest,
@@ -154,7 +158,7 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Completion {
         pub id: ::std::string::String,
@@ -174,13 +178,61 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Completion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("text", &self.text)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Completion {
+        const NAME: &'static str = "Completion";
+
+        const FIELDS: &'static [&'static str] = &["id", "text"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                text: object.required(v1, "text")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Completion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct CompletionRequest {
         pub prompt: ::std::string::String,
         /// Answer with server-sent events.
         ///
         /// Defaults to `false`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub stream: ::std::option::Option<bool>,
     }
 
@@ -191,6 +243,57 @@ pub mod types {
                 prompt: ::std::convert::Into::into(prompt),
                 stream: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for CompletionRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("prompt", &self.prompt)?;
+            if let ::std::option::Option::Some(value) = &self.stream {
+                map.serialize_entry("stream", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for CompletionRequest {
+        const NAME: &'static str = "CompletionRequest";
+
+        const FIELDS: &'static [&'static str] = &["prompt", "stream"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                prompt: object.required(v0, "prompt")?,
+                stream: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for CompletionRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -266,13 +369,12 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct SpeechRequest {
         pub input: ::std::string::String,
         /// How the audio comes back.
         ///
         /// Defaults to `audio`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub stream_format: ::std::option::Option<SpeechRequestStreamFormat>,
     }
 
@@ -283,6 +385,57 @@ pub mod types {
                 input: ::std::convert::Into::into(input),
                 stream_format: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for SpeechRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("input", &self.input)?;
+            if let ::std::option::Option::Some(value) = &self.stream_format {
+                map.serialize_entry("stream_format", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for SpeechRequest {
+        const NAME: &'static str = "SpeechRequest";
+
+        const FIELDS: &'static [&'static str] = &["input", "stream_format"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                input: object.required(v0, "input")?,
+                stream_format: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SpeechRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -430,7 +583,7 @@ pub mod types {
     }
 
     /// Always written with `type`: `"speech.audio.delta"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDelta {
         /// Base64 audio.
@@ -459,11 +612,43 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for SpeechStreamEventSpeechAudioDelta {
+        const NAME: &'static str = "SpeechStreamEventSpeechAudioDelta";
+
+        const FIELDS: &'static [&'static str] = &["audio"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                audio: object.required(v0, "audio")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SpeechStreamEventSpeechAudioDelta {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"speech.audio.done"`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDone {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub usage: ::std::option::Option<SpeechStreamEventSpeechAudioDoneUsage>,
     }
 
@@ -482,15 +667,92 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl crate::runtime::Object for SpeechStreamEventSpeechAudioDone {
+        const NAME: &'static str = "SpeechStreamEventSpeechAudioDone";
+
+        const FIELDS: &'static [&'static str] = &["usage"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { usage: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SpeechStreamEventSpeechAudioDone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDoneUsage {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub total_tokens: ::std::option::Option<i64>,
     }
 
+    impl ::serde::Serialize for SpeechStreamEventSpeechAudioDoneUsage {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.total_tokens {
+                map.serialize_entry("total_tokens", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for SpeechStreamEventSpeechAudioDoneUsage {
+        const NAME: &'static str = "SpeechStreamEventSpeechAudioDoneUsage";
+
+        const FIELDS: &'static [&'static str] = &["total_tokens"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                total_tokens: object.optional(v0),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for SpeechStreamEventSpeechAudioDoneUsage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"text.delta"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TextDeltaEvent {
         pub delta: ::std::string::String,
@@ -518,8 +780,41 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for TextDeltaEvent {
+        const NAME: &'static str = "TextDeltaEvent";
+
+        const FIELDS: &'static [&'static str] = &["delta"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                delta: object.required(v0, "delta")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TextDeltaEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"text.done"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TextDoneEvent {
         pub text: ::std::string::String,
@@ -544,6 +839,39 @@ pub mod types {
             map.serialize_entry("type", &"text.done")?;
             map.serialize_entry("text", &self.text)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for TextDoneEvent {
+        const NAME: &'static str = "TextDoneEvent";
+
+        const FIELDS: &'static [&'static str] = &["text"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                text: object.required(v0, "text")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TextDoneEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 }

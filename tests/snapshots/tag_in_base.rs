@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn update(&self, body: &types::UpdatePetRequest) -> rt::Call<()> {
             rt::Call::build_empty(
                 self.client,
@@ -65,16 +66,104 @@ pub mod types {
     //! Request and response types, one per schema of the spec (and one per inline schema that needs a name).
 
     #![allow(deprecated)]
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Cat {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub hunts: ::std::option::Option<bool>,
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for Cat {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.hunts {
+                map.serialize_entry("hunts", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Cat {
+        const NAME: &'static str = "Cat";
+
+        const FIELDS: &'static [&'static str] = &["hunts"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { hunts: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Cat {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Dog {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub bark: ::std::option::Option<bool>,
+    }
+
+    impl ::serde::Serialize for Dog {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.bark {
+                map.serialize_entry("bark", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Dog {
+        const NAME: &'static str = "Dog";
+
+        const FIELDS: &'static [&'static str] = &["bark"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self { bark: object.optional(v0) })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Dog {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 
     pub type Pet = ::serde_json::Value;

@@ -52,6 +52,7 @@ pub mod resources {
         /// # Errors
         ///
         /// Whatever sending the request or decoding its answer returns.
+        #[inline]
         pub fn create(&self, body: &types::ShapeRequest) -> rt::Call<types::Shape> {
             rt::Call::build(
                 self.client,
@@ -171,10 +172,9 @@ pub mod types {
 
     pub type Car = Vehicle;
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Cat {
         pub pet_type: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub purrs: ::std::option::Option<bool>,
     }
 
@@ -188,8 +188,59 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Cat {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("pet_type", &self.pet_type)?;
+            if let ::std::option::Option::Some(value) = &self.purrs {
+                map.serialize_entry("purrs", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Cat {
+        const NAME: &'static str = "Cat";
+
+        const FIELDS: &'static [&'static str] = &["pet_type", "purrs"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                pet_type: object.required(v0, "pet_type")?,
+                purrs: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Cat {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `kind`: `"circle"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Circle {
         pub radius: f64,
     }
@@ -213,6 +264,39 @@ pub mod types {
             map.serialize_entry("kind", &"circle")?;
             map.serialize_entry("radius", &self.radius)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Circle {
+        const NAME: &'static str = "Circle";
+
+        const FIELDS: &'static [&'static str] = &["radius"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                radius: object.required(v0, "radius")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Circle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -306,10 +390,9 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Dog {
         pub pet_type: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub barks: ::std::option::Option<bool>,
     }
 
@@ -323,8 +406,59 @@ pub mod types {
         }
     }
 
+    impl ::serde::Serialize for Dog {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("pet_type", &self.pet_type)?;
+            if let ::std::option::Option::Some(value) = &self.barks {
+                map.serialize_entry("barks", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Dog {
+        const NAME: &'static str = "Dog";
+
+        const FIELDS: &'static [&'static str] = &["pet_type", "barks"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                pet_type: object.required(v0, "pet_type")?,
+                barks: object.optional(v1),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Dog {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"image_url"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ImagePart {
         pub url: ::std::string::String,
     }
@@ -348,6 +482,39 @@ pub mod types {
             map.serialize_entry("type", &"image_url")?;
             map.serialize_entry("url", &self.url)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ImagePart {
+        const NAME: &'static str = "ImagePart";
+
+        const FIELDS: &'static [&'static str] = &["url"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                url: object.required(v0, "url")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ImagePart {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -422,7 +589,7 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LocationAddress {
         pub street: ::std::string::String,
     }
@@ -436,7 +603,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for LocationAddress {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("street", &self.street)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for LocationAddress {
+        const NAME: &'static str = "LocationAddress";
+
+        const FIELDS: &'static [&'static str] = &["street"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                street: object.required(v0, "street")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for LocationAddress {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     pub struct LocationCoordinates {
         pub lat: f64,
         pub lon: f64,
@@ -452,6 +664,55 @@ pub mod types {
                 lat: ::std::convert::Into::into(lat),
                 lon: ::std::convert::Into::into(lon),
             }
+        }
+    }
+
+    impl ::serde::Serialize for LocationCoordinates {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("lat", &self.lat)?;
+            map.serialize_entry("lon", &self.lon)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for LocationCoordinates {
+        const NAME: &'static str = "LocationCoordinates";
+
+        const FIELDS: &'static [&'static str] = &["lat", "lon"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                lat: object.required(v0, "lat")?,
+                lon: object.required(v1, "lon")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for LocationCoordinates {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -717,33 +978,25 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShapeRequest {
         /// Told apart by `kind`, with an explicit mapping.
         pub shape: Shape,
         /// A discriminator without a mapping; the tag is the component name.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub pet: ::std::option::Option<Pet>,
         /// A plain string, a tagged part, or a list of parts.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<Content>,
         /// Objects with no common tag; decoding tries each in turn.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub r#where: ::std::option::Option<Location>,
         /// `auto` or a count.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub epochs: ::std::option::Option<AutoOrInteger>,
         /// `auto` or a multiplier; the `auto` branch has no `type`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub learning_rate: ::std::option::Option<AutoOrNumber>,
         /// Any model name; two are known.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<ShapeRequestModel>,
         /// A string or an integer.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub seed: ::std::option::Option<StringOrInteger>,
         /// Inline branches, each fixing `type`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub event: ::std::option::Option<ShapeRequestEvent>,
     }
 
@@ -761,6 +1014,109 @@ pub mod types {
                 seed: ::std::option::Option::None,
                 event: ::std::option::Option::None,
             }
+        }
+    }
+
+    impl ::serde::Serialize for ShapeRequest {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("shape", &self.shape)?;
+            if let ::std::option::Option::Some(value) = &self.pet {
+                map.serialize_entry("pet", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.content {
+                map.serialize_entry("content", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.r#where {
+                map.serialize_entry("where", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.epochs {
+                map.serialize_entry("epochs", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.learning_rate {
+                map.serialize_entry("learning_rate", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.seed {
+                map.serialize_entry("seed", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.event {
+                map.serialize_entry("event", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ShapeRequest {
+        const NAME: &'static str = "ShapeRequest";
+
+        const FIELDS: &'static [&'static str] = &[
+            "shape",
+            "pet",
+            "content",
+            "where",
+            "epochs",
+            "learning_rate",
+            "model",
+            "seed",
+            "event",
+        ];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            let mut v3 = ::std::option::Option::None;
+            let mut v4 = ::std::option::Option::None;
+            let mut v5 = ::std::option::Option::None;
+            let mut v6 = ::std::option::Option::None;
+            let mut v7 = ::std::option::Option::None;
+            let mut v8 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    3 => object.value(&mut v3)?,
+                    4 => object.value(&mut v4)?,
+                    5 => object.value(&mut v5)?,
+                    6 => object.value(&mut v6)?,
+                    7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                shape: object.required(v0, "shape")?,
+                pet: object.optional(v1),
+                content: object.optional(v2),
+                r#where: object.optional(v3),
+                epochs: object.optional(v4),
+                learning_rate: object.optional(v5),
+                model: object.optional(v6),
+                seed: object.optional(v7),
+                event: object.optional(v8),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ShapeRequest {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -833,7 +1189,7 @@ pub mod types {
     }
 
     /// Always written with `type`: `"done"`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShapeRequestEventDone {}
     impl ::serde::Serialize for ShapeRequestEventDone {
         fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
@@ -847,8 +1203,35 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for ShapeRequestEventDone {
+        const NAME: &'static str = "ShapeRequestEventDone";
+
+        const FIELDS: &'static [&'static str] = &[];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            while object.next_field()?.is_some() {
+                object.skip()?;
+            }
+            ::std::result::Result::Ok(Self {})
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ShapeRequestEventDone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `type`: `"progress"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct ShapeRequestEventProgress {
         pub delta: f64,
     }
@@ -872,6 +1255,39 @@ pub mod types {
             map.serialize_entry("type", &"progress")?;
             map.serialize_entry("delta", &self.delta)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for ShapeRequestEventProgress {
+        const NAME: &'static str = "ShapeRequestEventProgress";
+
+        const FIELDS: &'static [&'static str] = &["delta"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                delta: object.required(v0, "delta")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ShapeRequestEventProgress {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -933,7 +1349,7 @@ pub mod types {
     }
 
     /// Always written with `kind`: `"square"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct Square {
         pub side: f64,
     }
@@ -957,6 +1373,39 @@ pub mod types {
             map.serialize_entry("kind", &"square")?;
             map.serialize_entry("side", &self.side)?;
             map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Square {
+        const NAME: &'static str = "Square";
+
+        const FIELDS: &'static [&'static str] = &["side"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                side: object.required(v0, "side")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Square {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -1017,7 +1466,7 @@ pub mod types {
     }
 
     /// Always written with `type`: `"text"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct TextPart {
         pub text: ::std::string::String,
     }
@@ -1044,11 +1493,90 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    impl crate::runtime::Object for TextPart {
+        const NAME: &'static str = "TextPart";
+
+        const FIELDS: &'static [&'static str] = &["text"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                text: object.required(v0, "text")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for TextPart {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Vehicle {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub wheels: ::std::option::Option<i64>,
+    }
+
+    impl ::serde::Serialize for Vehicle {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            if let ::std::option::Option::Some(value) = &self.wheels {
+                map.serialize_entry("wheels", value)?;
+            }
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Vehicle {
+        const NAME: &'static str = "Vehicle";
+
+        const FIELDS: &'static [&'static str] = &["wheels"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                wheels: object.optional(v0),
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Vehicle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
     }
 }
 

@@ -61,6 +61,7 @@ pub mod resources {
         /// # Ok(())
         /// # }
         /// ```
+        #[inline]
         pub fn retrieve(&self, batch_id: &str) -> rt::Call<types::GetBatchResponse> {
             rt::Call::build(
                 self.client,
@@ -85,7 +86,7 @@ pub mod types {
     /// A batch finished.
     ///
     /// Always written with `object`: `"event"`, `type`: `"batch.completed"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BatchCompletedEvent {
         pub id: ::std::string::String,
@@ -124,8 +125,47 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for BatchCompletedEvent {
+        const NAME: &'static str = "BatchCompletedEvent";
+
+        const FIELDS: &'static [&'static str] = &["id", "created_at", "data"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                created_at: object.required(v1, "created_at")?,
+                data: object.required(v2, "data")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BatchCompletedEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `object`: `"event"`, `type`: `"batch.failed"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BatchFailedEvent {
         pub id: ::std::string::String,
@@ -164,8 +204,47 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Object for BatchFailedEvent {
+        const NAME: &'static str = "BatchFailedEvent";
+
+        const FIELDS: &'static [&'static str] = &["id", "created_at", "data"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                created_at: object.required(v1, "created_at")?,
+                data: object.required(v2, "data")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for BatchFailedEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
     /// Always written with `object`: `"event"`, `type`: `"eval.run.succeeded"`.
-    #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EvalRunSucceededEvent {
         pub id: ::std::string::String,
@@ -204,7 +283,46 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl crate::runtime::Object for EvalRunSucceededEvent {
+        const NAME: &'static str = "EvalRunSucceededEvent";
+
+        const FIELDS: &'static [&'static str] = &["id", "created_at", "data"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            let mut v1 = ::std::option::Option::None;
+            let mut v2 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    2 => object.value(&mut v2)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+                created_at: object.required(v1, "created_at")?,
+                data: object.required(v2, "data")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for EvalRunSucceededEvent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EventData {
         pub id: ::std::string::String,
@@ -219,7 +337,52 @@ pub mod types {
         }
     }
 
-    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    impl ::serde::Serialize for EventData {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for EventData {
+        const NAME: &'static str = "EventData";
+
+        const FIELDS: &'static [&'static str] = &["id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for EventData {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetBatchResponse {
         pub id: ::std::string::String,
@@ -231,6 +394,51 @@ pub mod types {
             Self {
                 id: ::std::convert::Into::into(id),
             }
+        }
+    }
+
+    impl ::serde::Serialize for GetBatchResponse {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for GetBatchResponse {
+        const NAME: &'static str = "GetBatchResponse";
+
+        const FIELDS: &'static [&'static str] = &["id"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = ::std::option::Option::None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                id: object.required(v0, "id")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 

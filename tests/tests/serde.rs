@@ -62,6 +62,41 @@ fn required_fields_are_required_and_constants_are_written() {
     );
 }
 
+/// Structs read their objects through the runtime's `Object` rather than serde's derive; what the derive accepted from JSON
+/// and the messages it gave stay the same, whichever deserializer reads them.
+#[test]
+fn structs_read_objects_as_the_derive_did() {
+    let original: Value = serde_json::from_str(PAUSE_SEED).unwrap();
+    // Keys in any order, unknown keys skipped (whatever their value), an escaped key, `null` for an optional field.
+    let text = r#"{"status":"paused","extra":{"a":[1,{"b":null}]},"\u0069d":"ftjob-abc123","model":"gpt-4o-mini-2024-07-18",
+        "object":"fine_tuning.job","created_at":1721764800,"fine_tuned_model":null,"organization_id":"org-123",
+        "result_files":[],"validation_file":"file-abc123","training_file":"file-abc123","seed":null}"#;
+    let from_text: FineTuningJob = serde_json::from_str(text).unwrap();
+    let from_bytes: FineTuningJob = serde_json::from_slice(text.as_bytes()).unwrap();
+    let from_value: FineTuningJob = serde_json::from_value(serde_json::from_str(text).unwrap()).unwrap();
+    assert_eq!(serde_json::to_value(&from_text).unwrap(), original);
+    assert_eq!(from_text, from_bytes);
+    assert_eq!(from_text, from_value);
+    assert_eq!(from_text.seed, None);
+
+    let duplicate = r#"{"id":"a","object":"fine_tuning.job","id":"b"}"#;
+    let error = serde_json::from_str::<FineTuningJob>(duplicate).unwrap_err().to_string();
+    assert!(error.starts_with("duplicate field `id`"), "{error}");
+    let error = serde_json::from_str::<FineTuningJob>("[]").unwrap_err().to_string();
+    assert!(error.starts_with("invalid type: sequence, expected struct FineTuningJob"), "{error}");
+    let error = serde_json::from_str::<FineTuningJob>("\"ftjob\"").unwrap_err().to_string();
+    assert!(error.starts_with("invalid type: string \"ftjob\", expected struct FineTuningJob"), "{error}");
+    let mut json = original.clone();
+    json["created_at"] = json!("yesterday");
+    let error = serde_json::from_value::<FineTuningJob>(json).unwrap_err().to_string();
+    assert!(error.contains("invalid type: string \"yesterday\", expected i64"), "{error}");
+    // A required field that is present but `null` is not left out: it fails as the wrong type.
+    let mut json = original;
+    json["created_at"] = Value::Null;
+    let error = serde_json::from_value::<FineTuningJob>(json).unwrap_err().to_string();
+    assert!(error.contains("invalid type: null, expected i64"), "{error}");
+}
+
 #[test]
 fn optional_fields_are_left_out_when_empty() {
     let request = CreateFineTuningJobRequest::new(CreateFineTuningJobRequestModel::GPT_4O_MINI, "file-abc123");

@@ -6,7 +6,9 @@
 //!   plus async-openai), whose rounds interleave the contenders and report the median of same-round ratios.
 //! - With `--builds`: crate-only debug builds (the dependencies built beforehand), interleaved the same way, with the peak
 //!   memory of the compiler from GNU time: the whole-spec crate with every resource and with `fine-tuning` only, and
-//!   `generated/`; with `--peers`, async-openai with `full` and with `finetuning`.
+//!   `generated/`; with `--peers`, async-openai with `full` and with `finetuning`. Every build runs with incremental
+//!   compilation off: cargo turns it on for path crates (ours) and off for registry crates (async-openai), so left alone the
+//!   comparison would charge ours for writing an incremental cache the peer never writes.
 //!
 //! `BENCHMARKS.md` records what these printed, with the machine and its load.
 
@@ -195,7 +197,8 @@ fn builds(options: &Options) -> anyhow::Result<bool> {
             let mut timed = Command::new("/usr/bin/time");
             timed.args(["-f", "%e %M", "-o"]).arg(build.target.join("time.txt"));
             let command = build_command(build);
-            timed.arg(command.get_program()).args(command.get_args()).env("CARGO_TARGET_DIR", &build.target);
+            timed.arg(command.get_program()).args(command.get_args());
+            timed.envs(command.get_envs().filter_map(|(name, value)| Some((name, value?))));
             if !timed.status()?.success() {
                 return Ok(false);
             }
@@ -226,7 +229,12 @@ fn builds(options: &Options) -> anyhow::Result<bool> {
 
 fn build_command(build: &Build) -> Command {
     let mut command = cargo();
-    command.args(["build", "--quiet", "--manifest-path"]).arg(&build.manifest).args(build.args).env("CARGO_TARGET_DIR", &build.target);
+    command
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(&build.manifest)
+        .args(build.args)
+        .env("CARGO_TARGET_DIR", &build.target)
+        .env("CARGO_INCREMENTAL", "0");
     command
 }
 

@@ -7,6 +7,9 @@
 //! is read straight from JSON, since serde's buffering for `#[serde(flatten)]` cannot hand over raw text.
 //! A struct whose fixed-value properties would otherwise land in its typed catch-all map decodes that map with [`decode_map_without`].
 //!
+//! A struct reads its JSON object through [`Object`] and [`read_object`]: the generated part is only the match from field number to
+//! slot, and the rest (finding which field a key names, refusing a repeated field, naming a missing one) is written here once.
+//!
 //! These used to be printed into every generated `types.rs`; here they are written and tested once.
 //! A generated crate keeps its `runtime` module private and does not re-export them, and a spec (or the enabled features) may need
 //! none of them, so each allows `dead_code`: unused, they must not break a build that denies warnings.
@@ -14,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -209,4 +213,145 @@ where
         .filter(|(key, _)| !skip.contains(&key.as_str()))
         .map(|(key, value)| T::deserialize(value).map(|decoded| (key, decoded)).map_err(D::Error::custom))
         .collect()
+}
+
+/// A struct read from a JSON object, field by field: what a generated struct implements instead of deriving `Deserialize`.
+///
+/// serde's derive writes, for every struct, a field enum with its own visitor, a sequence visitor and a map visitor, around 170
+/// lines once expanded; across the 1,600 structs of a large spec that was most of the crate's compile time. A generated `read`
+/// is one `match` from field number to slot, and what every struct shares is here, compiled once per deserializer.
+/// It reads what the derive read from JSON, with the same messages; it does not read a struct from a JSON array, as the
+/// derive's sequence visitor did.
+pub trait Object: Sized {
+    /// The struct's name, for "expected struct ..." in messages.
+    const NAME: &'static str;
+    /// The wire names of the fields, in the order `read` numbers them.
+    const FIELDS: &'static [&'static str];
+
+    /// Reads the struct from the entries of one object.
+    ///
+    /// # Errors
+    ///
+    /// The map's error for a value that does not decode, a field given twice or a required field left out.
+    fn read<'de, A: MapAccess<'de>>(object: ObjectAccess<'de, A>) -> Result<Self, A::Error>;
+}
+
+/// Decodes an [`Object`] from any deserializer that can hand over a map (the `Deserialize` impl of every generated struct).
+///
+/// # Errors
+///
+/// The deserializer's error when the input is not an object, or the one [`Object::read`] returns.
+#[allow(dead_code, reason = "unused when the enabled features include no struct")]
+pub fn read_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(ObjectAccess { map, fields: T::FIELDS, current: usize::MAX, marker: PhantomData })
+    }
+}
+
+/// The entries of one object as a struct's `read` sees them: each key as the number of the field it names.
+pub struct ObjectAccess<'de, A> {
+    map: A,
+    fields: &'static [&'static str],
+    /// The number of the field whose key was read last (`usize::MAX` before the first, and for a key no field has).
+    current: usize,
+    marker: PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> ObjectAccess<'de, A> {
+    /// The number of the field the next key names (`usize::MAX` for a key no field has), or `None` after the last entry.
+    ///
+    /// # Errors
+    ///
+    /// The map's error when the next key cannot be read.
+    pub fn next_field(&mut self) -> Result<Option<usize>, A::Error> {
+        // Objects mostly list their fields in the spec's order, so the field after the last one is tried first.
+        let seed = FieldSeed { fields: self.fields, hint: self.current.wrapping_add(1) };
+        let found = self.map.next_key_seed(seed)?;
+        self.current = found.unwrap_or(usize::MAX);
+        Ok(found)
+    }
+
+    /// Decodes the value of the field just named into its slot.
+    ///
+    /// # Errors
+    ///
+    /// The map's error when the value does not decode, or "duplicate field" when the slot is already filled.
+    pub fn value<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
+        if slot.is_some() {
+            return Err(A::Error::duplicate_field(self.fields.get(self.current).copied().unwrap_or("?")));
+        }
+        *slot = Some(self.map.next_value()?);
+        Ok(())
+    }
+
+    /// Reads past the value of a key no field has.
+    ///
+    /// # Errors
+    ///
+    /// The map's error when the value is not well-formed.
+    pub fn skip(&mut self) -> Result<(), A::Error> {
+        self.map.next_value::<IgnoredAny>().map(|_| ())
+    }
+
+    /// A required field's value, or "missing field" when the object left it out.
+    ///
+    /// # Errors
+    ///
+    /// "missing field `name`" when `slot` is empty.
+    pub fn required<T>(&self, slot: Option<T>, name: &'static str) -> Result<T, A::Error> {
+        slot.ok_or_else(|| A::Error::missing_field(name))
+    }
+
+    /// An optional field's value: `None` both when it was left out and when it was `null`.
+    pub fn optional<T>(&self, slot: Option<Option<T>>) -> Option<T> {
+        slot.flatten()
+    }
+}
+
+/// Reads one key as the number of the field it names, comparing it with `hint`'s name first.
+struct FieldSeed {
+    fields: &'static [&'static str],
+    hint: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<usize, E> {
+        if self.fields.get(self.hint).is_some_and(|name| *name == key) {
+            return Ok(self.hint);
+        }
+        Ok(self.fields.iter().position(|name| *name == key).unwrap_or(usize::MAX))
+    }
+
+    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<usize, E> {
+        match std::str::from_utf8(key) {
+            Ok(key) => self.visit_str(key),
+            Err(_) => Ok(usize::MAX),
+        }
+    }
 }

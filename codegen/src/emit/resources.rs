@@ -207,11 +207,15 @@ fn method(
             (quote!(rt::StreamCall<#event>), quote!(rt::StreamCall::build))
         }
     };
+    // `#[inline]` makes the method compile in the crate that calls it, and only if it does, as a generic function would: the
+    // body instantiates the request's encoding and the response's decoding, which for a spec of hundreds of operations was
+    // most of this crate's code generation, paid by every user whatever few operations they call.
     quote! {
         #doc
         #example
         #deprecated
         #many_args
+        #[inline]
         pub fn #name(&self, #(#args),*) -> #returns {
             #constructor(#client, || #build)
         }

@@ -20,20 +20,31 @@ pub(super) fn struct_def(
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
     let default = all_optional.then(|| quote!(Default,));
-    // Properties with one value are not fields; a hand-written `Serialize` writes them.
-    let derive_serialize = s.consts.is_empty().then(|| quote!(::serde::Serialize,));
+    // serde's derive is kept only for a struct with a flattened member (a catch-all map or a union), where serde's own
+    // buffering is what hands the other members their entries. Every other struct gets the short impls below: the derived ones
+    // made up most of a large spec's compile time (see `crate::runtime::Object`). Properties with one value are not fields,
+    // and the hand-written `Serialize` writes them too.
+    let derived = s.flatten.is_some() || s.extra.is_some();
+    let derive_serialize = s.flatten.is_some() && s.consts.is_empty();
+    let serialize = (!derive_serialize).then(|| struct_serialize(name, s));
+    let derive_serialize = derive_serialize.then(|| quote!(::serde::Serialize,));
+    let derive_deserialize = derived.then(|| quote!(::serde::Deserialize));
     let fields = s.fields.iter().map(|f| {
         let docs = field_docs(f);
         let fname = ident(&f.name);
         let fty = field_type(api, f);
         let wire = &f.wire;
         let rename = (names::unraw(&f.name) != f.wire).then(|| quote!(rename = #wire,));
-        let serde = match (f.required, f.optional()) {
-            (false, _) => quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
-            // Required but nullable: absence decodes as `None`, and `None` is written as `null`.
-            (true, true) => quote!(#[serde(#rename default)]),
-            (true, false) if rename.is_some() => quote!(#[serde(#rename)]),
-            (true, false) => quote!(),
+        let serde = if !derived {
+            quote!()
+        } else {
+            match (f.required, f.optional()) {
+                (false, _) => quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+                // Required but nullable: absence decodes as `None`, and `None` is written as `null`.
+                (true, true) => quote!(#[serde(#rename default)]),
+                (true, false) if rename.is_some() => quote!(#[serde(#rename)]),
+                (true, false) => quote!(),
+            }
         };
         quote! { #docs #serde pub #fname: #fty, }
     });
@@ -83,7 +94,7 @@ pub(super) fn struct_def(
             pub #fname: #inner,
         }
     });
-    let serialize = (!s.consts.is_empty()).then(|| struct_serialize(name, s));
+    let deserialize = (!derived).then(|| struct_deserialize(name, s));
     let constructor = (!all_optional).then(|| struct_new(api, name, s));
     let consts_doc = (!s.consts.is_empty()).then(|| {
         let listed: Vec<String> = s
@@ -104,7 +115,7 @@ pub(super) fn struct_def(
     quote! {
         #attrs
         #consts_doc
-        #[derive(Debug, Clone, PartialEq, #default #derive_serialize ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #derive_serialize #derive_deserialize)]
         #non_exhaustive
         pub struct #name {
             #(#fields)*
@@ -114,6 +125,66 @@ pub(super) fn struct_def(
         #constructor
         #filter_fn
         #serialize
+        #deserialize
+    }
+}
+
+/// `Deserialize` through the runtime's `Object`: one slot per field, filled by the field's number, then checked.
+fn struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let name_text = name.to_string();
+    let wires = s.fields.iter().map(|f| f.wire.as_str());
+    let slots: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("v{i}")).collect();
+    let arms = slots.iter().enumerate().map(|(i, slot)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#i => object.value(&mut #slot)?,)
+    });
+    // A struct without fields only reads past what it is sent.
+    let entries = if slots.is_empty() {
+        quote! {
+            while object.next_field()?.is_some() {
+                object.skip()?;
+            }
+        }
+    } else {
+        quote! {
+            #(let mut #slots = ::std::option::Option::None;)*
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    #(#arms)*
+                    _ => object.skip()?,
+                }
+            }
+        }
+    };
+    let inits = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let fname = ident(&f.name);
+        let wire = &f.wire;
+        if f.optional() { quote!(#fname: object.optional(#slot),) } else { quote!(#fname: object.required(#slot, #wire)?,) }
+    });
+    quote! {
+        impl crate::runtime::Object for #name {
+            const NAME: &'static str = #name_text;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+
+            fn read<'de, A>(mut object: crate::runtime::ObjectAccess<'de, A>) -> ::std::result::Result<Self, A::Error>
+            where
+                A: ::serde::de::MapAccess<'de>,
+            {
+                #entries
+                ::std::result::Result::Ok(Self {
+                    #(#inits)*
+                })
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                crate::runtime::read_object(deserializer)
+            }
+        }
     }
 }
 
