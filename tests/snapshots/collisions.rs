@@ -870,7 +870,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_string() {

@@ -105,14 +105,14 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_string() {
-                return crate::runtime::decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_scalar(&value).map(Self::String);
             }
             if value.is_number() {
-                return crate::runtime::decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -249,7 +249,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_string() {
@@ -422,14 +422,14 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_string() {
-                return crate::runtime::decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_scalar(&value).map(Self::String);
             }
             if value.is_number() {
-                return crate::runtime::decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -478,7 +478,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value == 1i64 {

@@ -97,14 +97,14 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value == "auto" {
                 return ::std::result::Result::Ok(Self::Auto);
             }
             if value.is_number() {
-                return crate::runtime::decode_variant(&value).map(Self::Number);
+                return crate::runtime::decode_scalar(&value).map(Self::Number);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -689,7 +689,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if let ::std::option::Option::Some(tag) = value

@@ -160,7 +160,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if let ::std::option::Option::Some(tag) = value
@@ -437,7 +437,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if let ::std::option::Option::Some(tag) = value

@@ -94,14 +94,14 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value == "auto" {
                 return ::std::result::Result::Ok(Self::Auto);
             }
             if value.is_number() {
-                return crate::runtime::decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -145,14 +145,14 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value == "auto" {
                 return ::std::result::Result::Ok(Self::Auto);
             }
             if value.is_number() {
-                return crate::runtime::decode_variant(&value).map(Self::Number);
+                return crate::runtime::decode_scalar(&value).map(Self::Number);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(
@@ -337,7 +337,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if let ::std::option::Option::Some(tag) = value
@@ -548,7 +548,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_object() {
@@ -881,7 +881,7 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_object() {
@@ -1436,14 +1436,14 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            let value: crate::runtime::Scalar<'de> = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
             if value.is_string() {
-                return crate::runtime::decode_variant(&value).map(Self::String);
+                return crate::runtime::decode_scalar(&value).map(Self::String);
             }
             if value.is_number() {
-                return crate::runtime::decode_variant(&value).map(Self::Integer);
+                return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
             ::std::result::Result::Err(
                 <D::Error as ::serde::de::Error>::custom(

@@ -140,6 +140,18 @@ fn auto_or_number_hyperparameters() {
     assert!(serde_json::from_value::<AutoOrInteger>(json!(null)).is_err());
     // Only the string is `auto`, not the object form serde's derive would also take for a unit variant.
     assert!(serde_json::from_value::<AutoOrInteger>(json!({"auto": null})).is_err());
+    // Read straight from text, with the string borrowed, copied (escaped, or from a reader) or the value nested in an array.
+    assert_eq!(serde_json::from_str::<AutoOrInteger>(r#""auto""#).unwrap(), AutoOrInteger::Auto);
+    assert_eq!(serde_json::from_str::<AutoOrInteger>(r#""\u0061uto""#).unwrap(), AutoOrInteger::Auto);
+    assert_eq!(serde_json::from_reader::<_, AutoOrNumber>(&b"\"auto\""[..]).unwrap(), AutoOrNumber::Auto);
+    assert_eq!(serde_json::from_slice::<AutoOrInteger>(b"-4").unwrap(), AutoOrInteger::Integer(-4));
+    assert_eq!(serde_json::from_str::<AutoOrNumber>("1e3").unwrap(), AutoOrNumber::Number(1000.0));
+    let error = serde_json::from_str::<AutoOrInteger>("[1, {\"a\": [2]}]").unwrap_err().to_string();
+    assert!(error.contains("no variant of `AutoOrInteger`"), "{error}");
+    let error = serde_json::from_str::<AutoOrInteger>("2.5").unwrap_err().to_string();
+    assert!(error.contains("invalid type: floating point `2.5`, expected i64"), "{error}");
+    let error = serde_json::from_str::<AutoOrInteger>("true").unwrap_err().to_string();
+    assert!(error.contains("no variant of `AutoOrInteger`"), "{error}");
 
     let h = FineTuneSupervisedHyperparameters { batch_size: Some(8.into()), n_epochs: Some(AutoOrInteger::Auto), ..Default::default() };
     assert_eq!(serde_json::to_value(&h).unwrap(), json!({"batch_size": 8, "n_epochs": "auto"}));

@@ -7,6 +7,9 @@
 //! is read straight from JSON, since serde's buffering for `#[serde(flatten)]` cannot hand over raw text.
 //! A struct whose fixed-value properties would otherwise land in its typed catch-all map decodes that map with [`decode_map_without`].
 //!
+//! A union whose branches are all scalars (`"auto"` or a number, say) reads its value into a [`Scalar`] instead, which borrows
+//! a string where the input allows and builds nothing for a number, and decodes the chosen branch from it with [`decode_scalar`].
+//!
 //! A struct reads its JSON object through [`Object`] and [`read_object`]: the generated part is only the match from field number to
 //! slot, and the rest (finding which field a key names, refusing a repeated field, naming a missing one) is written here once.
 //!
@@ -14,6 +17,7 @@
 //! A generated crate keeps its `runtime` module private and does not re-export them, and a spec (or the enabled features) may need
 //! none of them, so each allows `dead_code`: unused, they must not break a build that denies warnings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use std::fmt;
@@ -353,5 +357,188 @@ impl<'de> Visitor<'de> for FieldSeed {
             Ok(key) => self.visit_str(key),
             Err(_) => Ok(usize::MAX),
         }
+    }
+}
+
+/// One JSON scalar, read by a union none of whose branches is an array or an object, in place of a `serde_json::Value`.
+///
+/// It offers what the generated `Deserialize` of such a union asks of a `Value` (comparing with a literal, the JSON kind), and
+/// [`decode_scalar`] decodes a branch from it. An array or an object is read past and kept as [`Scalar::Other`], which no
+/// branch accepts, so the union's own "no variant matches" error is what the caller sees, as with a `Value`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
+pub enum Scalar<'de> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number without a fraction or exponent, zero or above.
+    U64(u64),
+    /// A number without a fraction or exponent, below zero.
+    I64(i64),
+    /// Any other number.
+    F64(f64),
+    /// A string, borrowed from the input when it has no escapes and the input outlives the value.
+    Str(Cow<'de, str>),
+    /// An array or an object.
+    Other,
+}
+
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
+impl Scalar<'_> {
+    /// Whether it is a string.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Scalar::Str(_))
+    }
+
+    /// Whether it is a number.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_))
+    }
+
+    /// Whether it is `true` or `false`.
+    pub fn is_boolean(&self) -> bool {
+        matches!(self, Scalar::Bool(_))
+    }
+
+    /// Whether it is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Scalar::Null)
+    }
+}
+
+impl PartialEq<&str> for Scalar<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        matches!(self, Scalar::Str(text) if text == other)
+    }
+}
+
+impl PartialEq<bool> for Scalar<'_> {
+    fn eq(&self, other: &bool) -> bool {
+        matches!(self, Scalar::Bool(value) if value == other)
+    }
+}
+
+/// Equal to an integer as a `serde_json::Value` is: a number written without a fraction that has that value.
+impl PartialEq<i64> for Scalar<'_> {
+    fn eq(&self, other: &i64) -> bool {
+        match self {
+            Scalar::U64(value) => i64::try_from(*value).is_ok_and(|value| value == *other),
+            Scalar::I64(value) => value == other,
+            _ => false,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_bool<E: Error>(self, value: bool) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool(value))
+    }
+
+    fn visit_u64<E: Error>(self, value: u64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::U64(value))
+    }
+
+    fn visit_i64<E: Error>(self, value: i64) -> Result<Scalar<'de>, E> {
+        // serde_json hands over non-negative integers as u64; a buffer may not, so this keeps the two kinds apart the same way.
+        Ok(u64::try_from(value).map_or(Scalar::I64(value), Scalar::U64))
+    }
+
+    fn visit_f64<E: Error>(self, value: f64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::F64(value))
+    }
+
+    fn visit_borrowed_str<E: Error>(self, value: &'de str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E: Error>(self, value: &str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_string<E: Error>(self, value: String) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(value)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+}
+
+/// Decodes one union branch from a [`Scalar`] already read, with the caller's error type, as [`decode_variant`] does from a
+/// `Value`; the messages are the same ("invalid type: floating point `1.5`, expected i64").
+///
+/// # Errors
+///
+/// The branch's own error when the scalar is not one of its values.
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
+pub fn decode_scalar<'de, T: Deserialize<'de>, E: Error>(value: &Scalar<'de>) -> Result<T, E> {
+    T::deserialize(ScalarDeserializer(value, PhantomData))
+}
+
+struct ScalarDeserializer<'a, 'de, E>(&'a Scalar<'de>, PhantomData<E>);
+
+impl<'de, E: Error> Deserializer<'de> for ScalarDeserializer<'_, 'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Scalar::Null => visitor.visit_unit(),
+            Scalar::Bool(value) => visitor.visit_bool(*value),
+            Scalar::U64(value) => visitor.visit_u64(*value),
+            Scalar::I64(value) => visitor.visit_i64(*value),
+            Scalar::F64(value) => visitor.visit_f64(*value),
+            Scalar::Str(Cow::Borrowed(value)) => visitor.visit_borrowed_str(value),
+            Scalar::Str(Cow::Owned(value)) => visitor.visit_str(value),
+            Scalar::Other => Err(E::invalid_type(serde::de::Unexpected::Other("an array or an object"), &visitor)),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.0 {
+            Scalar::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }

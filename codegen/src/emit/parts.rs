@@ -235,8 +235,10 @@ mod tests {
         let internal = [
             "Object",
             "ObjectAccess",
+            "Scalar",
             "decode_best",
             "decode_map_without",
+            "decode_scalar",
             "decode_tagged",
             "decode_variant",
             "read_object",

@@ -185,6 +185,16 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
         VariantBody::Type(_) => None,
     });
     let tag_dispatch = tag_dispatch(api, u);
+    // A union whose branches are all scalars needs none of `Value`'s structure: it reads a runtime `Scalar`, which borrows
+    // a string where it can, and decodes the chosen branch from that.
+    let scalar = tag_dispatch.is_none()
+        && u.unknown.is_none()
+        && u.variants.iter().all(|v| matches!(v.body, VariantBody::Literal(_)) || (!v.kinds.array && !v.kinds.object));
+    let (read, decode) = if scalar {
+        (quote!(crate::runtime::Scalar<'de>), quote!(crate::runtime::decode_scalar))
+    } else {
+        (quote!(::serde_json::Value), quote!(crate::runtime::decode_variant))
+    };
     let kind_arms = KIND_ORDER.iter().filter_map(|kind| {
         let mut candidates: Vec<&Variant> = u
             .variants
@@ -206,12 +216,12 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
         let check = format_ident!("{}", kind);
         let body = if let [only] = candidates.as_slice() {
             let construct = construct(only);
-            quote!(return crate::runtime::decode_variant(&value).map(#construct);)
+            quote!(return #decode(&value).map(#construct);)
         } else {
             let tries = candidates.iter().map(|v| {
                 let construct = construct(v);
                 quote! {
-                    if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<_, D::Error>(&value).map(#construct) {
+                    if let ::std::result::Result::Ok(decoded) = #decode::<_, D::Error>(&value).map(#construct) {
                         return ::std::result::Result::Ok(decoded);
                     }
                 }
@@ -232,7 +242,7 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
             where
                 D: ::serde::Deserializer<'de>,
             {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value: #read = ::serde::Deserialize::deserialize(deserializer)?;
                 #(#literal_checks)*
                 #tag_dispatch
                 #kind_match
