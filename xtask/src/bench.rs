@@ -246,13 +246,7 @@ fn write_whole_spec_crate(spec: &Path) -> anyhow::Result<(PathBuf, String)> {
     let label = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let generated = codegen::generate(&label, &text, &settings).map_err(|e| anyhow::anyhow!("{e}"))?;
     let out = std::env::temp_dir().join("sdk-bench-whole-spec");
-    let _ = std::fs::remove_dir_all(&out);
-    for file in &generated.files {
-        let path = out.join(&file.path);
-        std::fs::create_dir_all(path.parent().context("files live in folders")?)?;
-        std::fs::write(&path, &file.contents)?;
-    }
-    std::fs::copy(project_root().join("Cargo.lock"), out.join("Cargo.lock"))?;
+    crate::write_fresh_crate(&out, &generated)?;
     Ok((out, generated.api.crate_name.clone()))
 }
 

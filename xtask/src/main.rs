@@ -229,6 +229,19 @@ pub(crate) fn source_for(
     Ok(codegen::Source { file: label.to_owned(), text, overlays: read, only })
 }
 
+/// Writes a generated crate to a fresh `out` (what was there is removed first) with the workspace's `Cargo.lock`, so that
+/// it builds with the same dependency versions as `generated/`: the whole-spec check and the builds bench both do this.
+pub(crate) fn write_fresh_crate(out: &Path, generated: &codegen::Generated) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(out);
+    for file in &generated.files {
+        let path = out.join(&file.path);
+        std::fs::create_dir_all(path.parent().context("files live in folders")?)?;
+        std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    std::fs::copy(project_root().join("Cargo.lock"), out.join("Cargo.lock"))?;
+    Ok(())
+}
+
 /// OpenAI's settings, which the checks of OpenAI's published specs use.
 pub(crate) fn openai_settings() -> PathBuf {
     project_root().join("spec/openai-fine-tuning.toml")

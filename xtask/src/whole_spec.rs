@@ -190,13 +190,7 @@ fn check(target: &Target, build: bool, accept: bool, stages: &mut Stages) -> any
     }
 
     let out = std::env::temp_dir().join(format!("sdk-whole-spec-{name}"));
-    let _ = std::fs::remove_dir_all(&out);
-    for file in &generated.files {
-        let path = out.join(&file.path);
-        std::fs::create_dir_all(path.parent().expect("files live in folders"))?;
-        std::fs::write(&path, &file.contents)?;
-    }
-    std::fs::copy(project_root().join("Cargo.lock"), out.join("Cargo.lock"))?;
+    crate::write_fresh_crate(&out, &generated)?;
     let lines: usize = generated.files.iter().map(|f| f.contents.lines().count()).sum();
 
     let known_path = project_root().join(format!("tests/whole-spec/{name}.known-examples.txt"));
