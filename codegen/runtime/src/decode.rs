@@ -226,6 +226,7 @@ where
 /// is one `match` from field number to slot, and what every struct shares is here, compiled once per deserializer.
 /// It reads what the derive read from JSON, with the same messages; it does not read a struct from a JSON array, as the
 /// derive's sequence visitor did.
+#[allow(dead_code, reason = "unused when the enabled features include no struct")]
 pub trait Object: Sized {
     /// The struct's name, for "expected struct ..." in messages.
     const NAME: &'static str;
@@ -250,6 +251,7 @@ pub fn read_object<'de, D: Deserializer<'de>, T: Object>(deserializer: D) -> Res
     deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
 }
 
+#[allow(dead_code, reason = "unused when the enabled features include no struct")]
 struct ObjectVisitor<T>(PhantomData<T>);
 
 impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
@@ -265,6 +267,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// The entries of one object as a struct's `read` sees them: each key as the number of the field it names.
+#[allow(dead_code, reason = "unused when the enabled features include no struct")]
 pub struct ObjectAccess<'de, A> {
     map: A,
     fields: &'static [&'static str],
@@ -273,6 +276,7 @@ pub struct ObjectAccess<'de, A> {
     marker: PhantomData<&'de ()>,
 }
 
+#[allow(dead_code, reason = "a crate whose structs have no required field, say, leaves some of these unused")]
 impl<'de, A: MapAccess<'de>> ObjectAccess<'de, A> {
     /// The number of the field the next key names (`usize::MAX` for a key no field has), or `None` after the last entry.
     ///
@@ -325,6 +329,7 @@ impl<'de, A: MapAccess<'de>> ObjectAccess<'de, A> {
 }
 
 /// Reads one key as the number of the field it names, comparing it with `hint`'s name first.
+#[allow(dead_code, reason = "unused when the enabled features include no struct")]
 struct FieldSeed {
     fields: &'static [&'static str],
     hint: usize,
@@ -436,6 +441,7 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
     }
 }
 
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
 struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {
@@ -508,6 +514,7 @@ pub fn decode_scalar<'de, T: Deserialize<'de>, E: Error>(value: &Scalar<'de>) ->
     T::deserialize(ScalarDeserializer(value, PhantomData))
 }
 
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
 struct ScalarDeserializer<'a, 'de, E>(&'a Scalar<'de>, PhantomData<E>);
 
 impl<'de, E: Error> Deserializer<'de> for ScalarDeserializer<'_, 'de, E> {
