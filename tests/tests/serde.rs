@@ -152,6 +152,22 @@ fn auto_or_number_hyperparameters() {
     assert!(error.contains("invalid type: floating point `2.5`, expected i64"), "{error}");
     let error = serde_json::from_str::<AutoOrInteger>("true").unwrap_err().to_string();
     assert!(error.contains("no variant of `AutoOrInteger`"), "{error}");
+    // With serde_json's `arbitrary_precision` on somewhere in a user's build, a number other than a plain u64 or i64 comes
+    // as a one-entry map of its digits (this workspace leaves the feature off, so the map is made by hand), and one beyond
+    // 64 bits from a `Value` as a u128.
+    use serde::de::IntoDeserializer;
+    use serde::de::value::{Error as PlainError, MapDeserializer};
+    let precise = |digits: &'static str| {
+        let entries = [("$serde_json::private::Number", digits)].into_iter();
+        serde::Deserialize::deserialize(MapDeserializer::<_, PlainError>::new(entries))
+    };
+    assert_eq!(precise("0.5").ok(), Some(AutoOrNumber::Number(0.5)));
+    assert_eq!(precise("-12").ok(), Some(AutoOrNumber::Number(-12.0)));
+    let other: Result<AutoOrNumber, PlainError> =
+        serde::Deserialize::deserialize(MapDeserializer::<_, PlainError>::new([("digits", "0.5")].into_iter()));
+    assert!(other.unwrap_err().to_string().contains("no variant of `AutoOrNumber`"));
+    let big: Result<AutoOrNumber, PlainError> = serde::Deserialize::deserialize((u128::from(u64::MAX) + 1).into_deserializer());
+    assert_eq!(big.ok(), Some(AutoOrNumber::Number(18_446_744_073_709_551_616.0)));
 
     let h = FineTuneSupervisedHyperparameters { batch_size: Some(8.into()), n_epochs: Some(AutoOrInteger::Auto), ..Default::default() };
     assert_eq!(serde_json::to_value(&h).unwrap(), json!({"batch_size": 8, "n_epochs": "auto"}));

@@ -497,10 +497,45 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         Ok(Scalar::Other)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
+    fn visit_u128<E: Error>(self, value: u128) -> Result<Scalar<'de>, E> {
+        #[allow(clippy::cast_precision_loss, reason = "a `serde_json::Value` reads a number beyond u64 as the nearest f64 too")]
+        Ok(u64::try_from(value).map_or(Scalar::F64(value as f64), Scalar::U64))
     }
+
+    fn visit_i128<E: Error>(self, value: i128) -> Result<Scalar<'de>, E> {
+        #[allow(clippy::cast_precision_loss, reason = "a `serde_json::Value` reads a number beyond i64 as the nearest f64 too")]
+        Ok(i64::try_from(value).map_or(Scalar::F64(value as f64), |value| u64::try_from(value).map_or(Scalar::I64(value), Scalar::U64)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+        // With serde_json's `arbitrary_precision` feature on anywhere in the build (Cargo unifies features), a number that is
+        // not a plain u64 or i64 arrives as a one-entry map under this key of serde_json's, its digits as a string; a
+        // `serde_json::Value` reads it as a number, and so must this.
+        const NUMBER: &str = "$serde_json::private::Number";
+        let mut scalar = Scalar::Other;
+        if let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER {
+                let digits: String = map.next_value()?;
+                scalar = number(&digits).unwrap_or(Scalar::Other);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(scalar)
+    }
+}
+
+/// A JSON number's digits as the scalar serde_json would have handed over.
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
+fn number(digits: &str) -> Option<Scalar<'static>> {
+    if let Ok(value) = digits.parse::<u64>() {
+        return Some(Scalar::U64(value));
+    }
+    if let Ok(value) = digits.parse::<i64>() {
+        return Some(Scalar::I64(value));
+    }
+    digits.parse::<f64>().ok().map(Scalar::F64)
 }
 
 /// Decodes one union branch from a [`Scalar`] already read, with the caller's error type, as [`decode_variant`] does from a
