@@ -70,36 +70,87 @@ fn features_table(api: &Api) -> Result<String, String> {
     Ok(table)
 }
 
-/// The `types` module, rendered type by type on every core: parsing one huge token stream and
-/// printing one huge syntax tree is most of the generator's time and memory on a large spec,
-/// while rendering each type on its own keeps both small and spreads them over the threads.
-/// The result is the same text, because prettyplease prints items independently.
-fn render_types(api: &Api) -> Result<String, String> {
+/// How many types one rendering job takes: enough that a job's overhead is small, few enough
+/// that the threads finish close together (the types differ a lot in size).
+const TYPES_PER_JOB: usize = 24;
+
+/// What one rendering job produces: a whole file, or a run of the `types` module.
+enum Rendered {
+    Lib(String),
+    Resources(String),
+    Types(String),
+}
+
+/// `lib.rs`, `resources.rs` and `types.rs`, rendered on every core from one queue of jobs.
+///
+/// Parsing the emitted tokens and printing them with prettyplease is most of the generator's
+/// time and memory on a large spec. So each type is rendered on its own, which keeps every
+/// syntax tree small, and the jobs (both small files, then runs of types in order) go to
+/// whichever thread is free. Token streams are not `Send`, so a job emits its tokens on the
+/// thread that renders them. The result is the same text as rendering each file whole, because
+/// prettyplease prints items independently and [`space_items`] looks only one line ahead (see
+/// [`join_spaced`]).
+fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
     let types = api.sorted_types();
     let buffered = &types::read_from_buffer(api);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let per_thread = types.len().div_ceil(threads).max(1);
-    let rendered: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = types
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    let mut out = String::new();
-                    for (id, t) in chunk {
-                        let (tokens, cfg) = types::items(api, buffered, *id, t);
-                        out.push_str(&unparse_items(tokens, cfg.as_ref())?);
+    let chunks: Vec<_> = types.chunks(TYPES_PER_JOB).collect();
+    let jobs = 2 + chunks.len();
+    let job = |index: usize| -> Result<Rendered, String> {
+        Ok(match index {
+            0 => Rendered::Lib(render(lib(api, Layout::Files { custom }))?),
+            1 => Rendered::Resources(render(resources::module(api))?),
+            _ => {
+                let mut out = String::new();
+                for (id, t) in chunks[index - 2] {
+                    let (tokens, cfg) = types::items(api, buffered, *id, t);
+                    out.push_str(&unparse_items(tokens, cfg.as_ref())?);
+                }
+                Rendered::Types(space_items(&out))
+            }
+        })
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(jobs);
+    let mut results: Vec<(usize, Result<Rendered, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if index >= jobs {
+                            return done;
+                        }
+                        done.push((index, job(index)));
                     }
-                    Ok(out)
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a rendering thread panicked".to_owned()))).collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|_| vec![(0, Err("a rendering thread panicked".to_owned()))])).collect()
     });
-    let mut text = prettyplease::unparse(&parse_file(types::head())?);
-    for chunk in rendered {
-        text.push_str(&chunk?);
+    results.sort_by_key(|(index, _)| *index);
+    let (mut lib_rs, mut resources_rs) = (String::new(), String::new());
+    let mut types_rs = space_items(&prettyplease::unparse(&parse_file(types::head())?));
+    for (_, rendered) in results {
+        match rendered? {
+            Rendered::Lib(text) => lib_rs = text,
+            Rendered::Resources(text) => resources_rs = text,
+            Rendered::Types(text) => join_spaced(&mut types_rs, &text),
+        }
     }
-    Ok(space_items(&text))
+    Ok([lib_rs, resources_rs, types_rs])
+}
+
+/// Appends `next` to `text`, both already spaced by [`space_items`], with the blank line that
+/// spacing the two as one text would put between them.
+fn join_spaced(text: &mut String, next: &str) {
+    let last = text.lines().next_back();
+    if let (Some(last), Some(first)) = (last, next.lines().next())
+        && blank_between(last, first)
+    {
+        text.push('\n');
+    }
+    text.push_str(next);
 }
 
 fn parse_file(tokens: TokenStream) -> Result<syn::File, String> {
@@ -144,28 +195,36 @@ pub fn render(tokens: TokenStream) -> Result<String, String> {
 /// closing brace or a declaration reads like hand-formatted code. Runs of one-line `mod` and
 /// `use` declarations stay together.
 fn space_items(text: &str) -> String {
-    const STARTS: [&str; 12] = ["///", "#[", "pub ", "pub(", "fn ", "impl", "async ", "const ", "type ", "struct ", "enum ", "mod "];
-    let declaration = |line: &str| {
-        let t = line.trim_start();
-        (t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
-    };
-    let indent = |line: &str| line.len() - line.trim_start().len();
-    let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + text.len() / 20);
-    for (i, line) in lines.iter().enumerate() {
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
-        let trimmed = line.trim();
-        let ends_item = trimmed == "}" || trimmed == "};" || (trimmed.ends_with(';') && !trimmed.starts_with("//"));
-        let after_inner_docs = trimmed.starts_with("//!") && !next.trim_start().starts_with("//!");
-        let starts_item = STARTS.iter().any(|s| next.trim_start().starts_with(s));
-        let same_level = indent(line) == indent(next);
-        if after_inner_docs || (ends_item && starts_item && same_level && !(declaration(line) && declaration(next))) {
+        if let Some(next) = lines.peek()
+            && blank_between(line, next)
+        {
             out.push('\n');
         }
     }
     out
+}
+
+/// Whether [`space_items`] puts a blank line between `line` and the `next` one.
+fn blank_between(line: &str, next: &str) -> bool {
+    const STARTS: [&str; 12] = ["///", "#[", "pub ", "pub(", "fn ", "impl", "async ", "const ", "type ", "struct ", "enum ", "mod "];
+    let declaration = |t: &str| {
+        (t.starts_with("mod ") || t.starts_with("pub mod ") || t.starts_with("use ") || t.starts_with("pub use ")) && t.ends_with(';')
+    };
+    let (body, next_body) = (line.trim_start(), next.trim_start());
+    let trimmed = body.trim_end();
+    if trimmed.starts_with("//!") {
+        return !next_body.starts_with("//!");
+    }
+    let ends_item = trimmed == "}" || trimmed == "};" || (trimmed.ends_with(';') && !trimmed.starts_with("//"));
+    ends_item
+        && line.len() - body.len() == next.len() - next_body.len()
+        && STARTS.iter().any(|s| next_body.starts_with(s))
+        && !(declaration(body) && declaration(next_body))
 }
 
 /// Keeps `cargo fmt` away from emitted files, in this workspace and in a project that vendors
@@ -323,11 +382,12 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
         manifest::dependencies(needed)?,
         features_table(api)?,
     );
+    let [lib_rs, resources_rs, types_rs] = render_modules(api, custom)?;
     let mut files = vec![
         OutputFile { path: "Cargo.toml".to_owned(), contents: cargo },
-        crate_file("src/lib.rs", spec_label, &render(lib(api, Layout::Files { custom }))?),
-        crate_file("src/resources.rs", spec_label, &render(resources::module(api))?),
-        crate_file("src/types.rs", spec_label, &render_types(api)?),
+        crate_file("src/lib.rs", spec_label, &lib_rs),
+        crate_file("src/resources.rs", spec_label, &resources_rs),
+        crate_file("src/types.rs", spec_label, &types_rs),
     ];
     for (path, source_name, text) in RUNTIME.into_iter().filter(|(_, name, _)| needed.keeps_file(name)) {
         // `cargo fmt` in a project that vendors the crate must leave the copy as it is, or the
