@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: figures to read, not a test, measured side by side where there is something to compare with.
 //!
 //! - Generation: each run is a fresh process of the release-built xtask (`--once`), so that its peak resident memory
-//!   (Linux's `VmHWM`) is the generator's alone; the whole published spec and the fine-tuning subset alternate.
+//!   (Linux's `VmHWM`) is the generator's alone; the whole published spec and the fine-tuning subset alternate, and with
+//!   `--peers` openapi-generator's Rust generator (`openapi-generator-cli`, when installed) on the whole spec joins them.
 //! - Calls and decoding: `bench/` (the SDK, bare reqwest, `serde_json::Value`) or, with `--peers`, `bench/peers` (the same
 //!   plus async-openai), whose rounds interleave the contenders and report the median of same-round ratios.
 //! - With `--builds`: crate-only debug builds (the dependencies built beforehand), interleaved the same way, with the peak
@@ -55,7 +56,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     Ok(generation(&options)? && calls(&options)? && (!options.builds || builds(&options)?))
 }
 
-/// Generation of the whole spec and of the fine-tuning subset, alternating, each in a fresh release-built process.
+/// Generation of the whole spec and of the fine-tuning subset, alternating, each in a fresh release-built process; with
+/// `--peers` and `openapi-generator-cli` on the `PATH`, its Rust generator on the whole spec joins every round.
 fn generation(options: &Options) -> anyhow::Result<bool> {
     if !cargo().args(["build", "--release", "--quiet", "-p", "xtask"]).status()?.success() {
         return Ok(false);
@@ -63,36 +65,86 @@ fn generation(options: &Options) -> anyhow::Result<bool> {
     let exe = project_root().join("target/release/xtask");
     let subset = project_root().join("spec/openai-fine-tuning.yaml");
     let specs = [options.spec.as_path(), subset.as_path()];
-    let mut samples: Vec<Vec<(f64, f64)>> = vec![Vec::new(); specs.len()];
+    let peer = options.peers
+        && Path::new("/usr/bin/time").is_file()
+        && Command::new("openapi-generator-cli").arg("version").output().is_ok_and(|o| o.status.success());
+    let contenders = specs.len() + usize::from(peer);
+    // Per contender, per run: (seconds, peak MiB). Seconds are the process's wall time seen from here, for every
+    // contender alike; the peak is `VmHWM` for ours and GNU time's for the peer (the JVM is a child of its wrapper).
+    let mut samples: Vec<Vec<(f64, f64)>> = vec![Vec::new(); contenders];
     for run in 0..options.runs {
-        for index in (0..specs.len()).map(|i| (i + run) % specs.len()) {
-            let output = Command::new(&exe).args(["bench", "--once"]).arg(specs[index]).output()?;
-            if !output.status.success() {
-                eprint!("{}", String::from_utf8_lossy(&output.stderr));
-                return Ok(false);
-            }
-            let text = String::from_utf8_lossy(&output.stdout);
-            let mut fields = text.split_whitespace();
-            let seconds: f64 = fields.next().context("`--once` printed nothing")?.parse()?;
-            let peak_kb: f64 = fields.next().context("`--once` printed no memory")?.parse()?;
-            samples[index].push((seconds, peak_kb / 1024.0));
+        for index in (0..contenders).map(|i| (i + run) % contenders) {
+            let sample = match specs.get(index) {
+                Some(spec) => generate_once(&exe, spec)?,
+                None => openapi_generator_once(&options.spec)?,
+            };
+            let Some(sample) = sample else { return Ok(false) };
+            samples[index].push(sample);
         }
     }
     println!("\ngeneration, {} runs each, alternating", options.runs);
-    for (spec, samples) in specs.iter().zip(&samples) {
+    let mut names: Vec<String> =
+        specs.iter().map(|s| s.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()).collect();
+    if peer {
+        names.push("openapi-generator (rust), whole spec".to_owned());
+    }
+    for (name, samples) in names.iter().zip(&samples) {
         let (times, peaks): (Vec<f64>, Vec<f64>) = samples.iter().copied().unzip();
         let (min, median_time, max) = spread(times);
-        println!(
-            "  {:<40} median {median_time:.3} s (min {min:.3}, max {max:.3}), median peak memory {:.0} MiB",
-            spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            spread(peaks).1
-        );
+        println!("  {name:<40} median {median_time:.3} s (min {min:.3}, max {max:.3}), median peak memory {:.0} MiB", spread(peaks).1);
     }
-    let has_peer = Command::new("openapi-generator-cli").arg("version").output().is_ok_and(|o| o.status.success());
-    if !has_peer {
-        println!("  (openapi-generator-cli is not installed here, so it has no column)");
+    if peer {
+        let pairs = samples[0].iter().zip(&samples[specs.len()]);
+        let (time, memory): (Vec<f64>, Vec<f64>) = pairs.map(|(ours, theirs)| (ours.0 / theirs.0, ours.1 / theirs.1)).unzip();
+        println!(
+            "  whole spec ÷ openapi-generator: time {:.3}, peak memory {:.3} (medians of same-round ratios)",
+            spread(time).1,
+            spread(memory).1
+        );
+    } else if options.peers {
+        println!("  (openapi-generator-cli is not on the PATH, so it has no column; `pip install openapi-generator-cli` puts it there)");
     }
     Ok(true)
+}
+
+/// One `xtask bench --once` run: its wall time and peak memory in MiB, or `None` after printing why it failed.
+fn generate_once(exe: &Path, spec: &Path) -> anyhow::Result<Option<(f64, f64)>> {
+    let started = Instant::now();
+    let output = Command::new(exe).args(["bench", "--once"]).arg(spec).output()?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let peak_kb: f64 = text.split_whitespace().nth(1).context("`--once` printed no memory")?.parse()?;
+    Ok(Some((seconds, peak_kb / 1024.0)))
+}
+
+/// One run of openapi-generator's Rust generator on `spec`, into a fresh temporary folder, under GNU time.
+fn openapi_generator_once(spec: &Path) -> anyhow::Result<Option<(f64, f64)>> {
+    let out = std::env::temp_dir().join("sdk-bench-openapi-generator");
+    let times = std::env::temp_dir().join("sdk-bench-openapi-generator.time");
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    let started = Instant::now();
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&times)
+        .args(["openapi-generator-cli", "generate", "--generator-name", "rust", "--skip-validate-spec", "--input-spec"])
+        .arg(spec)
+        .arg("--output")
+        .arg(&out)
+        .output()?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        eprint!("{}", String::from_utf8_lossy(&output.stdout));
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        return Ok(None);
+    }
+    let peak_kb: f64 = std::fs::read_to_string(&times)?.trim().parse().context("GNU time wrote no memory")?;
+    Ok(Some((seconds, peak_kb / 1024.0)))
 }
 
 /// The call and decode figures, from `bench/` or, with `--peers`, `bench/peers`.
