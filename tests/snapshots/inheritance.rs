@@ -335,38 +335,44 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for Pet {
+        const TAG: &'static str = "petType";
+
+        const NO_MATCH: &'static str = "no variant of `Pet` matches this value (objects are told apart by `petType`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "cat" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Cat)
+                    }
+                    "Dog" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Dog)
+                    }
+                    "Lizard" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Lizard)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for Pet {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "petType",
-                "no variant of `Pet` matches this value (objects are told apart by `petType`)",
-                |tag, raw| match tag {
-                    "cat" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Cat),
-                        )
-                    }
-                    "Dog" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Dog),
-                        )
-                    }
-                    "Lizard" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Lizard),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

@@ -416,33 +416,41 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for CreateImportRequest {
+        const TAG: &'static str = "source";
+
+        const NO_MATCH: &'static str = "no variant of `CreateImportRequest` matches this value (objects are told apart by `source`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "file" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::File)
+                    }
+                    "url" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Url)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for CreateImportRequest {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "source",
-                "no variant of `CreateImportRequest` matches this value (objects are told apart by `source`)",
-                |tag, raw| match tag {
-                    "file" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::File),
-                        )
-                    }
-                    "url" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Url),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

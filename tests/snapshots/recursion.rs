@@ -363,33 +363,43 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for CompoundFilterFiltersItem {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `CompoundFilterFiltersItem` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "eq" | "ne" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::ComparisonFilter)
+                    }
+                    "and" | "or" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::CompoundFilter)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for CompoundFilterFiltersItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "type",
-                "no variant of `CompoundFilterFiltersItem` matches this value (objects are told apart by `type`)",
-                |tag, raw| match tag {
-                    "eq" | "ne" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::ComparisonFilter),
-                        )
-                    }
-                    "and" | "or" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::CompoundFilter),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 
@@ -684,33 +694,43 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for SearchEventVariant {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `SearchEventVariant` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "search.hit" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::HitEvent)
+                    }
+                    "search.done" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::DoneEvent)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for SearchEventVariant {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
-                deserializer,
-            )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
-                return match tag {
-                    "search.hit" => {
-                        crate::runtime::decode_variant(&value).map(Self::HitEvent)
-                    }
-                    "search.done" => {
-                        crate::runtime::decode_variant(&value).map(Self::DoneEvent)
-                    }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
-                };
-            }
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::custom(
-                    "no variant of `SearchEventVariant` matches this value (objects are told apart by `type`)",
-                ),
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

@@ -327,33 +327,43 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for CompletionStreamEvent {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `CompletionStreamEvent` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "text.delta" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::DeltaEvent)
+                    }
+                    "text.done" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::DoneEvent)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for CompletionStreamEvent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "type",
-                "no variant of `CompletionStreamEvent` matches this value (objects are told apart by `type`)",
-                |tag, raw| match tag {
-                    "text.delta" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::DeltaEvent),
-                        )
-                    }
-                    "text.done" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::DoneEvent),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 
@@ -540,33 +550,43 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for SpeechStreamEvent {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `SpeechStreamEvent` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "speech.audio.delta" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::SpeechAudioDelta)
+                    }
+                    "speech.audio.done" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::SpeechAudioDone)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for SpeechStreamEvent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "type",
-                "no variant of `SpeechStreamEvent` matches this value (objects are told apart by `type`)",
-                |tag, raw| match tag {
-                    "speech.audio.delta" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::SpeechAudioDelta),
-                        )
-                    }
-                    "speech.audio.done" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::SpeechAudioDone),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

@@ -206,33 +206,41 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for UpdatePetRequest {
+        const TAG: &'static str = "pet_type";
+
+        const NO_MATCH: &'static str = "no variant of `UpdatePetRequest` matches this value (objects are told apart by `pet_type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "Cat" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Cat)
+                    }
+                    "Dog" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Dog)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for UpdatePetRequest {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "pet_type",
-                "no variant of `UpdatePetRequest` matches this value (objects are told apart by `pet_type`)",
-                |tag, raw| match tag {
-                    "Cat" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Cat),
-                        )
-                    }
-                    "Dog" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Dog),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

@@ -744,33 +744,43 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for Part {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `Part` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "text" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::TextPart)
+                    }
+                    "image_url" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::ImagePart)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for Part {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "type",
-                "no variant of `Part` matches this value (objects are told apart by `type`)",
-                |tag, raw| match tag {
-                    "text" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::TextPart),
-                        )
-                    }
-                    "image_url" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::ImagePart),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 
@@ -812,33 +822,41 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for Pet {
+        const TAG: &'static str = "pet_type";
+
+        const NO_MATCH: &'static str = "no variant of `Pet` matches this value (objects are told apart by `pet_type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "Cat" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Cat)
+                    }
+                    "Dog" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Dog)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for Pet {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "pet_type",
-                "no variant of `Pet` matches this value (objects are told apart by `pet_type`)",
-                |tag, raw| match tag {
-                    "Cat" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Cat),
-                        )
-                    }
-                    "Dog" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Dog),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 
@@ -936,33 +954,41 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for Shape {
+        const TAG: &'static str = "kind";
+
+        const NO_MATCH: &'static str = "no variant of `Shape` matches this value (objects are told apart by `kind`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "circle" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Circle)
+                    }
+                    "square" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Square)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for Shape {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "kind",
-                "no variant of `Shape` matches this value (objects are told apart by `kind`)",
-                |tag, raw| match tag {
-                    "circle" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Circle),
-                        )
-                    }
-                    "square" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Square),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 
@@ -1146,33 +1172,42 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for ShapeRequestEvent {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `ShapeRequestEvent` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "progress" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Progress)
+                    }
+                    "done" => {
+                        ::serde::Deserialize::deserialize(deserializer).map(Self::Done)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for ShapeRequestEvent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "type",
-                "no variant of `ShapeRequestEvent` matches this value (objects are told apart by `type`)",
-                |tag, raw| match tag {
-                    "progress" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Progress),
-                        )
-                    }
-                    "done" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Done),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

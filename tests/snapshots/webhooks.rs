@@ -479,38 +479,47 @@ pub mod types {
         }
     }
 
+    impl crate::runtime::Tagged for WebhookEvent {
+        const TAG: &'static str = "type";
+
+        const NO_MATCH: &'static str = "no variant of `WebhookEvent` matches this value (objects are told apart by `type`)";
+
+        fn variant<'de, D>(
+            tag: &str,
+            deserializer: D,
+        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::option::Option::Some(
+                match tag {
+                    "batch.completed" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::BatchCompleted)
+                    }
+                    "batch.failed" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::BatchFailed)
+                    }
+                    "eval.run.succeeded" => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::EvalRunSucceeded)
+                    }
+                    _ => {
+                        ::serde::Deserialize::deserialize(deserializer)
+                            .map(Self::Unknown)
+                    }
+                },
+            )
+        }
+    }
+
     impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            crate::runtime::decode_tagged(
-                deserializer,
-                "type",
-                "no variant of `WebhookEvent` matches this value (objects are told apart by `type`)",
-                |tag, raw| match tag {
-                    "batch.completed" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::BatchCompleted),
-                        )
-                    }
-                    "batch.failed" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::BatchFailed),
-                        )
-                    }
-                    "eval.run.succeeded" => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::EvalRunSucceeded),
-                        )
-                    }
-                    _ => {
-                        ::std::option::Option::Some(
-                            ::serde_json::from_str(raw).map(Self::Unknown),
-                        )
-                    }
-                },
-            )
+            crate::runtime::read_tagged(deserializer)
         }
     }
 

@@ -2,9 +2,8 @@
 //!
 //! A union reads its JSON once into a [`serde_json::Value`], looks at the value's kind and tag, and then decodes the chosen variant
 //! from that value with [`decode_variant`]; when several variants answer to one tag, [`decode_best`] keeps the one that fits best.
-//! An internally tagged union whose variants all carry their tag reads itself as raw JSON text instead, finds the tag in one pass
-//! and decodes only the variant it names ([`decode_tagged`]), so no `Value` is built; the generator uses it only where the union
-//! is read straight from JSON, since serde's buffering for `#[serde(flatten)]` cannot hand over raw text.
+//! An internally tagged union whose variants all carry their tag implements [`Tagged`] instead and reads through [`read_tagged`]:
+//! when the tag comes first, the variant it names reads the rest of the object straight from the input, so nothing is buffered.
 //! A struct whose fixed-value properties would otherwise land in its typed catch-all map decodes that map with [`decode_map_without`].
 //!
 //! A union whose branches are all scalars (`"auto"` or a number, say) reads its value into a [`Scalar`] instead, which borrows
@@ -26,7 +25,6 @@ use std::marker::PhantomData;
 use serde::de::{DeserializeOwned, DeserializeSeed, Error, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 /// Writes a union variant with its tag: the variant's own type does not have the tag property
 /// (the spec lists it only in a base schema's `required`), so without this the server could not
@@ -54,93 +52,199 @@ where
     T::deserialize(value).map_err(E::custom)
 }
 
-/// Decodes an internally tagged union from its JSON text: the text is kept as it is, one pass over its top-level keys finds the
-/// string under `tag`, and `pick` decodes the variant that tag names from the text (`None` for a tag no variant has, which
-/// fails with `no_match`, as does an object without the tag). Nothing is built but the variant itself.
+/// An internally tagged union whose variants all carry their tag: the generated part says which property is the tag and
+/// which variant each tag value names, and [`read_tagged`] does the reading.
+#[allow(dead_code, reason = "unused when the enabled features include no union decoded by its tag alone")]
+pub trait Tagged: Sized {
+    /// The property whose string value names the variant.
+    const TAG: &'static str;
+    /// The message for an object without the tag, with a tag that is not a string, or with one no variant has.
+    const NO_MATCH: &'static str;
+
+    /// Decodes the variant that `tag` names from `deserializer`, which reads the whole object, tag included; `None` for a tag
+    /// no variant has.
+    fn variant<'de, D: Deserializer<'de>>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>;
+}
+
+/// Reads a [`Tagged`] union. When the tag is the object's first property, as it is in what the API and this crate write, the
+/// chosen variant reads the rest of the object straight from the input, with the tag handed to it first, so nothing is
+/// buffered. When it comes later, the object is read once into a `serde_json::Value` and the variant decodes from that.
 ///
 /// # Errors
 ///
-/// The deserializer's error when the input is not JSON text it can hand over (serde's buffered content, under
-/// `#[serde(flatten)]`, cannot), `no_match`, or the chosen variant's own error.
+/// [`Tagged::NO_MATCH`] for an object without a string tag, or with one no variant has; a duplicate-field error for an
+/// object with the tag twice (as serde's derive for internally tagged enums gives); the variant's own error; or the
+/// deserializer's, for input that is not an object.
 #[allow(dead_code, reason = "unused when the enabled features include no union decoded by its tag alone")]
-pub fn decode_tagged<'de, D, T>(
-    deserializer: D,
-    tag: &str,
-    no_match: &str,
-    pick: impl FnOnce(&str, &str) -> Option<Result<T, serde_json::Error>>,
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let raw = <Box<RawValue>>::deserialize(deserializer)?;
-    let text = raw.get();
-    let found = FindTag(tag).deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(|error| D::Error::custom(bare(&error)))?;
-    match found.as_deref().and_then(|found| pick(found, text)) {
-        Some(decoded) => decoded.map_err(|error| D::Error::custom(bare(&error))),
-        None => Err(D::Error::custom(no_match)),
-    }
+pub fn read_tagged<'de, D: Deserializer<'de>, T: Tagged>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(TaggedVisitor(PhantomData))
 }
 
-/// The message of an error raised while reading a union's own text, without the position serde_json adds: that position is
-/// within the union's text, not the document, and the document's deserializer adds its own.
-fn bare(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let position = format!(" at line {} column {}", error.line(), error.column());
-    text.strip_suffix(&position).map(str::to_owned).unwrap_or(text)
-}
+#[allow(dead_code, reason = "unused when the enabled features include no union decoded by its tag alone")]
+struct TaggedVisitor<T>(PhantomData<T>);
 
-/// The string value of one top-level key of an object, skipping every other value unread; `None` when the key is missing or
-/// does not hold a string. Of repeated keys the last counts, as it does in a `serde_json::Value`.
-struct FindTag<'f>(&'f str);
-
-impl<'de> DeserializeSeed<'de> for FindTag<'_> {
-    type Value = Option<String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FindTag<'_> {
-    type Value = Option<String>;
+impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(is_tag) = map.next_key_seed(IsKey(self.0))? {
-            if is_tag {
-                found = map.next_value::<Value>()?.as_str().map(str::to_owned);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let no_match = || A::Error::custom(T::NO_MATCH);
+        match map.next_key_seed(TagKey(T::TAG))? {
+            None => Err(no_match()),
+            Some(None) => {
+                let Scalar::Str(tag) = map.next_value()? else { return Err(no_match()) };
+                let rest = AfterTag { tag: T::TAG, state: Replay::Key(tag.clone()), map };
+                T::variant(&tag, rest).unwrap_or_else(|| Err(no_match()))
+            }
+            Some(Some(first)) => {
+                // The tag comes later: read the object once, refusing a second tag as the direct route does.
+                let mut object = serde_json::Map::new();
+                object.insert(first, map.next_value()?);
+                while let Some(key) = map.next_key_seed(TagKey(T::TAG))? {
+                    let key = match key {
+                        Some(key) => key,
+                        None if object.contains_key(T::TAG) => return Err(A::Error::duplicate_field(T::TAG)),
+                        None => T::TAG.to_owned(),
+                    };
+                    object.insert(key, map.next_value()?);
+                }
+                let Some(Value::String(tag)) = object.get(T::TAG) else { return Err(no_match()) };
+                let tag = tag.clone();
+                match T::variant(&tag, Value::Object(object)) {
+                    Some(decoded) => decoded.map_err(A::Error::custom),
+                    None => Err(no_match()),
+                }
             }
         }
-        Ok(found)
     }
 }
 
-/// Whether a key is the one wanted, compared without copying it.
-struct IsKey<'f>(&'f str);
+/// A key, read as `None` when it is the tag (which then costs no copy) and as the key otherwise.
+struct TagKey(&'static str);
 
-impl<'de> DeserializeSeed<'de> for IsKey<'_> {
-    type Value = bool;
+impl<'de> DeserializeSeed<'de> for TagKey {
+    type Value = Option<String>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for IsKey<'_> {
-    type Value = bool;
+impl<'de> Visitor<'de> for TagKey {
+    type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a key")
     }
 
-    fn visit_str<E: Error>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
+    fn visit_str<E: Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok((key != self.0).then(|| key.to_owned()))
+    }
+}
+
+/// Where [`AfterTag`] is: the tag's key and value still to hand over, its value only, or neither.
+enum Replay<'de> {
+    Key(Cow<'de, str>),
+    Value(Cow<'de, str>),
+    Done,
+}
+
+/// The rest of a tagged object, after its first property (the tag), read as the whole object: the tag first, then every
+/// other property straight from the input. A variant's own reader takes it as any object; a second tag is an error.
+struct AfterTag<'de, A> {
+    tag: &'static str,
+    state: Replay<'de>,
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for AfterTag<'de, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for AfterTag<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match std::mem::replace(&mut self.state, Replay::Done) {
+            Replay::Key(value) => {
+                self.state = Replay::Value(value);
+                seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(self.tag)).map(Some)
+            }
+            Replay::Value(_) => Err(A::Error::custom("a map value was not read before the next key")),
+            Replay::Done => self.map.next_key_seed(NotTag { tag: self.tag, seed }),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match std::mem::replace(&mut self.state, Replay::Done) {
+            Replay::Value(Cow::Borrowed(value)) => seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(value)),
+            Replay::Value(Cow::Owned(value)) => seed.deserialize(serde::de::value::StringDeserializer::new(value)),
+            Replay::Key(_) => Err(A::Error::custom("a map value was read before its key")),
+            Replay::Done => self.map.next_value_seed(seed),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        let pending = match self.state {
+            Replay::Key(_) => 1,
+            Replay::Value(_) | Replay::Done => 0,
+        };
+        self.map.size_hint().map(|n| n + pending)
+    }
+}
+
+/// A key of the rest of a tagged object, handed to the variant's own key reader unless it is the tag again.
+struct NotTag<K> {
+    tag: &'static str,
+    seed: K,
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for NotTag<K> {
+    type Value = K::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for NotTag<K> {
+    type Value = K::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<K::Value, E> {
+        if key == self.tag {
+            return Err(E::duplicate_field(self.tag));
+        }
+        self.seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key))
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<K::Value, E> {
+        if key == self.tag {
+            return Err(E::duplicate_field(self.tag));
+        }
+        self.seed.deserialize(serde::de::value::StrDeserializer::new(key))
+    }
+
+    fn visit_string<E: Error>(self, key: String) -> Result<K::Value, E> {
+        if key == self.tag {
+            return Err(E::duplicate_field(self.tag));
+        }
+        self.seed.deserialize(serde::de::value::StringDeserializer::new(key))
     }
 }
 
@@ -371,7 +475,7 @@ impl<'de> Visitor<'de> for FieldSeed {
 /// [`decode_scalar`] decodes a branch from it. An array or an object is read past and kept as [`Scalar::Other`], which no
 /// branch accepts, so the union's own "no variant matches" error is what the caller sees, as with a `Value`.
 #[derive(Debug, Clone, PartialEq)]
-#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars or by tag")]
 pub enum Scalar<'de> {
     /// `null`.
     Null,
@@ -441,7 +545,7 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
     }
 }
 
-#[allow(dead_code, reason = "unused when the enabled features include no union of scalars")]
+#[allow(dead_code, reason = "unused when the enabled features include no union of scalars or by tag")]
 struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {

@@ -37,7 +37,7 @@ pub use client::{Client, ClientBuilder};
 // For the generated `types` module only: a generated crate does not re-export them, and a spec may need none of them.
 #[allow(unused_imports, reason = "a generated crate whose types need no such helper leaves them unused")]
 pub use decode::{
-    Object, ObjectAccess, Scalar, decode_best, decode_map_without, decode_scalar, decode_tagged, decode_variant, read_object,
+    Object, ObjectAccess, Scalar, Tagged, decode_best, decode_map_without, decode_scalar, decode_variant, read_object, read_tagged,
     serialize_tagged,
 };
 pub use error::{ApiError, ApiErrorKind, Error};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use sdk_runtime::{decode_best, decode_map_without, decode_tagged, decode_variant};
+use sdk_runtime::{Tagged, decode_best, decode_map_without, decode_variant, read_tagged};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -161,39 +161,66 @@ fn decode_map_without_rejects_a_kept_value_of_the_wrong_type() {
 }
 
 /// A union decoded by its tag alone, as the generator writes one: `kind` picks the variant; any other tag is kept as JSON.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum ByKind {
     Named(Named),
     Measured(Measured),
     Unknown(Value),
 }
 
+impl Tagged for ByKind {
+    const TAG: &'static str = "kind";
+    const NO_MATCH: &'static str = "no variant matches (told apart by `kind`)";
+
+    fn variant<'de, D: serde::Deserializer<'de>>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>> {
+        Some(match tag {
+            "named" => Named::deserialize(deserializer).map(ByKind::Named),
+            "measured" => Measured::deserialize(deserializer).map(ByKind::Measured),
+            "closed" => return None,
+            _ => Value::deserialize(deserializer).map(ByKind::Unknown),
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for ByKind {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        decode_tagged(deserializer, "kind", "no variant matches (told apart by `kind`)", |tag, raw| match tag {
-            "named" => Some(serde_json::from_str(raw).map(ByKind::Named)),
-            "measured" => Some(serde_json::from_str(raw).map(ByKind::Measured)),
-            "closed" => None,
-            _ => Some(serde_json::from_str(raw).map(ByKind::Unknown)),
-        })
+        read_tagged(deserializer)
     }
 }
 
 #[test]
 fn a_tagged_union_decodes_the_variant_its_tag_names_from_text_or_a_value() {
-    // The tag after other members, nested values skipped unread, an escaped key that is still the tag.
+    // The tag first: the variant reads the rest of the object from the input, text, bytes or a reader, escaped or not.
+    let measured = ByKind::Measured(Measured { name: "a".into(), size: 3 });
+    let first = r#"{"kind": "measured", "name": "a", "size": 3}"#;
+    assert_eq!(serde_json::from_str::<ByKind>(first).unwrap(), measured);
+    assert_eq!(serde_json::from_slice::<ByKind>(first.as_bytes()).unwrap(), measured);
+    assert_eq!(serde_json::from_reader::<_, ByKind>(first.as_bytes()).unwrap(), measured);
+    let escaped = r#"{"k\u0069nd": "me\u0061sured", "n\u0061me": "a", "size": 3}"#;
+    assert_eq!(serde_json::from_str::<ByKind>(escaped).unwrap(), measured);
+    // The tag after other members, nested values (with a tag of their own) read whole, an escaped key that is still the tag.
     let text = r#"{"name": "a", "extra": {"kind": "named", "list": [1, {"x": "y"}]}, "size": 3, "k\u0069nd": "measured"}"#;
-    assert_eq!(serde_json::from_str::<ByKind>(text).unwrap(), ByKind::Measured(Measured { name: "a".into(), size: 3 }));
+    assert_eq!(serde_json::from_str::<ByKind>(text).unwrap(), measured);
     // From a `Value` too, as an outer union hands its variants over.
     let value = json!({"kind": "named", "name": "b"});
     assert_eq!(serde_json::from_value::<ByKind>(value.clone()).unwrap(), ByKind::Named(Named { name: "b".into(), note: None }));
-    assert_eq!(serde_json::from_str::<Vec<ByKind>>(&format!("[{value}]")).unwrap().len(), 1);
-    // A tag no variant has is kept whole.
-    let other = json!({"kind": "new", "n": 1});
-    assert_eq!(serde_json::from_value::<ByKind>(other.clone()).unwrap(), ByKind::Unknown(other));
-    // Of repeated tags the last counts, as in a `Value`.
-    let twice = r#"{"kind": "named", "name": "c", "size": 1, "kind": "measured"}"#;
-    assert!(matches!(serde_json::from_str::<ByKind>(twice).unwrap(), ByKind::Measured(_)));
+    assert_eq!(
+        serde_json::from_str::<Vec<ByKind>>(&format!("[{value}, {first}]")).unwrap(),
+        [ByKind::Named(Named { name: "b".into(), note: None }), measured.clone()]
+    );
+    // A tag no variant has is kept whole, the tag included, whether it comes first or not.
+    for other in [json!({"kind": "new", "n": 1}), json!({"n": 1, "kind": "new"})] {
+        assert_eq!(serde_json::from_str::<ByKind>(&other.to_string()).unwrap(), ByKind::Unknown(other));
+    }
+    // Through serde's buffering, as a flattened member.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Wrapper {
+        id: i64,
+        #[serde(flatten)]
+        by: ByKind,
+    }
+    let wrapped: Wrapper = serde_json::from_str(r#"{"id": 1, "kind": "measured", "name": "a", "size": 3}"#).unwrap();
+    assert_eq!(wrapped, Wrapper { id: 1, by: measured });
 }
 
 #[test]
@@ -208,4 +235,9 @@ fn a_tagged_union_fails_with_its_message_or_the_variants_own_error() {
     let error = serde_json::from_str::<Vec<ByKind>>(r#"[{"kind": "measured", "name": "a"}]"#).unwrap_err().to_string();
     assert!(error.starts_with("missing field `size` at line 1 column"), "{error}");
     assert_eq!(error.matches(" at line ").count(), 1, "{error}");
+    // The tag twice is refused, as serde's derive refuses it, wherever the first one is.
+    for text in [r#"{"kind": "named", "name": "c", "kind": "measured"}"#, r#"{"name": "c", "kind": "named", "kind": "measured"}"#] {
+        let error = serde_json::from_str::<ByKind>(text).unwrap_err().to_string();
+        assert!(error.starts_with("duplicate field `kind`"), "{text}: {error}");
+    }
 }

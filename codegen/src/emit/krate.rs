@@ -92,7 +92,6 @@ enum Rendered {
 /// [`join_spaced`]).
 fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
     let types = api.sorted_types();
-    let buffered = &types::read_from_buffer(api);
     let chunks: Vec<_> = types.chunks(TYPES_PER_JOB).collect();
     let jobs = 2 + chunks.len();
     let job = |index: usize| -> Result<Rendered, String> {
@@ -102,7 +101,7 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
             _ => {
                 let mut out = String::new();
                 for (id, t) in chunks[index - 2] {
-                    let (tokens, cfg) = types::items(api, buffered, *id, t);
+                    let (tokens, cfg) = types::items(api, *id, t);
                     out.push_str(&unparse_items(tokens, cfg.as_ref())?);
                 }
                 Rendered::Types(space_items(&out))

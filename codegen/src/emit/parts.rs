@@ -239,10 +239,11 @@ mod tests {
             "decode_best",
             "decode_map_without",
             "decode_scalar",
-            "decode_tagged",
             "decode_variant",
             "read_object",
+            "read_tagged",
             "serialize_tagged",
+            "Tagged",
         ];
         exported.retain(|name| !internal.contains(&name.as_str()));
         exported.sort();

@@ -11,7 +11,6 @@ use enums::{enum_def, open_string_def};
 use forms::{multipart_impl, paginated_impl};
 use params::params_def;
 use structs::struct_def;
-pub(crate) use unions::read_from_buffer;
 use unions::union_def;
 
 use proc_macro2::TokenStream;
@@ -23,9 +22,8 @@ use crate::ir::*;
 /// The whole `types` module body, as one token stream (for the one-file layout).
 pub(crate) fn module(api: &Api) -> TokenStream {
     let head = head();
-    let buffered = read_from_buffer(api);
     let items = api.sorted_types().into_iter().map(|(id, t)| {
-        let (tokens, cfg) = items(api, &buffered, id, t);
+        let (tokens, cfg) = items(api, id, t);
         gate(tokens, cfg.as_ref())
     });
     quote!(#head #(#items)*)
@@ -40,15 +38,15 @@ pub(crate) fn head() -> TokenStream {
     }
 }
 
-/// Everything one type contributes, and the `cfg` every one of its items carries; `buffered` is [`read_from_buffer`]'s answer.
-pub(crate) fn items(api: &Api, buffered: &[bool], id: TypeId, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
-    let def = type_def(api, buffered[id.0], t);
+/// Everything one type contributes, and the `cfg` every one of its items carries.
+pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
+    let def = type_def(api, t);
     let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
     let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
     (quote!(#def #page #form), cfg_attr(api, &t.features))
 }
 
-fn type_def(api: &Api, buffered: bool, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
@@ -61,7 +59,7 @@ fn type_def(api: &Api, buffered: bool, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s, !def.input),
         TypeKind::Enum(e) => enum_def(&name, attrs, e),
         TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
-        TypeKind::Union(u) => union_def(api, buffered, &def.name, attrs, sep, u),
+        TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),
         TypeKind::Const(l) => const_def(&name, attrs, l),
         TypeKind::Alias(target) => {
             let target = ty(api, target, From::Types);

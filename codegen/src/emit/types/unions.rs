@@ -21,19 +21,12 @@ fn accepts(kinds: &Kinds, kind: &str) -> bool {
     }
 }
 
-pub(super) fn union_def(
-    api: &Api,
-    buffered: bool,
-    type_name: &str,
-    attrs: TokenStream,
-    sep: Option<TokenStream>,
-    u: &Union,
-) -> TokenStream {
+pub(super) fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
     let name = ident(type_name);
     let declaration = union_enum(api, &name, attrs, sep, u);
     let serialize = union_serialize(&name, u);
     let deserialize = match by_tag_alone(u) {
-        Some(tag) if !buffered => tagged_deserialize(type_name, &name, tag, u),
+        Some(tag) => tagged_deserialize(type_name, &name, tag, u),
         _ => union_deserialize(api, type_name, &name, u),
     };
     let froms = union_froms(api, &name, u);
@@ -253,8 +246,8 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
 }
 
 /// The tag of a union that decodes by it alone: every variant an object that always carries the tag, each tag naming one
-/// variant, and no literal. Such a union needs no `serde_json::Value`: it reads its JSON as text, finds the tag in one pass and
-/// decodes the one variant it names.
+/// variant, and no literal. Such a union needs no `serde_json::Value` when the tag comes first: the variant the tag names reads
+/// the rest of the object itself (the runtime's `read_tagged`).
 fn by_tag_alone(u: &Union) -> Option<&str> {
     let tag = u.tag.as_deref()?;
     let all_tagged = u.variants.iter().all(|v| matches!(v.body, VariantBody::Type(_)) && tagged(v) && !v.tag_optional);
@@ -265,52 +258,44 @@ fn by_tag_alone(u: &Union) -> Option<&str> {
     (all_tagged && tags.len() == count).then_some(tag)
 }
 
-/// For each type, by id, whether its values can be read through serde's buffered content rather than straight from JSON: the
-/// fields of a struct with a `#[serde(flatten)]` member (a catch-all map or a flattened union) are, and so is everything they
-/// reach. There a union cannot read itself as raw text, so it keeps the `Value` route. Worked out once per crate.
-pub(crate) fn read_from_buffer(api: &Api) -> Vec<bool> {
-    let mut stack: Vec<TypeId> = Vec::new();
-    for def in &api.types {
-        if let TypeKind::Struct(s) = &def.kind
-            && (s.extra.is_some() || s.flatten.is_some())
-        {
-            stack.extend(def.kind.named());
-        }
-    }
-    let mut buffered = vec![false; api.types.len()];
-    while let Some(next) = stack.pop() {
-        if !std::mem::replace(&mut buffered[next.0], true) {
-            stack.extend(api.ty(next).kind.named());
-        }
-    }
-    buffered
-}
-
-/// `Deserialize` for a union that decodes by its tag alone, through the runtime's `decode_tagged`.
+/// `Deserialize` for a union that decodes by its tag alone: the runtime's `Tagged` names the tag and the variant each tag
+/// value reads, and its `read_tagged` does the reading.
 fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
     let arms = u.variants.iter().map(|v| {
         let tags = &v.tags;
         let construct = construct(v);
-        quote!(#(#tags)|* => ::std::option::Option::Some(::serde_json::from_str(raw).map(#construct)),)
+        quote!(#(#tags)|* => ::serde::Deserialize::deserialize(deserializer).map(#construct),)
     });
     let fallback = match &u.unknown {
         Some(n) => {
             let n = ident(n);
-            quote!(_ => ::std::option::Option::Some(::serde_json::from_str(raw).map(Self::#n)),)
+            quote!(_ => ::serde::Deserialize::deserialize(deserializer).map(Self::#n),)
         }
-        None => quote!(_ => ::std::option::Option::None,),
+        None => quote!(_ => return ::std::option::Option::None,),
     };
     let message = format!("no variant of `{type_name}` matches this value (objects are told apart by `{tag}`)");
     quote! {
+        impl crate::runtime::Tagged for #name {
+            const TAG: &'static str = #tag;
+            const NO_MATCH: &'static str = #message;
+
+            fn variant<'de, D>(tag: &str, deserializer: D) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                ::std::option::Option::Some(match tag {
+                    #(#arms)*
+                    #fallback
+                })
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
-                crate::runtime::decode_tagged(deserializer, #tag, #message, |tag, raw| match tag {
-                    #(#arms)*
-                    #fallback
-                })
+                crate::runtime::read_tagged(deserializer)
             }
         }
     }
