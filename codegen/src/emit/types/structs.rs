@@ -25,9 +25,9 @@ pub(super) fn struct_def(
     // made up most of a large spec's compile time (see `crate::runtime::Object`). Properties with one value are not fields,
     // and the hand-written `Serialize` writes them too.
     let derived = s.flatten.is_some() || s.extra.is_some();
-    let derive_serialize = s.flatten.is_some() && s.consts.is_empty();
-    let serialize = (!derive_serialize).then(|| struct_serialize(name, s));
-    let derive_serialize = derive_serialize.then(|| quote!(::serde::Serialize,));
+    let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
+    let serialize = (!derives_serialize).then(|| struct_serialize(name, s));
+    let derive_serialize = derives_serialize.then(|| quote!(::serde::Serialize,));
     let derive_deserialize = derived.then(|| quote!(::serde::Deserialize));
     let fields = s.fields.iter().map(|f| {
         let docs = field_docs(f);
@@ -279,6 +279,13 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         // Keys that are also named properties were decoded into the catch-all only because
         // they hold the one constant value; writing them twice would repeat the key.
         let known: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).chain(s.fields.iter().map(|f| f.wire.as_str())).collect();
+        if known.is_empty() {
+            return quote! {
+                for (key, value) in &self.#fname {
+                    map.serialize_entry(key, value)?;
+                }
+            };
+        }
         quote! {
             for (key, value) in &self.#fname {
                 if !matches!(key.as_str(), #(#known)|*) {
@@ -287,6 +294,10 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             }
         }
     });
+    // Lowering turns an object with nothing to write into a map type, not a struct; should one
+    // get here all the same, it still compiles without warnings.
+    let writes = s.extra.is_some() || !s.consts.is_empty() || !s.fields.is_empty();
+    let binding = if writes { quote!(let mut map) } else { quote!(let map) };
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
@@ -294,12 +305,38 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 S: ::serde::Serializer,
             {
                 use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                #binding = serializer.serialize_map(::std::option::Option::None)?;
                 #(#consts)*
                 #(#fields)*
                 #extra
                 map.end()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serialize_text(s: &Struct) -> String {
+        let tokens = struct_serialize(&ident("Thing"), s);
+        prettyplease::unparse(&syn::parse2(tokens).expect("struct_serialize emits valid Rust"))
+    }
+
+    /// Lowering never hands over such structs, but the emitter must not write an unused `mut`
+    /// or an empty `matches!` (which does not compile) if it ever does.
+    #[test]
+    fn a_struct_with_nothing_or_only_a_catch_all_to_write_still_emits_clean_code() {
+        let empty = Struct { fields: Vec::new(), consts: Vec::new(), extra: None, flatten: None };
+        let text = serialize_text(&empty);
+        assert!(text.contains("let map = serializer"), "{text}");
+        assert!(!text.contains("mut map"), "{text}");
+
+        let catch_all = Struct { extra: Some(CatchAll { name: "extra".to_owned(), value: TypeRef::String }), ..empty };
+        let text = serialize_text(&catch_all);
+        assert!(text.contains("let mut map = serializer"), "{text}");
+        assert!(text.contains("for (key, value) in &self.extra"), "{text}");
+        assert!(!text.contains("matches!"), "{text}");
     }
 }
