@@ -15,8 +15,11 @@ pub fn decoders() -> Vec<Decoder> {
     vec![Decoder { name: "this SDK", decode: sdk_page }, Decoder { name: "serde_json::Value", decode: value_page }]
 }
 
+/// Decodes as the SDK decodes a response body (`decode_json` in `codegen/runtime/src/call.rs`, which the generated crate
+/// keeps private): the UTF-8 checked once for the whole body, then the body read as text.
 fn sdk_page(page: &[u8]) -> Result<usize, String> {
-    serde_json::from_slice::<ListPaginatedFineTuningJobsResponse>(page).map(|p| p.data.len()).map_err(|e| e.to_string())
+    let text = std::str::from_utf8(page).map_err(|e| e.to_string())?;
+    serde_json::from_str::<ListPaginatedFineTuningJobsResponse>(text).map(|p| p.data.len()).map_err(|e| e.to_string())
 }
 
 fn value_page(page: &[u8]) -> Result<usize, String> {

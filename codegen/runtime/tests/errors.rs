@@ -206,6 +206,29 @@ async fn invalid_utf8_is_decoded_lossily() {
     }
 }
 
+#[derive(Debug, Deserialize)]
+struct Named {
+    id: String,
+}
+
+/// Success bodies are checked for UTF-8 once and read as text; one that is not UTF-8 still fails
+/// with serde_json's message for bytes, which says where.
+#[tokio::test]
+async fn success_bodies_decode_as_text_and_bad_utf8_keeps_serde_jsons_message() {
+    let (_server, client) = respond(ResponseTemplate::new(200).set_body_bytes("{\"id\": \"é\\u00e9\"}".as_bytes().to_vec())).await;
+    let named = client.send::<Named>(Request::new(Method::GET, "/x")).await.unwrap();
+    assert_eq!(named.id, "éé");
+
+    let (_server, client) = respond(ResponseTemplate::new(200).set_body_bytes(b"{\"id\": \"a\xffb\"}".to_vec())).await;
+    let error = client.send::<Named>(Request::new(Method::GET, "/x")).await.unwrap_err();
+    match &error {
+        Error::Decode { message, .. } => {
+            assert!(message.starts_with("invalid unicode code point at line 1 column"), "{message}");
+        }
+        other => panic!("expected `Decode`, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn unreachable_server_is_a_transport_error() {
     // Binding and dropping a listener yields a local port that nothing is listening on.
