@@ -219,6 +219,11 @@ impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for NotTag<K> {
     }
 }
 
+/// A duplicate-field error when `key` is the tag again.
+fn refuse_tag<E: Error>(tag: &'static str, key: &str) -> Result<(), E> {
+    if key == tag { Err(E::duplicate_field(tag)) } else { Ok(()) }
+}
+
 impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for NotTag<K> {
     type Value = K::Value;
 
@@ -227,23 +232,17 @@ impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for NotTag<K> {
     }
 
     fn visit_borrowed_str<E: Error>(self, key: &'de str) -> Result<K::Value, E> {
-        if key == self.tag {
-            return Err(E::duplicate_field(self.tag));
-        }
+        refuse_tag(self.tag, key)?;
         self.seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key))
     }
 
     fn visit_str<E: Error>(self, key: &str) -> Result<K::Value, E> {
-        if key == self.tag {
-            return Err(E::duplicate_field(self.tag));
-        }
+        refuse_tag(self.tag, key)?;
         self.seed.deserialize(serde::de::value::StrDeserializer::new(key))
     }
 
     fn visit_string<E: Error>(self, key: String) -> Result<K::Value, E> {
-        if key == self.tag {
-            return Err(E::duplicate_field(self.tag));
-        }
+        refuse_tag(self.tag, &key)?;
         self.seed.deserialize(serde::de::value::StringDeserializer::new(key))
     }
 }
