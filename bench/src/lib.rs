@@ -199,53 +199,69 @@ fn rotation(count: usize, round: usize) -> impl Iterator<Item = usize> {
     (0..count).map(move |i| (i + round) % count)
 }
 
-/// Decoding of the two pages, each decoder once per round.
+/// Decoding of the two pages, each decoder once per round; both pages are decoded in every round, so that the two can be
+/// compared per MB in same-round pairs too.
 fn decode(decoders: &[Decoder], options: &Options) -> Result<(), String> {
     let decoders: Vec<&Decoder> = decoders.iter().filter(|d| options.only.as_deref().is_none_or(|only| d.name == only)).collect();
     let pages = [("a page of 10,000 jobs", jobs_page(10_000, false)), ("a page of 10,000 jobs full of unions", jobs_page(10_000, true))];
     let names: Vec<&str> = decoders.iter().map(|d| d.name).collect();
-    for (title, page) in &pages {
-        let decode_with = |decoder: &&Decoder| decoder.decode;
-        let usable: Vec<bool> = decoders
-            .iter()
-            .map(|decoder| match decode_with(decoder)(page) {
-                Ok(10_000) => true,
-                Ok(n) => {
-                    eprintln!("==> {} decoded {n} items of {title}, not 10,000; left out", decoder.name);
-                    false
-                }
-                Err(error) => {
-                    eprintln!("==> {} cannot decode {title}: {error}; left out", decoder.name);
-                    false
-                }
-            })
-            .collect();
-        let mut rows = Vec::new();
-        for round in 0..options.rounds {
+    let usable: Vec<Vec<bool>> = pages
+        .iter()
+        .map(|(title, page)| {
+            decoders
+                .iter()
+                .map(|decoder| match (decoder.decode)(page) {
+                    Ok(10_000) => true,
+                    Ok(n) => {
+                        eprintln!("==> {} decoded {n} items of {title}, not 10,000; left out", decoder.name);
+                        false
+                    }
+                    Err(error) => {
+                        eprintln!("==> {} cannot decode {title}: {error}; left out", decoder.name);
+                        false
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // Per page, per round, per decoder.
+    let mut rows: Vec<Vec<Vec<Sample>>> = vec![Vec::new(); pages.len()];
+    for round in 0..options.rounds {
+        for p in rotation(pages.len(), round) {
+            let page = &pages[p].1;
             let mut row = vec![Sample { rate: f64::NAN, cpu_per_unit: None }; decoders.len()];
-            for index in rotation(decoders.len(), round).filter(|i| usable[*i]) {
+            for index in rotation(decoders.len(), round).filter(|i| usable[p][*i]) {
                 let (cpu, start) = (cpu_time(), Instant::now());
                 for _ in 0..options.decodes {
-                    std::hint::black_box(decode_with(&decoders[index])(std::hint::black_box(page))?);
+                    std::hint::black_box((decoders[index].decode)(std::hint::black_box(page))?);
                 }
                 let sample = finish(options.decodes, cpu, start);
                 // MB/s rather than pages per second.
                 row[index] = Sample { rate: sample.rate * page.len() as f64 / 1e6, cpu_per_unit: None };
             }
-            rows.push(row);
+            rows[p].push(row);
         }
+    }
+    for (p, (title, page)) in pages.iter().enumerate() {
         let baseline = names
             .iter()
             .position(|n| *n == "async-openai")
-            .filter(|i| usable[*i])
+            .filter(|i| usable[p][*i])
             .or_else(|| names.iter().position(|n| n.contains("Value")));
         report(
             &format!("decoding {title} ({:.1} MB, {} times per round)", page.len() as f64 / 1e6, options.decodes),
             "MB/s",
             &names,
-            &rows,
+            &rows[p],
             baseline,
         );
+    }
+    println!("\n  the unions page against the jobs page, per MB (median of same-round ratios):");
+    for (index, name) in names.iter().enumerate() {
+        let ratios: Vec<f64> = rows[1].iter().zip(&rows[0]).map(|(u, j)| u[index].rate / j[index].rate).filter(|r| r.is_finite()).collect();
+        if !ratios.is_empty() {
+            println!("  {name:<22} {:.3}", median(ratios));
+        }
     }
     Ok(())
 }
