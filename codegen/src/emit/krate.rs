@@ -418,3 +418,25 @@ pub fn emit_single_file(api: &Api, spec_label: &str, runtime_path: &str, binary:
     };
     Ok(format!("{}\n{}", header(spec_label, "//"), render(tokens)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rendering `types.rs` in pieces relies on this: spacing two texts and joining them gives
+    /// what spacing their concatenation gives, wherever the cut falls.
+    #[test]
+    fn spacing_pieces_and_joining_them_spaces_the_whole() {
+        let whole = "//! Types.\n#![allow(deprecated)]\npub struct A {}\nimpl A {\n    fn a() {}\n    fn b() {}\n}\n\
+                     /// B.\npub enum B {}\nmod c;\nmod d;\nconst E: u8 = 1;\npub use c::X;\n#[cfg(x)]\npub type F = u8;\n";
+        let lines: Vec<&str> = whole.lines().collect();
+        let spaced = space_items(whole);
+        assert!(spaced.contains("}\n\n/// B."), "{spaced}");
+        for cut in 1..lines.len() {
+            let (head, tail) = (lines[..cut].join("\n") + "\n", lines[cut..].join("\n") + "\n");
+            let mut joined = space_items(&head);
+            join_spaced(&mut joined, &space_items(&tail));
+            assert_eq!(joined, spaced, "cut before line {cut}");
+        }
+    }
+}
