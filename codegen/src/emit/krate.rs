@@ -74,13 +74,6 @@ fn features_table(api: &Api) -> Result<String, String> {
 /// that the threads finish close together (the types differ a lot in size).
 const TYPES_PER_JOB: usize = 24;
 
-/// What one rendering job produces: a whole file, or a run of the `types` module.
-enum Rendered {
-    Lib(String),
-    Resources(String),
-    Types(String),
-}
-
 /// `lib.rs`, `resources.rs` and `types.rs`, rendered on every core from one queue of jobs.
 ///
 /// Parsing the emitted tokens and printing them with prettyplease is most of the generator's
@@ -94,23 +87,24 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
     let types = api.sorted_types();
     let chunks: Vec<_> = types.chunks(TYPES_PER_JOB).collect();
     let jobs = 2 + chunks.len();
-    let job = |index: usize| -> Result<Rendered, String> {
-        Ok(match index {
-            0 => Rendered::Lib(render(lib(api, Layout::Files { custom }))?),
-            1 => Rendered::Resources(render(resources::module(api))?),
+    // Job 0 is `lib.rs`, job 1 `resources.rs`, and the rest are runs of types, in order.
+    let job = |index: usize| -> Result<String, String> {
+        match index {
+            0 => render(lib(api, Layout::Files { custom })),
+            1 => render(resources::module(api)),
             _ => {
                 let mut out = String::new();
                 for (id, t) in chunks[index - 2] {
                     let (tokens, cfg) = types::items(api, *id, t);
                     out.push_str(&unparse_items(tokens, cfg.as_ref())?);
                 }
-                Rendered::Types(space_items(&out))
+                Ok(space_items(&out))
             }
-        })
+        }
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(jobs);
-    let mut results: Vec<(usize, Result<Rendered, String>)> = std::thread::scope(|scope| {
+    let mut results: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -128,14 +122,12 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|_| vec![(0, Err("a rendering thread panicked".to_owned()))])).collect()
     });
     results.sort_by_key(|(index, _)| *index);
-    let (mut lib_rs, mut resources_rs) = (String::new(), String::new());
+    // A thread that panicked lost its jobs but left an error, so with no error every job is here, in order.
+    let mut texts = results.into_iter().map(|(_, text)| text).collect::<Result<Vec<String>, String>>()?.into_iter();
+    let (Some(lib_rs), Some(resources_rs)) = (texts.next(), texts.next()) else { return Err("a rendering job went missing".to_owned()) };
     let mut types_rs = space_items(&prettyplease::unparse(&parse_file(types::head())?));
-    for (_, rendered) in results {
-        match rendered? {
-            Rendered::Lib(text) => lib_rs = text,
-            Rendered::Resources(text) => resources_rs = text,
-            Rendered::Types(text) => join_spaced(&mut types_rs, &text),
-        }
+    for text in texts {
+        join_spaced(&mut types_rs, &text);
     }
     Ok([lib_rs, resources_rs, types_rs])
 }
