@@ -34,14 +34,36 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
 pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner `#![doc = "..."]` attributes for module docs.
 pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_lines(text).into_iter().map(|line| doc_literal(&line));
     quote! { #( #![doc = #lines] )* }
+}
+
+/// One doc line as a string literal, raw (`r"..."`, `r#"..."#`) where the line allows it.
+///
+/// prettyplease prints the line's value, so the output is the same either way; but the docs
+/// are a large share of what a big spec emits, and a raw literal is neither escaped here nor
+/// unescaped character by character when syn reads it back.
+pub(crate) fn doc_literal(line: &str) -> proc_macro2::Literal {
+    // A raw string cannot hold a carriage return; the lines have no newline.
+    if !line.contains(['\r', '\n']) {
+        let hashes = "#".repeat(longest_hash_run_after_quote(line).map_or(0, |n| n + 1));
+        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<proc_macro2::Literal>() {
+            return literal;
+        }
+    }
+    proc_macro2::Literal::string(line)
+}
+
+/// The longest run of `#` right after a `"` in `text`, or `None` when it has no `"`: a raw
+/// literal needs one `#` more than that to close where it should.
+fn longest_hash_run_after_quote(text: &str) -> Option<usize> {
+    text.match_indices('"').map(|(at, _)| text[at + 1..].bytes().take_while(|&b| b == b'#').count()).max()
 }
 
 /// Turns spec prose into rustdoc lines that cannot become doctests: fenced blocks without a
@@ -282,6 +304,18 @@ mod tests {
     #[test]
     fn blank_lines_are_collapsed_and_trimmed() {
         assert_eq!(doc_lines("\n\nA\n\n\n\nB\n\n"), [" A", "", " B"]);
+    }
+
+    #[test]
+    fn doc_literals_read_back_as_the_line() {
+        for line in [" plain", " say \"hi\"", " \"# and \"## inside", " back\\slash", "", " tab\there", " cr\r"] {
+            let literal = doc_literal(line);
+            let parsed: syn::LitStr = syn::parse2(quote!(#literal)).unwrap();
+            assert_eq!(parsed.value(), line, "{literal}");
+        }
+        assert!(doc_literal(" plain").to_string().starts_with("r\""));
+        assert!(doc_literal(" \"# x").to_string().starts_with("r##\""));
+        assert!(doc_literal(" cr\r").to_string().starts_with('"'));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{From, cfg_attr, doc_attrs, doc_examples, gate, ident, ty};
+use super::{From, cfg_attr, doc_attrs, doc_examples, ident, ty};
 use crate::ir::*;
 
 /// The whole `resources` module body.
@@ -18,10 +18,8 @@ pub(crate) fn module(api: &Api) -> TokenStream {
     let root_methods = api.root.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self), examples[i].as_deref()));
     let mut structs = Vec::new();
     for child in &api.root.children {
-        let mut own = Vec::new();
-        resource(api, child, &examples, &mut own);
         let cfg = child.feature.and_then(|f| cfg_attr(api, &[f]));
-        structs.push(gate(quote!(#(#own)*), cfg.as_ref()));
+        resource(api, child, &examples, cfg.as_ref(), &mut structs);
     }
     // Only import `types` when some signature names one, or the import would be unused.
     let names_a_type = api.operations.iter().any(|op| {
@@ -72,26 +70,29 @@ fn accessor(child: &Resource, client: TokenStream) -> TokenStream {
     }
 }
 
-/// `examples` holds each operation's doc example, by index.
-fn resource(api: &Api, node: &Resource, examples: &[Option<String>], out: &mut Vec<TokenStream>) {
+/// `examples` holds each operation's doc example, by index; `cfg`, when there is one, goes on
+/// each item.
+fn resource(api: &Api, node: &Resource, examples: &[Option<String>], cfg: Option<&TokenStream>, out: &mut Vec<TokenStream>) {
     let name = ident(&node.struct_name);
     let doc = doc_attrs(node.doc.as_deref());
     let accessors = node.children.iter().map(|c| accessor(c, quote!(self.client)));
     let methods = node.operations.iter().map(|&i| operation(api, &api.operations[i], quote!(self.client), examples[i].as_deref()));
     out.push(quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, Copy)]
         pub struct #name<'a> {
             client: &'a rt::Client,
         }
 
+        #cfg
         impl<'a> #name<'a> {
             #(#accessors)*
             #(#methods)*
         }
     });
     for child in &node.children {
-        resource(api, child, examples, out);
+        resource(api, child, examples, cfg, out);
     }
 }
 
