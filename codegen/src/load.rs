@@ -51,8 +51,13 @@ pub enum Value {
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping with string keys, in document order.
-    Map(IndexMap<String, Node>),
+    Map(Map),
 }
+
+/// A mapping's entries. Lowering looks keys up hundreds of thousands of times on a large spec, and
+/// the keys come from the user's own file, so a fast hash (Fx) serves better than `std`'s
+/// flood-resistant one.
+pub type Map = IndexMap<String, Node, rustc_hash::FxBuildHasher>;
 
 impl Document {
     /// The node a JSON pointer names, if it exists. This and the two methods below are the one
@@ -100,7 +105,7 @@ impl Node {
     }
 
     /// The mapping entries, if this is a mapping.
-    pub fn as_map(&self) -> Option<&IndexMap<String, Node>> {
+    pub fn as_map(&self) -> Option<&Map> {
         match &self.value {
             Value::Map(map) => Some(map),
             _ => None,
@@ -228,7 +233,7 @@ fn to_u32(n: usize) -> u32 {
 /// A container being filled, with the anchor it will be registered under.
 enum Open {
     Seq { items: Vec<Node>, anchor: usize, line: usize, column: usize },
-    Map { entries: IndexMap<String, Node>, key: Option<(String, usize, usize)>, anchor: usize, line: usize, column: usize },
+    Map { entries: Map, key: Option<(String, usize, usize)>, anchor: usize, line: usize, column: usize },
 }
 
 type BuildError = (String, usize, usize);
@@ -273,7 +278,7 @@ impl Builder {
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
-                self.stack.push(Open::Map { entries: IndexMap::new(), key: None, anchor, line, column });
+                self.stack.push(Open::Map { entries: Map::default(), key: None, anchor, line, column });
                 Ok(())
             }
             Event::SequenceEnd => match self.stack.pop() {

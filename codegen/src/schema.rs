@@ -3,7 +3,6 @@
 //! Unknown keywords (`x-` extensions, `example`, `minLength`, ...) are ignored. Keywords that
 //! would change what a value may be, and that the generator cannot express, are reported.
 
-use indexmap::IndexMap;
 
 use crate::diag::Pointer;
 use crate::load::{Node, Value};
@@ -74,7 +73,7 @@ pub struct Schema<'a> {
     /// `const`.
     pub constant: Option<&'a Node>,
     /// `properties`.
-    pub properties: Option<&'a IndexMap<String, Node>>,
+    pub properties: Option<&'a crate::load::Map>,
     /// `required`, duplicates removed, order kept.
     pub required: Vec<&'a str>,
     /// `additionalProperties`.
