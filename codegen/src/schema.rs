@@ -3,7 +3,6 @@
 //! Unknown keywords (`x-` extensions, `example`, `minLength`, ...) are ignored. Keywords that
 //! would change what a value may be, and that the generator cannot express, are reported.
 
-
 use crate::diag::Pointer;
 use crate::load::{Node, Value};
 

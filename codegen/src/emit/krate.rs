@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::parts::{self, Needed};
+use super::types::Stock;
 use super::{inner_doc_attrs, manifest, resources, types};
 use crate::ir::Api;
 
@@ -88,6 +89,7 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
     let chunks: Vec<_> = types.chunks(TYPES_PER_JOB).collect();
     let jobs = 2 + chunks.len();
     // Job 0 is `lib.rs`, job 1 `resources.rs`, and the rest are runs of types, in order.
+    let stocked = Stocked::default();
     let job = |index: usize| -> Result<String, String> {
         match index {
             0 => render(lib(api, Layout::Files { custom })),
@@ -95,8 +97,15 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
             _ => {
                 let mut out = String::new();
                 for (id, t) in chunks[index - 2] {
-                    let (tokens, cfg) = types::items(api, *id, t);
-                    out.push_str(&unparse_items(tokens, cfg.as_ref())?);
+                    let items = types::items(api, *id, t);
+                    let cfg = items.cfg.as_ref();
+                    out.push_str(&unparse_items(items.def, cfg)?);
+                    for stock in items.stock {
+                        out.push_str(&stocked.text(stock, &items.name, cfg)?);
+                    }
+                    if !items.rest.is_empty() {
+                        out.push_str(&unparse_items(items.rest, cfg)?);
+                    }
                 }
                 Ok(space_items(&out))
             }
@@ -130,6 +139,41 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
         join_spaced(&mut types_rs, &text);
     }
     Ok([lib_rs, resources_rs, types_rs])
+}
+
+/// The formatted text of each [`Stock`] item, once per `cfg`, with a placeholder for the name.
+#[derive(Default)]
+struct Stocked(std::sync::Mutex<std::collections::HashMap<(Stock, String), std::sync::Arc<str>>>);
+
+impl Stocked {
+    /// What the name is written as in the formatted stock items.
+    const PLACEHOLDER: &'static str = "StockName";
+    /// How long a line holding the name may get. prettyplease breaks lines longer than 89 columns, so up to this
+    /// length the name sits where the placeholder sat and the rest of the text is unchanged.
+    const WIDTH: usize = 80;
+
+    /// `stock` for the type `name`: the same text as formatting its tokens, without the formatting.
+    fn text(&self, stock: Stock, name: &proc_macro2::Ident, cfg: Option<&TokenStream>) -> Result<String, String> {
+        let key = (stock, cfg.map(ToString::to_string).unwrap_or_default());
+        let cached = self.0.lock().map_err(|_| "a rendering thread panicked".to_owned())?.get(&key).cloned();
+        let template = match cached {
+            Some(template) => template,
+            None => {
+                let placeholder = proc_macro2::Ident::new(Self::PLACEHOLDER, proc_macro2::Span::call_site());
+                let template: std::sync::Arc<str> = unparse_items(stock.tokens(&placeholder), cfg)?.into();
+                self.0.lock().map_err(|_| "a rendering thread panicked".to_owned())?.insert(key, template.clone());
+                template
+            }
+        };
+        let name_text = name.to_string();
+        if let Some((before, after)) = template.split_once(Self::PLACEHOLDER) {
+            let line = before.rsplit('\n').next().unwrap_or("").len() + name_text.len() + after.split('\n').next().unwrap_or("").len();
+            if !after.contains(Self::PLACEHOLDER) && line <= Self::WIDTH {
+                return Ok(format!("{before}{name_text}{after}"));
+            }
+        }
+        unparse_items(stock.tokens(name), cfg)
+    }
 }
 
 /// Appends `next` to `text`, both already spaced by [`space_items`], with the blank line that
@@ -414,6 +458,25 @@ pub fn emit_single_file(api: &Api, spec_label: &str, runtime_path: &str, binary:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stock item written from its formatted template is the text formatting it would give, for every name
+    /// length, whether the line with the name fits the template's width or not, and whatever the `cfg`.
+    #[test]
+    fn stock_items_read_as_if_formatted() {
+        let stocked = Stocked::default();
+        let long_cfg = quote!(#[cfg(any(feature = "assistants", feature = "chat", feature = "conversations", feature = "responses"))]);
+        for stock in [Stock::ReadObject, Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr] {
+            for cfg in [None, Some(quote!(#[cfg(feature = "chat")])), Some(long_cfg.clone())] {
+                for length in 1..=90 {
+                    let name = proc_macro2::Ident::new(&"N".repeat(length), proc_macro2::Span::call_site());
+                    let formatted = unparse_items(stock.tokens(&name), cfg.as_ref()).unwrap();
+                    assert_eq!(stocked.text(stock, &name, cfg.as_ref()).unwrap(), formatted, "{stock:?}, {length} characters");
+                }
+            }
+        }
+        let raw = proc_macro2::Ident::new_raw("type", proc_macro2::Span::call_site());
+        assert!(stocked.text(Stock::ReadObject, &raw, None).unwrap().contains("for r#type {"));
+    }
 
     /// Rendering `types.rs` in pieces relies on this: spacing two texts and joining them gives
     /// what spacing their concatenation gives, wherever the cut falls.

@@ -23,8 +23,9 @@ use crate::ir::*;
 pub(crate) fn module(api: &Api) -> TokenStream {
     let head = head();
     let items = api.sorted_types().into_iter().map(|(id, t)| {
-        let (tokens, cfg) = items(api, id, t);
-        gate(tokens, cfg.as_ref())
+        let items = items(api, id, t);
+        let cfg = items.cfg.clone();
+        gate(items.into_tokens(), cfg.as_ref())
     });
     quote!(#head #(#items)*)
 }
@@ -38,15 +39,100 @@ pub(crate) fn head() -> TokenStream {
     }
 }
 
-/// Everything one type contributes, and the `cfg` every one of its items carries.
-pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> (TokenStream, Option<TokenStream>) {
-    let def = type_def(api, t);
-    let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
-    let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
-    (quote!(#def #page #form), cfg_attr(api, &t.features))
+/// Everything one type contributes, in order: `def`, then the `stock` items, then `rest`.
+pub(crate) struct TypeItems {
+    /// The type's name.
+    pub name: proc_macro2::Ident,
+    /// The type and the items that belong to its kind.
+    pub def: TokenStream,
+    /// The items that follow `def` and differ from type to type only in the name.
+    pub stock: Vec<Stock>,
+    /// Page and form impls.
+    pub rest: TokenStream,
+    /// The `cfg` every one of the items carries.
+    pub cfg: Option<TokenStream>,
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+impl TypeItems {
+    /// All of the items as one stream, without the `cfg`.
+    pub(crate) fn into_tokens(self) -> TokenStream {
+        let TypeItems { name, def, stock, rest, .. } = self;
+        let stock = stock.into_iter().map(|s| s.tokens(&name));
+        quote!(#def #(#stock)* #rest)
+    }
+}
+
+/// An item that is the same for every type of a kind but for the type's name in its first line, like a
+/// `Deserialize` impl that only calls the runtime. Whole specs have thousands of them, so the renderer
+/// formats each once per `cfg` and writes the name in (`krate::Stocked`); the one-file layout emits
+/// them like any other item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Stock {
+    /// `Deserialize` for a struct, through the runtime's `Object`.
+    ReadObject,
+    /// `Display` for a string enum: its wire value.
+    DisplayStr,
+    /// `Serialize` for a string enum: its wire value.
+    WriteStr,
+    /// `Deserialize` for a string enum: any string, through `From<String>`.
+    ReadStr,
+}
+
+impl Stock {
+    pub(crate) fn tokens(self, name: &proc_macro2::Ident) -> TokenStream {
+        match self {
+            Stock::ReadObject => quote! {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                    where
+                        D: ::serde::Deserializer<'de>,
+                    {
+                        crate::runtime::read_object(deserializer)
+                    }
+                }
+            },
+            Stock::DisplayStr => quote! {
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            },
+            Stock::WriteStr => quote! {
+                impl ::serde::Serialize for #name {
+                    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+                    where
+                        S: ::serde::Serializer,
+                    {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+            },
+            Stock::ReadStr => quote! {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                    where
+                        D: ::serde::Deserializer<'de>,
+                    {
+                        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Everything one type contributes, and the `cfg` every one of its items carries.
+pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> TypeItems {
+    let mut stock = Vec::new();
+    let def = type_def(api, t, &mut stock);
+    let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
+    let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
+    TypeItems { name: ident(&t.name), def, stock, rest: quote!(#page #form), cfg: cfg_attr(api, &t.features) }
+}
+
+/// The type's own items; those that are [`Stock`] go to `stock` instead, in order, and come after.
+fn type_def(api: &Api, def: &TypeDef, stock: &mut Vec<Stock>) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
@@ -56,8 +142,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         // Only the server makes values of a struct no request reaches: a field it adds later
         // is then no breaking change.
-        TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s, !def.input),
-        TypeKind::Enum(e) => enum_def(&name, attrs, e),
+        TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s, !def.input, stock),
+        TypeKind::Enum(e) => {
+            stock.extend([Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr]);
+            enum_def(&name, attrs, e)
+        }
         TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
         TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),
         TypeKind::Const(l) => const_def(&name, attrs, l),

@@ -16,6 +16,7 @@ pub(super) fn struct_def(
     sep: Option<TokenStream>,
     s: &Struct,
     non_exhaustive: bool,
+    stock: &mut Vec<Stock>,
 ) -> TokenStream {
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
@@ -94,7 +95,10 @@ pub(super) fn struct_def(
             pub #fname: #inner,
         }
     });
-    let deserialize = (!derived).then(|| struct_deserialize(name, s));
+    let deserialize = (!derived).then(|| {
+        stock.push(Stock::ReadObject);
+        struct_object(name, s)
+    });
     let constructor = (!all_optional).then(|| struct_new(api, name, s));
     let consts_doc = (!s.consts.is_empty()).then(|| {
         let listed: Vec<String> = s
@@ -129,8 +133,9 @@ pub(super) fn struct_def(
     }
 }
 
-/// `Deserialize` through the runtime's `Object`: one slot per field, filled by the field's number, then checked.
-fn struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+/// The runtime's `Object`, which `Deserialize` goes through ([`Stock::ReadObject`]): one slot per field, filled by
+/// the field's number, then checked.
+fn struct_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let name_text = name.to_string();
     let wires = s.fields.iter().map(|f| f.wire.as_str());
     let slots: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("v{i}")).collect();
@@ -174,15 +179,6 @@ fn struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                 ::std::result::Result::Ok(Self {
                     #(#inits)*
                 })
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                crate::runtime::read_object(deserializer)
             }
         }
     }
