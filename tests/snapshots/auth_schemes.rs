@@ -500,23 +500,23 @@ pub mod types {
     /// Parameters of `getCookie` (`GET /cookie`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetCookieParams {
-        pub theme: ::std::option::Option<::std::string::String>,
+        pub theme: Option<String>,
         pub visits: i64,
     }
 
     impl GetCookieParams {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(visits: impl ::std::convert::Into<i64>) -> Self {
+        pub fn new(visits: impl Into<i64>) -> Self {
             Self {
-                theme: ::std::option::Option::None,
-                visits: ::std::convert::Into::into(visits),
+                theme: None,
+                visits: Into::into(visits),
             }
         }
     }
 
     impl crate::runtime::ToQuery for GetCookieParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.theme {
+            if let Some(value) = &self.theme {
                 query.push_cookie("theme", value);
             }
             query.push_cookie("visits", self.visits);
@@ -526,12 +526,12 @@ pub mod types {
     /// Parameters of `getQuery` (`GET /query`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetQueryParams {
-        pub q: ::std::option::Option<::std::string::String>,
+        pub q: Option<String>,
     }
 
     impl crate::runtime::ToQuery for GetQueryParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.q {
+            if let Some(value) = &self.q {
                 query.push("q", value);
             }
         }

@@ -68,7 +68,7 @@ pub mod types {
     #![allow(deprecated)]
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Asset {
-        pub name: ::std::string::String,
+        pub name: String,
         /// The variant the object is, next to the properties above.
         #[serde(flatten)]
         pub variant: AssetVariant,
@@ -76,13 +76,10 @@ pub mod types {
 
     impl Asset {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            name: impl ::std::convert::Into<::std::string::String>,
-            variant: impl ::std::convert::Into<AssetVariant>,
-        ) -> Self {
+        pub fn new(name: impl Into<String>, variant: impl Into<AssetVariant>) -> Self {
             Self {
-                name: ::std::convert::Into::into(name),
-                variant: ::std::convert::Into::into(variant),
+                name: Into::into(name),
+                variant: Into::into(variant),
             }
         }
     }
@@ -97,7 +94,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for AssetVariant {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -109,7 +106,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for AssetVariant {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -117,24 +114,24 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_object() {
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Text)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Url)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `AssetVariant` matches this value",
                 ),
@@ -142,13 +139,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<AssetVariantText> for AssetVariant {
+    impl From<AssetVariantText> for AssetVariant {
         fn from(value: AssetVariantText) -> Self {
             Self::Text(value)
         }
     }
 
-    impl ::std::convert::From<AssetVariantUrl> for AssetVariant {
+    impl From<AssetVariantUrl> for AssetVariant {
         fn from(value: AssetVariantUrl) -> Self {
             Self::Url(value)
         }
@@ -156,25 +153,23 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct AssetVariantText {
-        pub text: ::std::string::String,
+        pub text: String,
     }
 
     impl AssetVariantText {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                text: ::std::convert::Into::into(text),
-            }
+        pub fn new(text: impl Into<String>) -> Self {
+            Self { text: Into::into(text) }
         }
     }
 
     impl ::serde::Serialize for AssetVariantText {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("text", &self.text)?;
             map.end()
         }
@@ -187,25 +182,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 text: object.required(v0, "text")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AssetVariantText {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -215,25 +210,23 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct AssetVariantUrl {
-        pub url: ::std::string::String,
+        pub url: String,
     }
 
     impl AssetVariantUrl {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                url: ::std::convert::Into::into(url),
-            }
+        pub fn new(url: impl Into<String>) -> Self {
+            Self { url: Into::into(url) }
         }
     }
 
     impl ::serde::Serialize for AssetVariantUrl {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("url", &self.url)?;
             map.end()
         }
@@ -246,25 +239,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 url: object.required(v0, "url")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AssetVariantUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -282,7 +275,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Fruit {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -294,7 +287,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Fruit {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -302,24 +295,24 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_object() {
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Object)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Object2)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Fruit` matches this value",
                 ),
@@ -327,13 +320,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<FruitObject> for Fruit {
+    impl From<FruitObject> for Fruit {
         fn from(value: FruitObject) -> Self {
             Self::Object(value)
         }
     }
 
-    impl ::std::convert::From<FruitObject2> for Fruit {
+    impl From<FruitObject2> for Fruit {
         fn from(value: FruitObject2) -> Self {
             Self::Object2(value)
         }
@@ -343,29 +336,26 @@ pub mod types {
     #[non_exhaustive]
     pub struct FruitObject {
         pub seeds: i64,
-        pub fruit_type: ::std::string::String,
+        pub fruit_type: String,
     }
 
     impl FruitObject {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            seeds: impl ::std::convert::Into<i64>,
-            fruit_type: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(seeds: impl Into<i64>, fruit_type: impl Into<String>) -> Self {
             Self {
-                seeds: ::std::convert::Into::into(seeds),
-                fruit_type: ::std::convert::Into::into(fruit_type),
+                seeds: Into::into(seeds),
+                fruit_type: Into::into(fruit_type),
             }
         }
     }
 
     impl ::serde::Serialize for FruitObject {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("seeds", &self.seeds)?;
             map.serialize_entry("fruitType", &self.fruit_type)?;
             map.end()
@@ -379,20 +369,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 seeds: object.required(v0, "seeds")?,
                 fruit_type: object.required(v1, "fruitType")?,
             })
@@ -400,7 +390,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for FruitObject {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -412,29 +402,26 @@ pub mod types {
     #[non_exhaustive]
     pub struct FruitObject2 {
         pub length: i64,
-        pub fruit_type: ::std::string::String,
+        pub fruit_type: String,
     }
 
     impl FruitObject2 {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            length: impl ::std::convert::Into<i64>,
-            fruit_type: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(length: impl Into<i64>, fruit_type: impl Into<String>) -> Self {
             Self {
-                length: ::std::convert::Into::into(length),
-                fruit_type: ::std::convert::Into::into(fruit_type),
+                length: Into::into(length),
+                fruit_type: Into::into(fruit_type),
             }
         }
     }
 
     impl ::serde::Serialize for FruitObject2 {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("length", &self.length)?;
             map.serialize_entry("fruitType", &self.fruit_type)?;
             map.end()
@@ -448,20 +435,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 length: object.required(v0, "length")?,
                 fruit_type: object.required(v1, "fruitType")?,
             })
@@ -469,7 +456,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for FruitObject2 {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -257,25 +257,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateCallRequest {
         /// The caller's session description.
-        pub offer: ::std::string::String,
+        pub offer: String,
     }
 
     impl CreateCallRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(offer: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                offer: ::std::convert::Into::into(offer),
-            }
+        pub fn new(offer: impl Into<String>) -> Self {
+            Self { offer: Into::into(offer) }
         }
     }
 
     impl ::serde::Serialize for CreateCallRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("offer", &self.offer)?;
             map.end()
         }
@@ -288,25 +286,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 offer: object.required(v0, "offer")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateCallRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -316,25 +314,23 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSpeechRequest {
-        pub input: ::std::string::String,
+        pub input: String,
     }
 
     impl CreateSpeechRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(input: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                input: ::std::convert::Into::into(input),
-            }
+        pub fn new(input: impl Into<String>) -> Self {
+            Self { input: Into::into(input) }
         }
     }
 
     impl ::serde::Serialize for CreateSpeechRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("input", &self.input)?;
             map.end()
         }
@@ -347,25 +343,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 input: object.required(v0, "input")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateSpeechRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

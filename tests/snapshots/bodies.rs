@@ -200,35 +200,32 @@ pub mod types {
     #![allow(deprecated)]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMessageRequest {
-        pub to: ::std::string::String,
-        pub body: ::std::string::String,
-        pub media_url: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub to: String,
+        pub body: String,
+        pub media_url: Option<Vec<String>>,
     }
 
     impl CreateMessageRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            to: impl ::std::convert::Into<::std::string::String>,
-            body: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(to: impl Into<String>, body: impl Into<String>) -> Self {
             Self {
-                to: ::std::convert::Into::into(to),
-                body: ::std::convert::Into::into(body),
-                media_url: ::std::option::Option::None,
+                to: Into::into(to),
+                body: Into::into(body),
+                media_url: None,
             }
         }
     }
 
     impl ::serde::Serialize for CreateMessageRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("To", &self.to)?;
             map.serialize_entry("Body", &self.body)?;
-            if let ::std::option::Option::Some(value) = &self.media_url {
+            if let Some(value) = &self.media_url {
                 map.serialize_entry("MediaUrl", value)?;
             }
             map.end()
@@ -242,14 +239,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -257,7 +254,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 to: object.required(v0, "To")?,
                 body: object.required(v1, "Body")?,
                 media_url: object.optional(v2),
@@ -266,7 +263,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -277,25 +274,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Message {
-        pub sid: ::std::string::String,
+        pub sid: String,
     }
 
     impl Message {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(sid: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                sid: ::std::convert::Into::into(sid),
-            }
+        pub fn new(sid: impl Into<String>) -> Self {
+            Self { sid: Into::into(sid) }
         }
     }
 
     impl ::serde::Serialize for Message {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("sid", &self.sid)?;
             map.end()
         }
@@ -308,25 +303,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 sid: object.required(v0, "sid")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Message {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -222,7 +222,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             if let ::std::option::Option::Some(value) = &self.inner {
                 map.serialize_entry("inner", value)?;
             }
@@ -241,7 +241,7 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
+            let mut v0 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -270,10 +270,8 @@ pub mod types {
 
     impl Client {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: Into::into(id) }
         }
     }
 
@@ -283,7 +281,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.end()
         }
@@ -300,7 +298,7 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
+            let mut v0 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -334,7 +332,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             if let ::std::option::Option::Some(value) = &self.enabled {
                 map.serialize_entry("enabled", value)?;
             }
@@ -353,7 +351,7 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
+            let mut v0 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -384,10 +382,10 @@ pub mod types {
 
     impl Error {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(message: impl Into<::std::string::String>) -> Self {
             Self {
-                message: ::std::convert::Into::into(message),
-                code: ::std::option::Option::None,
+                message: Into::into(message),
+                code: None,
             }
         }
     }
@@ -398,7 +396,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("message", &self.message)?;
             if let ::std::option::Option::Some(value) = &self.code {
                 map.serialize_entry("code", value)?;
@@ -418,8 +416,8 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
+            let mut v0 = None;
+            let mut v1 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -467,7 +465,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for Option {
+    impl From<&str> for Option {
         fn from(value: &str) -> Self {
             match value {
                 "yes" => Self::Yes,
@@ -477,7 +475,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Option {
+    impl From<::std::string::String> for Option {
         fn from(value: ::std::string::String) -> Self {
             match value.as_str() {
                 "yes" => Self::Yes,
@@ -520,10 +518,8 @@ pub mod types {
 
     impl PetList {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<::std::string::String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
@@ -533,7 +529,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
         }
@@ -550,7 +546,7 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
+            let mut v0 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -591,16 +587,16 @@ pub mod types {
 
     impl Result {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(ok: impl ::std::convert::Into<Ok>) -> Self {
+        pub fn new(ok: impl Into<Ok>) -> Self {
             Self {
-                ok: ::std::convert::Into::into(ok),
-                error: ::std::option::Option::None,
-                value: ::std::option::Option::None,
-                option: ::std::option::Option::None,
-                items: ::std::option::Option::None,
-                boxed: ::std::option::Option::None,
-                default: ::std::option::Option::None,
-                name: ::std::option::Option::None,
+                ok: Into::into(ok),
+                error: None,
+                value: None,
+                option: None,
+                items: None,
+                boxed: None,
+                default: None,
+                name: None,
             }
         }
     }
@@ -611,7 +607,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("some", &"some")?;
             map.serialize_entry("ok", &self.ok)?;
             if let ::std::option::Option::Some(value) = &self.error {
@@ -659,14 +655,14 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -714,7 +710,7 @@ pub mod types {
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             if let ::std::option::Option::Some(value) = &self.self_ {
                 map.serialize_entry("self", value)?;
             }
@@ -736,8 +732,8 @@ pub mod types {
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
+            let mut v0 = None;
+            let mut v1 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -789,7 +785,7 @@ pub mod types {
             if value == "some" {
                 ::std::result::Result::Ok(Self)
             } else {
-                ::std::result::Result::Err(
+                Err(
                     <D::Error as ::serde::de::Error>::custom(
                         "expected the string `some`",
                     ),
@@ -813,13 +809,13 @@ pub mod types {
 
     impl UpdatePartParams {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(query: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(query: impl Into<::std::string::String>) -> Self {
             Self {
-                self_: ::std::option::Option::None,
-                client: ::std::option::Option::None,
-                request: ::std::option::Option::None,
-                value: ::std::option::Option::None,
-                query: ::std::convert::Into::into(query),
+                self_: None,
+                client: None,
+                request: None,
+                value: None,
+                query: Into::into(query),
             }
         }
     }
@@ -882,7 +878,7 @@ pub mod types {
             if value.is_object() {
                 return crate::runtime::decode_variant(&value).map(Self::Error);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Value` matches this value",
                 ),
@@ -890,19 +886,19 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<String> for Value {
+    impl From<String> for Value {
         fn from(value: String) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<i64> for Value {
+    impl From<i64> for Value {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
     }
 
-    impl ::std::convert::From<Error> for Value {
+    impl From<Error> for Value {
         fn from(value: Error) -> Self {
             Self::Error(value)
         }

@@ -69,32 +69,30 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Department {
-        pub head: ::std::boxed::Box<Employee>,
+        pub head: Box<Employee>,
         /// Nullable, and part of the cycle.
-        pub parent: ::std::option::Option<::std::boxed::Box<Department>>,
+        pub parent: Option<Box<Department>>,
     }
 
     impl Department {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            head: impl ::std::convert::Into<::std::boxed::Box<Employee>>,
-        ) -> Self {
+        pub fn new(head: impl Into<Box<Employee>>) -> Self {
             Self {
-                head: ::std::convert::Into::into(head),
-                parent: ::std::option::Option::None,
+                head: Into::into(head),
+                parent: None,
             }
         }
     }
 
     impl ::serde::Serialize for Department {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("head", &self.head)?;
-            if let ::std::option::Option::Some(value) = &self.parent {
+            if let Some(value) = &self.parent {
                 map.serialize_entry("parent", value)?;
             }
             map.end()
@@ -108,20 +106,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 head: object.required(v0, "head")?,
                 parent: object.optional(v1),
             })
@@ -129,7 +127,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Department {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -140,29 +138,29 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Employee {
-        pub name: ::std::string::String,
-        pub department: ::std::option::Option<::std::boxed::Box<Department>>,
+        pub name: String,
+        pub department: Option<Box<Department>>,
     }
 
     impl Employee {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(name: impl Into<String>) -> Self {
             Self {
-                name: ::std::convert::Into::into(name),
-                department: ::std::option::Option::None,
+                name: Into::into(name),
+                department: None,
             }
         }
     }
 
     impl ::serde::Serialize for Employee {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
-            if let ::std::option::Option::Some(value) = &self.department {
+            if let Some(value) = &self.department {
                 map.serialize_entry("department", value)?;
             }
             map.end()
@@ -176,20 +174,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
                 department: object.optional(v1),
             })
@@ -197,7 +195,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Employee {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -211,34 +209,34 @@ pub mod types {
     pub struct ListNode {
         pub value: i64,
         /// A linked list; `next` must be boxed.
-        pub next: ::std::option::Option<::std::boxed::Box<ListNode>>,
+        pub next: Option<Box<ListNode>>,
         /// The same shape as `TreeNode.meta`.
-        pub meta: ::std::option::Option<NodeMeta>,
+        pub meta: Option<NodeMeta>,
     }
 
     impl ListNode {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(value: impl ::std::convert::Into<i64>) -> Self {
+        pub fn new(value: impl Into<i64>) -> Self {
             Self {
-                value: ::std::convert::Into::into(value),
-                next: ::std::option::Option::None,
-                meta: ::std::option::Option::None,
+                value: Into::into(value),
+                next: None,
+                meta: None,
             }
         }
     }
 
     impl ::serde::Serialize for ListNode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("value", &self.value)?;
-            if let ::std::option::Option::Some(value) = &self.next {
+            if let Some(value) = &self.next {
                 map.serialize_entry("next", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.meta {
+            if let Some(value) = &self.meta {
                 map.serialize_entry("meta", value)?;
             }
             map.end()
@@ -252,14 +250,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -267,7 +265,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 value: object.required(v0, "value")?,
                 next: object.optional(v1),
                 meta: object.optional(v2),
@@ -276,7 +274,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ListNode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -288,25 +286,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Named {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl Named {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
     impl ::serde::Serialize for Named {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
         }
@@ -319,25 +315,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Named {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -347,17 +343,17 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NodeMeta {
-        pub label: ::std::option::Option<::std::string::String>,
+        pub label: Option<String>,
     }
 
     impl ::serde::Serialize for NodeMeta {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.label {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.label {
                 map.serialize_entry("label", value)?;
             }
             map.end()
@@ -371,23 +367,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { label: object.optional(v0) })
+            Ok(Self { label: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for NodeMeta {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -400,72 +396,72 @@ pub mod types {
     #[non_exhaustive]
     pub struct Order {
         pub created_at: i64,
-        pub updated_at: ::std::option::Option<i64>,
-        pub name: ::std::string::String,
+        pub updated_at: Option<i64>,
+        pub name: String,
         pub total: f64,
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
         /// The same reference, described for this use.
-        pub owner: ::std::option::Option<Named>,
+        pub owner: Option<Named>,
         /// An inline object, named from its parent and field.
-        pub shipping: ::std::option::Option<OrderShipping>,
-        pub lines: ::std::option::Option<::std::vec::Vec<OrderLinesItem>>,
+        pub shipping: Option<OrderShipping>,
+        pub lines: Option<Vec<OrderLinesItem>>,
         /// The same shape as `shipping`.
-        pub billing: ::std::option::Option<OrderBilling>,
+        pub billing: Option<OrderBilling>,
         /// Its wanted name is `OrderStatus`, a component's name.
-        pub status: ::std::option::Option<OrderStatus2>,
+        pub status: Option<OrderStatus2>,
     }
 
     impl Order {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            created_at: impl ::std::convert::Into<i64>,
-            name: impl ::std::convert::Into<::std::string::String>,
-            total: impl ::std::convert::Into<f64>,
+            created_at: impl Into<i64>,
+            name: impl Into<String>,
+            total: impl Into<f64>,
         ) -> Self {
             Self {
-                created_at: ::std::convert::Into::into(created_at),
-                updated_at: ::std::option::Option::None,
-                name: ::std::convert::Into::into(name),
-                total: ::std::convert::Into::into(total),
-                note: ::std::option::Option::None,
-                owner: ::std::option::Option::None,
-                shipping: ::std::option::Option::None,
-                lines: ::std::option::Option::None,
-                billing: ::std::option::Option::None,
-                status: ::std::option::Option::None,
+                created_at: Into::into(created_at),
+                updated_at: None,
+                name: Into::into(name),
+                total: Into::into(total),
+                note: None,
+                owner: None,
+                shipping: None,
+                lines: None,
+                billing: None,
+                status: None,
             }
         }
     }
 
     impl ::serde::Serialize for Order {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("created_at", &self.created_at)?;
-            if let ::std::option::Option::Some(value) = &self.updated_at {
+            if let Some(value) = &self.updated_at {
                 map.serialize_entry("updated_at", value)?;
             }
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("total", &self.total)?;
-            if let ::std::option::Option::Some(value) = &self.note {
+            if let Some(value) = &self.note {
                 map.serialize_entry("note", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.owner {
+            if let Some(value) = &self.owner {
                 map.serialize_entry("owner", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.shipping {
+            if let Some(value) = &self.shipping {
                 map.serialize_entry("shipping", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.lines {
+            if let Some(value) = &self.lines {
                 map.serialize_entry("lines", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.billing {
+            if let Some(value) = &self.billing {
                 map.serialize_entry("billing", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.status {
+            if let Some(value) = &self.status {
                 map.serialize_entry("status", value)?;
             }
             map.end()
@@ -490,21 +486,21 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            let mut v8 = ::std::option::Option::None;
-            let mut v9 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            let mut v8 = None;
+            let mut v9 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -519,7 +515,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 created_at: object.required(v0, "created_at")?,
                 updated_at: object.optional(v1),
                 name: object.required(v2, "name")?,
@@ -535,7 +531,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Order {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -547,21 +543,21 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OrderBilling {
-        pub street: ::std::option::Option<::std::string::String>,
-        pub city: ::std::option::Option<::std::string::String>,
+        pub street: Option<String>,
+        pub city: Option<String>,
     }
 
     impl ::serde::Serialize for OrderBilling {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.street {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.street {
                 map.serialize_entry("street", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.city {
+            if let Some(value) = &self.city {
                 map.serialize_entry("city", value)?;
             }
             map.end()
@@ -575,20 +571,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 street: object.optional(v0),
                 city: object.optional(v1),
             })
@@ -596,7 +592,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for OrderBilling {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -607,29 +603,29 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OrderLinesItem {
-        pub sku: ::std::string::String,
-        pub quantity: ::std::option::Option<i64>,
+        pub sku: String,
+        pub quantity: Option<i64>,
     }
 
     impl OrderLinesItem {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(sku: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(sku: impl Into<String>) -> Self {
             Self {
-                sku: ::std::convert::Into::into(sku),
-                quantity: ::std::option::Option::None,
+                sku: Into::into(sku),
+                quantity: None,
             }
         }
     }
 
     impl ::serde::Serialize for OrderLinesItem {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("sku", &self.sku)?;
-            if let ::std::option::Option::Some(value) = &self.quantity {
+            if let Some(value) = &self.quantity {
                 map.serialize_entry("quantity", value)?;
             }
             map.end()
@@ -643,20 +639,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 sku: object.required(v0, "sku")?,
                 quantity: object.optional(v1),
             })
@@ -664,7 +660,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for OrderLinesItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -676,21 +672,21 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OrderShipping {
-        pub street: ::std::option::Option<::std::string::String>,
-        pub city: ::std::option::Option<::std::string::String>,
+        pub street: Option<String>,
+        pub city: Option<String>,
     }
 
     impl ::serde::Serialize for OrderShipping {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.street {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.street {
                 map.serialize_entry("street", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.city {
+            if let Some(value) = &self.city {
                 map.serialize_entry("city", value)?;
             }
             map.end()
@@ -704,20 +700,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 street: object.optional(v0),
                 city: object.optional(v1),
             })
@@ -725,7 +721,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for OrderShipping {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -741,7 +737,7 @@ pub mod types {
         /// `closed`
         Closed,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl OrderStatus {
@@ -755,18 +751,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for OrderStatus {
+    impl From<&str> for OrderStatus {
         fn from(value: &str) -> Self {
             match value {
                 "open" => Self::Open,
                 "closed" => Self::Closed,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for OrderStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OrderStatus {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "open" => Self::Open,
                 "closed" => Self::Closed,
@@ -782,7 +778,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for OrderStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -791,12 +787,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for OrderStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -804,17 +799,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OrderStatus2 {
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: Option<String>,
     }
 
     impl ::serde::Serialize for OrderStatus2 {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.code {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.code {
                 map.serialize_entry("code", value)?;
             }
             map.end()
@@ -828,23 +823,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { code: object.optional(v0) })
+            Ok(Self { code: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for OrderStatus2 {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -856,28 +851,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct Timestamps {
         pub created_at: i64,
-        pub updated_at: ::std::option::Option<i64>,
+        pub updated_at: Option<i64>,
     }
 
     impl Timestamps {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(created_at: impl ::std::convert::Into<i64>) -> Self {
+        pub fn new(created_at: impl Into<i64>) -> Self {
             Self {
-                created_at: ::std::convert::Into::into(created_at),
-                updated_at: ::std::option::Option::None,
+                created_at: Into::into(created_at),
+                updated_at: None,
             }
         }
     }
 
     impl ::serde::Serialize for Timestamps {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("created_at", &self.created_at)?;
-            if let ::std::option::Option::Some(value) = &self.updated_at {
+            if let Some(value) = &self.updated_at {
                 map.serialize_entry("updated_at", value)?;
             }
             map.end()
@@ -891,20 +886,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 created_at: object.required(v0, "created_at")?,
                 updated_at: object.optional(v1),
             })
@@ -912,7 +907,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Timestamps {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -923,34 +918,34 @@ pub mod types {
     /// Children through an array need no box.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TreeNode {
-        pub value: ::std::string::String,
-        pub children: ::std::option::Option<::std::vec::Vec<TreeNode>>,
-        pub meta: ::std::option::Option<NodeMeta>,
+        pub value: String,
+        pub children: Option<Vec<TreeNode>>,
+        pub meta: Option<NodeMeta>,
     }
 
     impl TreeNode {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(value: impl Into<String>) -> Self {
             Self {
-                value: ::std::convert::Into::into(value),
-                children: ::std::option::Option::None,
-                meta: ::std::option::Option::None,
+                value: Into::into(value),
+                children: None,
+                meta: None,
             }
         }
     }
 
     impl ::serde::Serialize for TreeNode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("value", &self.value)?;
-            if let ::std::option::Option::Some(value) = &self.children {
+            if let Some(value) = &self.children {
                 map.serialize_entry("children", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.meta {
+            if let Some(value) = &self.meta {
                 map.serialize_entry("meta", value)?;
             }
             map.end()
@@ -964,14 +959,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -979,7 +974,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 value: object.required(v0, "value")?,
                 children: object.optional(v1),
                 meta: object.optional(v2),
@@ -988,7 +983,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for TreeNode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -70,41 +70,37 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Image {
-        pub url: ::std::string::String,
+        pub url: String,
         /// One value is literally `unknown`.
         pub outcome: Outcome,
         /// A list of the single-value enum.
         ///
         /// Each item is `image`.
-        pub kinds: ::std::vec::Vec<ObjectKind>,
+        pub kinds: Vec<ObjectKind>,
     }
 
     impl Image {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            url: impl ::std::convert::Into<::std::string::String>,
-            outcome: impl ::std::convert::Into<Outcome>,
-            kinds: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<ObjectKind>,
-            >,
+            url: impl Into<String>,
+            outcome: impl Into<Outcome>,
+            kinds: impl IntoIterator<Item = impl Into<ObjectKind>>,
         ) -> Self {
             Self {
-                url: ::std::convert::Into::into(url),
-                outcome: ::std::convert::Into::into(outcome),
-                kinds: ::std::iter::IntoIterator::into_iter(kinds)
-                    .map(::std::convert::Into::into)
-                    .collect(),
+                url: Into::into(url),
+                outcome: Into::into(outcome),
+                kinds: IntoIterator::into_iter(kinds).map(Into::into).collect(),
             }
         }
     }
 
     impl ::serde::Serialize for Image {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("object", &"image")?;
             map.serialize_entry("url", &self.url)?;
             map.serialize_entry("outcome", &self.outcome)?;
@@ -120,14 +116,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -135,7 +131,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 url: object.required(v0, "url")?,
                 outcome: object.required(v1, "outcome")?,
                 kinds: object.required(v2, "kinds")?,
@@ -144,7 +140,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Image {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -154,62 +150,59 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct ImageRequest {
-        pub prompt: ::std::string::String,
+        pub prompt: String,
         pub model: Model,
         /// Output size; values start with digits.
-        pub size: ::std::option::Option<Size>,
+        pub size: Option<Size>,
         /// Quality level.
-        pub quality: ::std::option::Option<Quality>,
+        pub quality: Option<Quality>,
         /// Integer levels.
-        pub priority: ::std::option::Option<Priority>,
+        pub priority: Option<Priority>,
         /// An inline enum, named after its parent and field.
         ///
         /// Defaults to `vivid`.
-        pub style: ::std::option::Option<ImageRequestStyle>,
+        pub style: Option<ImageRequestStyle>,
         /// Two values that differ only in punctuation, and an empty one.
-        pub separator: ::std::option::Option<Separator>,
+        pub separator: Option<Separator>,
     }
 
     impl ImageRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            prompt: impl ::std::convert::Into<::std::string::String>,
-            model: impl ::std::convert::Into<Model>,
-        ) -> Self {
+        pub fn new(prompt: impl Into<String>, model: impl Into<Model>) -> Self {
             Self {
-                prompt: ::std::convert::Into::into(prompt),
-                model: ::std::convert::Into::into(model),
-                size: ::std::option::Option::None,
-                quality: ::std::option::Option::None,
-                priority: ::std::option::Option::None,
-                style: ::std::option::Option::None,
-                separator: ::std::option::Option::None,
+                prompt: Into::into(prompt),
+                model: Into::into(model),
+                size: None,
+                quality: None,
+                priority: None,
+                style: None,
+                separator: None,
             }
         }
     }
 
     impl ::serde::Serialize for ImageRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("prompt", &self.prompt)?;
             map.serialize_entry("model", &self.model)?;
-            if let ::std::option::Option::Some(value) = &self.size {
+            if let Some(value) = &self.size {
                 map.serialize_entry("size", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.quality {
+            if let Some(value) = &self.quality {
                 map.serialize_entry("quality", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.priority {
+            if let Some(value) = &self.priority {
                 map.serialize_entry("priority", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.style {
+            if let Some(value) = &self.style {
                 map.serialize_entry("style", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.separator {
+            if let Some(value) = &self.separator {
                 map.serialize_entry("separator", value)?;
             }
             map.end()
@@ -231,18 +224,18 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -254,7 +247,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 prompt: object.required(v0, "prompt")?,
                 model: object.required(v1, "model")?,
                 size: object.optional(v2),
@@ -267,7 +260,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ImageRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -287,7 +280,7 @@ pub mod types {
         /// `natural`
         Natural,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl ImageRequestStyle {
@@ -301,18 +294,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for ImageRequestStyle {
+    impl From<&str> for ImageRequestStyle {
         fn from(value: &str) -> Self {
             match value {
                 "vivid" => Self::Vivid,
                 "natural" => Self::Natural,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for ImageRequestStyle {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ImageRequestStyle {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "vivid" => Self::Vivid,
                 "natural" => Self::Natural,
@@ -328,7 +321,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for ImageRequestStyle {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -337,12 +330,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ImageRequestStyle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -358,7 +350,7 @@ pub mod types {
         /// `dall-e-3`
         DallE3,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl Model {
@@ -374,20 +366,20 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for Model {
+    impl From<&str> for Model {
         fn from(value: &str) -> Self {
             match value {
                 "gpt-4o" => Self::Gpt4o,
                 "gpt-4o-mini" => Self::Gpt4oMini,
                 "o1" => Self::O1,
                 "dall-e-3" => Self::DallE3,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Model {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Model {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "gpt-4o" => Self::Gpt4o,
                 "gpt-4o-mini" => Self::Gpt4oMini,
@@ -405,7 +397,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Model {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -414,12 +406,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Model {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -433,7 +424,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for ObjectKind {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -442,7 +433,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ObjectKind {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -450,9 +441,9 @@ pub mod types {
                 deserializer,
             )?;
             if value == "image" {
-                ::std::result::Result::Ok(Self)
+                Ok(Self)
             } else {
-                ::std::result::Result::Err(
+                Err(
                     <D::Error as ::serde::de::Error>::custom(
                         "expected the string `image`",
                     ),
@@ -472,7 +463,7 @@ pub mod types {
         /// `unknown`
         Unknown,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown2(::std::string::String),
+        Unknown2(String),
     }
 
     impl Outcome {
@@ -487,19 +478,19 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for Outcome {
+    impl From<&str> for Outcome {
         fn from(value: &str) -> Self {
             match value {
                 "success" => Self::Success,
                 "failure" => Self::Failure,
                 "unknown" => Self::Unknown,
-                other => Self::Unknown2(::std::string::String::from(other)),
+                other => Self::Unknown2(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Outcome {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Outcome {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "success" => Self::Success,
                 "failure" => Self::Failure,
@@ -516,7 +507,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Outcome {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -525,12 +516,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Outcome {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -551,7 +541,7 @@ pub mod types {
         /// `hd`
         Hd,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl Quality {
@@ -565,18 +555,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for Quality {
+    impl From<&str> for Quality {
         fn from(value: &str) -> Self {
             match value {
                 "standard" => Self::Standard,
                 "hd" => Self::Hd,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Quality {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Quality {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "standard" => Self::Standard,
                 "hd" => Self::Hd,
@@ -592,7 +582,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Quality {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -601,12 +591,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Quality {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -623,7 +612,7 @@ pub mod types {
         /// The empty string.
         Empty,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl Separator {
@@ -639,20 +628,20 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for Separator {
+    impl From<&str> for Separator {
         fn from(value: &str) -> Self {
             match value {
                 "foo-bar" => Self::FooBar2,
                 "foo_bar" => Self::FooBar3,
                 "FooBar" => Self::FooBar,
                 "" => Self::Empty,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Separator {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Separator {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "foo-bar" => Self::FooBar2,
                 "foo_bar" => Self::FooBar3,
@@ -670,7 +659,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Separator {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -679,12 +668,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Separator {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -699,7 +687,7 @@ pub mod types {
         /// `1024x1024`
         _1024x1024,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl Size {
@@ -714,19 +702,19 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for Size {
+    impl From<&str> for Size {
         fn from(value: &str) -> Self {
             match value {
                 "256x256" => Self::_256x256,
                 "512x512" => Self::_512x512,
                 "1024x1024" => Self::_1024x1024,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Size {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Size {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "256x256" => Self::_256x256,
                 "512x512" => Self::_512x512,
@@ -743,7 +731,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Size {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -752,12 +740,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Size {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 }

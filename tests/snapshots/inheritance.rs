@@ -84,35 +84,32 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Cat {
-        pub pet_type: ::std::string::String,
-        pub name: ::std::string::String,
-        pub hunts: ::std::option::Option<bool>,
+        pub pet_type: String,
+        pub name: String,
+        pub hunts: Option<bool>,
     }
 
     impl Cat {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            pet_type: impl ::std::convert::Into<::std::string::String>,
-            name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                pet_type: ::std::convert::Into::into(pet_type),
-                name: ::std::convert::Into::into(name),
-                hunts: ::std::option::Option::None,
+                pet_type: Into::into(pet_type),
+                name: Into::into(name),
+                hunts: None,
             }
         }
     }
 
     impl ::serde::Serialize for Cat {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("petType", &self.pet_type)?;
             map.serialize_entry("name", &self.name)?;
-            if let ::std::option::Option::Some(value) = &self.hunts {
+            if let Some(value) = &self.hunts {
                 map.serialize_entry("hunts", value)?;
             }
             map.end()
@@ -126,14 +123,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -141,7 +138,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 pet_type: object.required(v0, "petType")?,
                 name: object.required(v1, "name")?,
                 hunts: object.optional(v2),
@@ -150,7 +147,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Cat {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -162,33 +159,33 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Dog {
-        pub pet_type: ::std::string::String,
-        pub name: ::std::string::String,
-        pub bark: ::std::string::String,
+        pub pet_type: String,
+        pub name: String,
+        pub bark: String,
     }
 
     impl Dog {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            pet_type: impl ::std::convert::Into<::std::string::String>,
-            name: impl ::std::convert::Into<::std::string::String>,
-            bark: impl ::std::convert::Into<::std::string::String>,
+            pet_type: impl Into<String>,
+            name: impl Into<String>,
+            bark: impl Into<String>,
         ) -> Self {
             Self {
-                pet_type: ::std::convert::Into::into(pet_type),
-                name: ::std::convert::Into::into(name),
-                bark: ::std::convert::Into::into(bark),
+                pet_type: Into::into(pet_type),
+                name: Into::into(name),
+                bark: Into::into(bark),
             }
         }
     }
 
     impl ::serde::Serialize for Dog {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("petType", &self.pet_type)?;
             map.serialize_entry("name", &self.name)?;
             map.serialize_entry("bark", &self.bark)?;
@@ -203,14 +200,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -218,7 +215,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 pet_type: object.required(v0, "petType")?,
                 name: object.required(v1, "name")?,
                 bark: object.required(v2, "bark")?,
@@ -227,7 +224,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Dog {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -239,30 +236,27 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Lizard {
-        pub pet_type: ::std::string::String,
-        pub name: ::std::string::String,
+        pub pet_type: String,
+        pub name: String,
     }
 
     impl Lizard {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            pet_type: impl ::std::convert::Into<::std::string::String>,
-            name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(pet_type: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                pet_type: ::std::convert::Into::into(pet_type),
-                name: ::std::convert::Into::into(name),
+                pet_type: Into::into(pet_type),
+                name: Into::into(name),
             }
         }
     }
 
     impl ::serde::Serialize for Lizard {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("petType", &self.pet_type)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
@@ -276,20 +270,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 pet_type: object.required(v0, "petType")?,
                 name: object.required(v1, "name")?,
             })
@@ -297,7 +291,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Lizard {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -322,7 +316,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Pet {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -340,14 +334,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `Pet` matches this value (objects are told apart by `petType`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "cat" => {
                         ::serde::Deserialize::deserialize(deserializer).map(Self::Cat)
@@ -368,7 +359,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Pet {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -376,19 +367,19 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<Cat> for Pet {
+    impl From<Cat> for Pet {
         fn from(value: Cat) -> Self {
             Self::Cat(value)
         }
     }
 
-    impl ::std::convert::From<Dog> for Pet {
+    impl From<Dog> for Pet {
         fn from(value: Dog) -> Self {
             Self::Dog(value)
         }
     }
 
-    impl ::std::convert::From<Lizard> for Pet {
+    impl From<Lizard> for Pet {
         fn from(value: Lizard) -> Self {
             Self::Lizard(value)
         }

@@ -206,29 +206,29 @@ pub mod types {
     #![allow(deprecated)]
     #[derive(Debug, Clone, PartialEq)]
     pub struct MessageRequest {
-        pub text: ::std::string::String,
-        pub stream: ::std::option::Option<bool>,
+        pub text: String,
+        pub stream: Option<bool>,
     }
 
     impl MessageRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(text: impl Into<String>) -> Self {
             Self {
-                text: ::std::convert::Into::into(text),
-                stream: ::std::option::Option::None,
+                text: Into::into(text),
+                stream: None,
             }
         }
     }
 
     impl ::serde::Serialize for MessageRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("text", &self.text)?;
-            if let ::std::option::Option::Some(value) = &self.stream {
+            if let Some(value) = &self.stream {
                 map.serialize_entry("stream", value)?;
             }
             map.end()
@@ -242,20 +242,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 text: object.required(v0, "text")?,
                 stream: object.optional(v1),
             })
@@ -263,7 +263,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for MessageRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -274,25 +274,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Note {
-        pub text: ::std::string::String,
+        pub text: String,
     }
 
     impl Note {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                text: ::std::convert::Into::into(text),
-            }
+        pub fn new(text: impl Into<String>) -> Self {
+            Self { text: Into::into(text) }
         }
     }
 
     impl ::serde::Serialize for Note {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("text", &self.text)?;
             map.end()
         }
@@ -305,25 +303,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 text: object.required(v0, "text")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Note {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

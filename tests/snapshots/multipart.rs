@@ -188,20 +188,20 @@ pub mod types {
 
     impl ArchiveBody {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(archive: impl ::std::convert::Into<crate::runtime::File>) -> Self {
+        pub fn new(archive: impl Into<crate::runtime::File>) -> Self {
             Self {
-                archive: ::std::convert::Into::into(archive),
+                archive: Into::into(archive),
             }
         }
     }
 
     impl ::serde::Serialize for ArchiveBody {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("archive", &self.archive)?;
             map.end()
         }
@@ -214,25 +214,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 archive: object.required(v0, "archive")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ArchiveBody {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -244,39 +244,33 @@ pub mod types {
         fn to_multipart(
             &self,
             form: &mut crate::runtime::Multipart,
-        ) -> ::std::result::Result<(), crate::runtime::Error> {
+        ) -> Result<(), crate::runtime::Error> {
             form.file("archive", &self.archive);
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct BundleByReference {
-        pub file_ids: ::std::vec::Vec<::std::string::String>,
+        pub file_ids: Vec<String>,
     }
 
     impl BundleByReference {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            file_ids: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<::std::string::String>,
-            >,
-        ) -> Self {
+        pub fn new(file_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
             Self {
-                file_ids: ::std::iter::IntoIterator::into_iter(file_ids)
-                    .map(::std::convert::Into::into)
-                    .collect(),
+                file_ids: IntoIterator::into_iter(file_ids).map(Into::into).collect(),
             }
         }
     }
 
     impl ::serde::Serialize for BundleByReference {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("file_ids", &self.file_ids)?;
             map.end()
         }
@@ -289,25 +283,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 file_ids: object.required(v0, "file_ids")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for BundleByReference {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -317,31 +311,27 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct BundleUpload {
-        pub files: ::std::vec::Vec<crate::runtime::File>,
+        pub files: Vec<crate::runtime::File>,
     }
 
     impl BundleUpload {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            files: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<crate::runtime::File>,
-            >,
+            files: impl IntoIterator<Item = impl Into<crate::runtime::File>>,
         ) -> Self {
             Self {
-                files: ::std::iter::IntoIterator::into_iter(files)
-                    .map(::std::convert::Into::into)
-                    .collect(),
+                files: IntoIterator::into_iter(files).map(Into::into).collect(),
             }
         }
     }
 
     impl ::serde::Serialize for BundleUpload {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("files", &self.files)?;
             map.end()
         }
@@ -354,25 +344,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 files: object.required(v0, "files")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for BundleUpload {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -384,11 +374,11 @@ pub mod types {
         fn to_multipart(
             &self,
             form: &mut crate::runtime::Multipart,
-        ) -> ::std::result::Result<(), crate::runtime::Error> {
+        ) -> Result<(), crate::runtime::Error> {
             for item in &self.files {
                 form.file("files[]", item);
             }
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
 
@@ -404,7 +394,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for CreateImportRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -421,14 +411,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `CreateImportRequest` matches this value (objects are told apart by `source`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "file" => {
                         ::serde::Deserialize::deserialize(deserializer).map(Self::File)
@@ -446,7 +433,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateImportRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -454,13 +441,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<CreateImportRequestFile> for CreateImportRequest {
+    impl From<CreateImportRequestFile> for CreateImportRequest {
         fn from(value: CreateImportRequestFile) -> Self {
             Self::File(value)
         }
     }
 
-    impl ::std::convert::From<CreateImportRequestUrl> for CreateImportRequest {
+    impl From<CreateImportRequestUrl> for CreateImportRequest {
         fn from(value: CreateImportRequestUrl) -> Self {
             Self::Url(value)
         }
@@ -470,7 +457,7 @@ pub mod types {
         fn to_multipart(
             &self,
             form: &mut crate::runtime::Multipart,
-        ) -> ::std::result::Result<(), crate::runtime::Error> {
+        ) -> Result<(), crate::runtime::Error> {
             match self {
                 Self::File(value) => {
                     crate::runtime::ToMultipart::to_multipart(value, form)
@@ -481,11 +468,11 @@ pub mod types {
                 Self::Unknown(value) => {
                     for (key, entry) in value.as_object().into_iter().flatten() {
                         match entry.as_str() {
-                            ::std::option::Option::Some(text) => form.text(key, text),
-                            ::std::option::Option::None => form.json(key, entry)?,
+                            Some(text) => form.text(key, text),
+                            None => form.json(key, entry)?,
                         }
                     }
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 }
             }
         }
@@ -499,20 +486,18 @@ pub mod types {
 
     impl CreateImportRequestFile {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(file: impl ::std::convert::Into<crate::runtime::File>) -> Self {
-            Self {
-                file: ::std::convert::Into::into(file),
-            }
+        pub fn new(file: impl Into<crate::runtime::File>) -> Self {
+            Self { file: Into::into(file) }
         }
     }
 
     impl ::serde::Serialize for CreateImportRequestFile {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("source", &"file")?;
             map.serialize_entry("file", &self.file)?;
             map.end()
@@ -526,25 +511,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 file: object.required(v0, "file")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateImportRequestFile {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -556,35 +541,33 @@ pub mod types {
         fn to_multipart(
             &self,
             form: &mut crate::runtime::Multipart,
-        ) -> ::std::result::Result<(), crate::runtime::Error> {
+        ) -> Result<(), crate::runtime::Error> {
             form.text("source", "file");
             form.file("file", &self.file);
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
 
     /// Always written with `source`: `"url"`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateImportRequestUrl {
-        pub url: ::std::string::String,
+        pub url: String,
     }
 
     impl CreateImportRequestUrl {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                url: ::std::convert::Into::into(url),
-            }
+        pub fn new(url: impl Into<String>) -> Self {
+            Self { url: Into::into(url) }
         }
     }
 
     impl ::serde::Serialize for CreateImportRequestUrl {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("source", &"url")?;
             map.serialize_entry("url", &self.url)?;
             map.end()
@@ -598,25 +581,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 url: object.required(v0, "url")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateImportRequestUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -628,35 +611,33 @@ pub mod types {
         fn to_multipart(
             &self,
             form: &mut crate::runtime::Multipart,
-        ) -> ::std::result::Result<(), crate::runtime::Error> {
+        ) -> Result<(), crate::runtime::Error> {
             form.text("source", "url");
             form.text("url", &self.url);
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
 
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Upload {
-        pub id: ::std::string::String,
+        pub id: String,
     }
 
     impl Upload {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: Into::into(id) }
         }
     }
 
     impl ::serde::Serialize for Upload {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.end()
         }
@@ -669,25 +650,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Upload {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -700,67 +681,67 @@ pub mod types {
         /// The recording.
         pub file: crate::runtime::File,
         /// An optional second file.
-        pub cover: ::std::option::Option<crate::runtime::File>,
-        pub title: ::std::string::String,
-        pub duration: ::std::option::Option<i64>,
-        pub quality: ::std::option::Option<UploadRequestQuality>,
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub cover: Option<crate::runtime::File>,
+        pub title: String,
+        pub duration: Option<i64>,
+        pub quality: Option<UploadRequestQuality>,
+        pub tags: Option<Vec<String>>,
         /// Sent as repeated `attachments[]` file parts.
-        pub attachments: ::std::option::Option<::std::vec::Vec<crate::runtime::File>>,
+        pub attachments: Option<Vec<crate::runtime::File>>,
         /// One file or several.
-        pub pages: ::std::option::Option<UploadRequestPages>,
+        pub pages: Option<UploadRequestPages>,
         /// A nested object, sent as one JSON part.
-        pub options: ::std::option::Option<UploadRequestOptions>,
+        pub options: Option<UploadRequestOptions>,
     }
 
     impl UploadRequest {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            file: impl ::std::convert::Into<crate::runtime::File>,
-            title: impl ::std::convert::Into<::std::string::String>,
+            file: impl Into<crate::runtime::File>,
+            title: impl Into<String>,
         ) -> Self {
             Self {
-                file: ::std::convert::Into::into(file),
-                cover: ::std::option::Option::None,
-                title: ::std::convert::Into::into(title),
-                duration: ::std::option::Option::None,
-                quality: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
-                attachments: ::std::option::Option::None,
-                pages: ::std::option::Option::None,
-                options: ::std::option::Option::None,
+                file: Into::into(file),
+                cover: None,
+                title: Into::into(title),
+                duration: None,
+                quality: None,
+                tags: None,
+                attachments: None,
+                pages: None,
+                options: None,
             }
         }
     }
 
     impl ::serde::Serialize for UploadRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("file", &self.file)?;
-            if let ::std::option::Option::Some(value) = &self.cover {
+            if let Some(value) = &self.cover {
                 map.serialize_entry("cover", value)?;
             }
             map.serialize_entry("title", &self.title)?;
-            if let ::std::option::Option::Some(value) = &self.duration {
+            if let Some(value) = &self.duration {
                 map.serialize_entry("duration", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.quality {
+            if let Some(value) = &self.quality {
                 map.serialize_entry("quality", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.tags {
+            if let Some(value) = &self.tags {
                 map.serialize_entry("tags", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.attachments {
+            if let Some(value) = &self.attachments {
                 map.serialize_entry("attachments", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.pages {
+            if let Some(value) = &self.pages {
                 map.serialize_entry("pages", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.options {
+            if let Some(value) = &self.options {
                 map.serialize_entry("options", value)?;
             }
             map.end()
@@ -784,20 +765,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            let mut v8 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            let mut v8 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -811,7 +792,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 file: object.required(v0, "file")?,
                 cover: object.optional(v1),
                 title: object.required(v2, "title")?,
@@ -826,7 +807,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for UploadRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -838,29 +819,29 @@ pub mod types {
         fn to_multipart(
             &self,
             form: &mut crate::runtime::Multipart,
-        ) -> ::std::result::Result<(), crate::runtime::Error> {
+        ) -> Result<(), crate::runtime::Error> {
             form.file("file", &self.file);
-            if let ::std::option::Option::Some(value) = &self.cover {
+            if let Some(value) = &self.cover {
                 form.file("cover", value);
             }
             form.text("title", &self.title);
-            if let ::std::option::Option::Some(value) = &self.duration {
+            if let Some(value) = &self.duration {
                 form.text("duration", value);
             }
-            if let ::std::option::Option::Some(value) = &self.quality {
+            if let Some(value) = &self.quality {
                 form.text("quality", value);
             }
-            if let ::std::option::Option::Some(value) = &self.tags {
+            if let Some(value) = &self.tags {
                 for item in value {
                     form.text("tags[]", item);
                 }
             }
-            if let ::std::option::Option::Some(value) = &self.attachments {
+            if let Some(value) = &self.attachments {
                 for item in value {
                     form.file("attachments[]", item);
                 }
             }
-            if let ::std::option::Option::Some(value) = &self.pages {
+            if let Some(value) = &self.pages {
                 match value {
                     UploadRequestPages::File(inner) => {
                         form.file("pages", inner);
@@ -872,31 +853,31 @@ pub mod types {
                     }
                 }
             }
-            if let ::std::option::Option::Some(value) = &self.options {
+            if let Some(value) = &self.options {
                 form.json("options", value)?;
             }
-            ::std::result::Result::Ok(())
+            Ok(())
         }
     }
 
     /// A nested object, sent as one JSON part.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UploadRequestOptions {
-        pub normalize: ::std::option::Option<bool>,
-        pub gain: ::std::option::Option<f64>,
+        pub normalize: Option<bool>,
+        pub gain: Option<f64>,
     }
 
     impl ::serde::Serialize for UploadRequestOptions {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.normalize {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.normalize {
                 map.serialize_entry("normalize", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.gain {
+            if let Some(value) = &self.gain {
                 map.serialize_entry("gain", value)?;
             }
             map.end()
@@ -910,20 +891,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 normalize: object.optional(v0),
                 gain: object.optional(v1),
             })
@@ -931,7 +912,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for UploadRequestOptions {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -946,11 +927,11 @@ pub mod types {
     #[non_exhaustive]
     pub enum UploadRequestPages {
         File(crate::runtime::File),
-        Files(::std::vec::Vec<crate::runtime::File>),
+        Files(Vec<crate::runtime::File>),
     }
 
     impl ::serde::Serialize for UploadRequestPages {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -962,7 +943,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for UploadRequestPages {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -972,7 +953,7 @@ pub mod types {
             if value.is_array() {
                 return crate::runtime::decode_variant(&value).map(Self::Files);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `UploadRequestPages` matches this value",
                 ),
@@ -980,15 +961,14 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<crate::runtime::File> for UploadRequestPages {
+    impl From<crate::runtime::File> for UploadRequestPages {
         fn from(value: crate::runtime::File) -> Self {
             Self::File(value)
         }
     }
 
-    impl ::std::convert::From<::std::vec::Vec<crate::runtime::File>>
-    for UploadRequestPages {
-        fn from(value: ::std::vec::Vec<crate::runtime::File>) -> Self {
+    impl From<Vec<crate::runtime::File>> for UploadRequestPages {
+        fn from(value: Vec<crate::runtime::File>) -> Self {
             Self::Files(value)
         }
     }
@@ -1001,7 +981,7 @@ pub mod types {
         /// `high`
         High,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl UploadRequestQuality {
@@ -1015,18 +995,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for UploadRequestQuality {
+    impl From<&str> for UploadRequestQuality {
         fn from(value: &str) -> Self {
             match value {
                 "low" => Self::Low,
                 "high" => Self::High,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for UploadRequestQuality {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for UploadRequestQuality {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "low" => Self::Low,
                 "high" => Self::High,
@@ -1042,7 +1022,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for UploadRequestQuality {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -1051,12 +1031,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for UploadRequestQuality {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 }

@@ -145,38 +145,38 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Session {
-        pub id: ::std::string::String,
+        pub id: String,
         /// Always null.
-        pub ended: ::std::option::Option<::serde_json::Value>,
-        pub reason: ::std::option::Option<::serde_json::Value>,
-        pub detail: ::std::option::Option<::serde_json::Value>,
+        pub ended: Option<::serde_json::Value>,
+        pub reason: Option<::serde_json::Value>,
+        pub detail: Option<::serde_json::Value>,
     }
 
     impl Session {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(id: impl Into<String>) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                ended: ::std::option::Option::None,
-                reason: ::std::option::Option::None,
-                detail: ::std::option::Option::None,
+                id: Into::into(id),
+                ended: None,
+                reason: None,
+                detail: None,
             }
         }
     }
 
     impl ::serde::Serialize for Session {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("ended", &self.ended)?;
-            if let ::std::option::Option::Some(value) = &self.reason {
+            if let Some(value) = &self.reason {
                 map.serialize_entry("reason", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.detail {
+            if let Some(value) = &self.detail {
                 map.serialize_entry("detail", value)?;
             }
             map.end()
@@ -190,15 +190,15 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -207,7 +207,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 ended: object.optional(v1),
                 reason: object.optional(v2),
@@ -217,7 +217,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Session {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -136,92 +136,82 @@ pub mod types {
 
     #![allow(deprecated)]
     /// Up to 16 string pairs, or null.
-    pub type Metadata = ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >;
+    pub type Metadata = ::std::collections::BTreeMap<String, String>;
 
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Owner {
-        pub flag_req: ::std::option::Option<::std::string::String>,
-        pub flag_opt: ::std::option::Option<::std::string::String>,
-        pub list_req: ::std::option::Option<::std::string::String>,
-        pub list_opt: ::std::option::Option<i64>,
-        pub any_of_req: ::std::option::Option<::std::string::String>,
-        pub any_of_opt: ::std::option::Option<f64>,
-        pub one_of_req: ::std::option::Option<bool>,
-        pub one_of_opt: ::std::option::Option<::std::string::String>,
-        pub pet_any_of_req: ::std::option::Option<Pet>,
-        pub pet_one_of_req: ::std::option::Option<Pet>,
+        pub flag_req: Option<String>,
+        pub flag_opt: Option<String>,
+        pub list_req: Option<String>,
+        pub list_opt: Option<i64>,
+        pub any_of_req: Option<String>,
+        pub any_of_opt: Option<f64>,
+        pub one_of_req: Option<bool>,
+        pub one_of_opt: Option<String>,
+        pub pet_any_of_req: Option<Pet>,
+        pub pet_one_of_req: Option<Pet>,
         /// The 3.0 way to make a reference nullable.
-        pub pet_all_of_req: ::std::option::Option<Pet>,
-        pub pet_opt: ::std::option::Option<Pet>,
-        pub status: ::std::option::Option<OwnerStatus>,
-        pub inline_pet: ::std::option::Option<OwnerInlinePet>,
+        pub pet_all_of_req: Option<Pet>,
+        pub pet_opt: Option<Pet>,
+        pub status: Option<OwnerStatus>,
+        pub inline_pet: Option<OwnerInlinePet>,
         /// Items may be null.
-        pub names: ::std::option::Option<
-            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-        >,
-        pub pets: ::std::option::Option<::std::vec::Vec<::std::option::Option<Pet>>>,
-        pub scores: ::std::option::Option<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::option::Option<f64>,
-            >,
-        >,
+        pub names: Option<Vec<Option<String>>>,
+        pub pets: Option<Vec<Option<Pet>>>,
+        pub scores: Option<::std::collections::BTreeMap<String, Option<f64>>>,
         /// Up to 16 string pairs, or null.
-        pub metadata_req: ::std::option::Option<Metadata>,
+        pub metadata_req: Option<Metadata>,
         /// Up to 16 string pairs, or null.
-        pub metadata_opt: ::std::option::Option<Metadata>,
+        pub metadata_opt: Option<Metadata>,
     }
 
     impl ::serde::Serialize for Owner {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("flag_req", &self.flag_req)?;
-            if let ::std::option::Option::Some(value) = &self.flag_opt {
+            if let Some(value) = &self.flag_opt {
                 map.serialize_entry("flag_opt", value)?;
             }
             map.serialize_entry("list_req", &self.list_req)?;
-            if let ::std::option::Option::Some(value) = &self.list_opt {
+            if let Some(value) = &self.list_opt {
                 map.serialize_entry("list_opt", value)?;
             }
             map.serialize_entry("any_of_req", &self.any_of_req)?;
-            if let ::std::option::Option::Some(value) = &self.any_of_opt {
+            if let Some(value) = &self.any_of_opt {
                 map.serialize_entry("any_of_opt", value)?;
             }
             map.serialize_entry("one_of_req", &self.one_of_req)?;
-            if let ::std::option::Option::Some(value) = &self.one_of_opt {
+            if let Some(value) = &self.one_of_opt {
                 map.serialize_entry("one_of_opt", value)?;
             }
             map.serialize_entry("pet_any_of_req", &self.pet_any_of_req)?;
             map.serialize_entry("pet_one_of_req", &self.pet_one_of_req)?;
             map.serialize_entry("pet_all_of_req", &self.pet_all_of_req)?;
-            if let ::std::option::Option::Some(value) = &self.pet_opt {
+            if let Some(value) = &self.pet_opt {
                 map.serialize_entry("pet_opt", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.status {
+            if let Some(value) = &self.status {
                 map.serialize_entry("status", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.inline_pet {
+            if let Some(value) = &self.inline_pet {
                 map.serialize_entry("inline_pet", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.names {
+            if let Some(value) = &self.names {
                 map.serialize_entry("names", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.pets {
+            if let Some(value) = &self.pets {
                 map.serialize_entry("pets", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.scores {
+            if let Some(value) = &self.scores {
                 map.serialize_entry("scores", value)?;
             }
             map.serialize_entry("metadata_req", &self.metadata_req)?;
-            if let ::std::option::Option::Some(value) = &self.metadata_opt {
+            if let Some(value) = &self.metadata_opt {
                 map.serialize_entry("metadata_opt", value)?;
             }
             map.end()
@@ -255,30 +245,30 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            let mut v8 = ::std::option::Option::None;
-            let mut v9 = ::std::option::Option::None;
-            let mut v10 = ::std::option::Option::None;
-            let mut v11 = ::std::option::Option::None;
-            let mut v12 = ::std::option::Option::None;
-            let mut v13 = ::std::option::Option::None;
-            let mut v14 = ::std::option::Option::None;
-            let mut v15 = ::std::option::Option::None;
-            let mut v16 = ::std::option::Option::None;
-            let mut v17 = ::std::option::Option::None;
-            let mut v18 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            let mut v8 = None;
+            let mut v9 = None;
+            let mut v10 = None;
+            let mut v11 = None;
+            let mut v12 = None;
+            let mut v13 = None;
+            let mut v14 = None;
+            let mut v15 = None;
+            let mut v16 = None;
+            let mut v17 = None;
+            let mut v18 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -302,7 +292,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 flag_req: object.optional(v0),
                 flag_opt: object.optional(v1),
                 list_req: object.optional(v2),
@@ -327,7 +317,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Owner {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -338,17 +328,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct OwnerInlinePet {
-        pub age: ::std::option::Option<i64>,
+        pub age: Option<i64>,
     }
 
     impl ::serde::Serialize for OwnerInlinePet {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.age {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.age {
                 map.serialize_entry("age", value)?;
             }
             map.end()
@@ -362,23 +352,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { age: object.optional(v0) })
+            Ok(Self { age: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for OwnerInlinePet {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -394,7 +384,7 @@ pub mod types {
         /// `retired`
         Retired,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl OwnerStatus {
@@ -408,18 +398,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for OwnerStatus {
+    impl From<&str> for OwnerStatus {
         fn from(value: &str) -> Self {
             match value {
                 "active" => Self::Active,
                 "retired" => Self::Retired,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for OwnerStatus {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for OwnerStatus {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "active" => Self::Active,
                 "retired" => Self::Retired,
@@ -435,7 +425,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for OwnerStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -444,37 +434,34 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for OwnerStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Pet {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl Pet {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
     impl ::serde::Serialize for Pet {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
         }
@@ -487,25 +474,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Pet {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -87,75 +87,72 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Awkward {
-        pub r#type: ::std::string::String,
-        pub r#match: ::std::option::Option<::std::string::String>,
-        pub self_: ::std::option::Option<::std::string::String>,
-        pub r#async: ::std::option::Option<bool>,
-        pub r#gen: ::std::option::Option<i64>,
-        pub _2fa: ::std::option::Option<bool>,
-        pub x_request_id: ::std::option::Option<::std::string::String>,
-        pub a_b: ::std::option::Option<::std::string::String>,
-        pub id: ::std::option::Option<::std::string::String>,
-        pub pet_id_2: ::std::string::String,
-        pub pet_id: ::std::option::Option<i64>,
+        pub r#type: String,
+        pub r#match: Option<String>,
+        pub self_: Option<String>,
+        pub r#async: Option<bool>,
+        pub r#gen: Option<i64>,
+        pub _2fa: Option<bool>,
+        pub x_request_id: Option<String>,
+        pub a_b: Option<String>,
+        pub id: Option<String>,
+        pub pet_id_2: String,
+        pub pet_id: Option<i64>,
     }
 
     impl Awkward {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            r#type: impl ::std::convert::Into<::std::string::String>,
-            pet_id_2: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(r#type: impl Into<String>, pet_id_2: impl Into<String>) -> Self {
             Self {
-                r#type: ::std::convert::Into::into(r#type),
-                r#match: ::std::option::Option::None,
-                self_: ::std::option::Option::None,
-                r#async: ::std::option::Option::None,
-                r#gen: ::std::option::Option::None,
-                _2fa: ::std::option::Option::None,
-                x_request_id: ::std::option::Option::None,
-                a_b: ::std::option::Option::None,
-                id: ::std::option::Option::None,
-                pet_id_2: ::std::convert::Into::into(pet_id_2),
-                pet_id: ::std::option::Option::None,
+                r#type: Into::into(r#type),
+                r#match: None,
+                self_: None,
+                r#async: None,
+                r#gen: None,
+                _2fa: None,
+                x_request_id: None,
+                a_b: None,
+                id: None,
+                pet_id_2: Into::into(pet_id_2),
+                pet_id: None,
             }
         }
     }
 
     impl ::serde::Serialize for Awkward {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &self.r#type)?;
-            if let ::std::option::Option::Some(value) = &self.r#match {
+            if let Some(value) = &self.r#match {
                 map.serialize_entry("match", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.self_ {
+            if let Some(value) = &self.self_ {
                 map.serialize_entry("self", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.r#async {
+            if let Some(value) = &self.r#async {
                 map.serialize_entry("async", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.r#gen {
+            if let Some(value) = &self.r#gen {
                 map.serialize_entry("gen", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self._2fa {
+            if let Some(value) = &self._2fa {
                 map.serialize_entry("2fa", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.x_request_id {
+            if let Some(value) = &self.x_request_id {
                 map.serialize_entry("x-request-id", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.a_b {
+            if let Some(value) = &self.a_b {
                 map.serialize_entry("a.b", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.id {
+            if let Some(value) = &self.id {
                 map.serialize_entry("@id", value)?;
             }
             map.serialize_entry("petId", &self.pet_id_2)?;
-            if let ::std::option::Option::Some(value) = &self.pet_id {
+            if let Some(value) = &self.pet_id {
                 map.serialize_entry("pet_id", value)?;
             }
             map.end()
@@ -181,22 +178,22 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            let mut v8 = ::std::option::Option::None;
-            let mut v9 = ::std::option::Option::None;
-            let mut v10 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            let mut v8 = None;
+            let mut v9 = None;
+            let mut v10 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -212,7 +209,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 r#type: object.required(v0, "type")?,
                 r#match: object.optional(v1),
                 self_: object.optional(v2),
@@ -229,7 +226,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Awkward {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -243,20 +240,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct Labelled {
-        pub name: ::std::string::String,
+        pub name: String,
         /// Properties the spec does not list, kept as sent.
         #[serde(flatten, deserialize_with = "Labelled::additional_properties")]
-        pub additional_properties: ::std::collections::BTreeMap<
-            ::std::string::String,
-            i64,
-        >,
+        pub additional_properties: ::std::collections::BTreeMap<String, i64>,
     }
 
     impl Labelled {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(name: impl Into<String>) -> Self {
             Self {
-                name: ::std::convert::Into::into(name),
+                name: Into::into(name),
                 additional_properties: ::std::collections::BTreeMap::new(),
             }
         }
@@ -266,10 +260,7 @@ pub mod types {
         /// Decodes the catch-all map without the fixed-value properties.
         fn additional_properties<'de, D>(
             deserializer: D,
-        ) -> ::std::result::Result<
-            ::std::collections::BTreeMap<::std::string::String, i64>,
-            D::Error,
-        >
+        ) -> Result<::std::collections::BTreeMap<String, i64>, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -278,12 +269,12 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Labelled {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("object", &"labelled")?;
             map.serialize_entry("name", &self.name)?;
             for (key, value) in &self.additional_properties {
@@ -296,35 +287,30 @@ pub mod types {
     }
 
     /// String values by key.
-    pub type Metadata = ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >;
+    pub type Metadata = ::std::collections::BTreeMap<String, String>;
 
     /// Replaced by `Record`.
     #[deprecated]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct OldRecord {
-        pub id: ::std::string::String,
+        pub id: String,
     }
 
     impl OldRecord {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: Into::into(id) }
         }
     }
 
     impl ::serde::Serialize for OldRecord {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.end()
         }
@@ -337,25 +323,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for OldRecord {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -370,69 +356,65 @@ pub mod types {
     #[non_exhaustive]
     pub struct Record {
         /// Required, so a plain `String`.
-        pub id: ::std::string::String,
+        pub id: String,
         /// Seconds since the epoch.
         pub created_at: i64,
         pub score: f64,
         pub active: bool,
-        pub tags: ::std::vec::Vec<::std::string::String>,
+        pub tags: Vec<String>,
         /// Optional array of arrays.
-        pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i64>>>,
+        pub matrix: Option<Vec<Vec<i64>>>,
         /// Optional, left out of the JSON when unset.
-        pub nickname: ::std::option::Option<::std::string::String>,
+        pub nickname: Option<String>,
         /// Required but may be null.
-        pub parent_id: ::std::option::Option<::std::string::String>,
+        pub parent_id: Option<String>,
         /// Kept for old clients.
         #[deprecated]
-        pub legacy_code: ::std::option::Option<::std::string::String>,
+        pub legacy_code: Option<String>,
         /// String values by key.
-        pub metadata: ::std::option::Option<Metadata>,
+        pub metadata: Option<Metadata>,
         /// Free-form object.
-        pub settings: ::std::option::Option<::serde_json::Value>,
+        pub settings: Option<::serde_json::Value>,
         /// Any JSON at all.
-        pub anything: ::std::option::Option<::serde_json::Value>,
+        pub anything: Option<::serde_json::Value>,
         /// Replaced by `Record`.
-        pub previous: ::std::option::Option<OldRecord>,
+        pub previous: Option<OldRecord>,
     }
 
     impl Record {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            created_at: impl ::std::convert::Into<i64>,
-            score: impl ::std::convert::Into<f64>,
-            active: impl ::std::convert::Into<bool>,
-            tags: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<::std::string::String>,
-            >,
+            id: impl Into<String>,
+            created_at: impl Into<i64>,
+            score: impl Into<f64>,
+            active: impl Into<bool>,
+            tags: impl IntoIterator<Item = impl Into<String>>,
         ) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                created_at: ::std::convert::Into::into(created_at),
-                score: ::std::convert::Into::into(score),
-                active: ::std::convert::Into::into(active),
-                tags: ::std::iter::IntoIterator::into_iter(tags)
-                    .map(::std::convert::Into::into)
-                    .collect(),
-                matrix: ::std::option::Option::None,
-                nickname: ::std::option::Option::None,
-                parent_id: ::std::option::Option::None,
-                legacy_code: ::std::option::Option::None,
-                metadata: ::std::option::Option::None,
-                settings: ::std::option::Option::None,
-                anything: ::std::option::Option::None,
-                previous: ::std::option::Option::None,
+                id: Into::into(id),
+                created_at: Into::into(created_at),
+                score: Into::into(score),
+                active: Into::into(active),
+                tags: IntoIterator::into_iter(tags).map(Into::into).collect(),
+                matrix: None,
+                nickname: None,
+                parent_id: None,
+                legacy_code: None,
+                metadata: None,
+                settings: None,
+                anything: None,
+                previous: None,
             }
         }
     }
 
     impl ::serde::Serialize for Record {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("object", &"record")?;
             map.serialize_entry("version", &2i64)?;
             map.serialize_entry("id", &self.id)?;
@@ -440,26 +422,26 @@ pub mod types {
             map.serialize_entry("score", &self.score)?;
             map.serialize_entry("active", &self.active)?;
             map.serialize_entry("tags", &self.tags)?;
-            if let ::std::option::Option::Some(value) = &self.matrix {
+            if let Some(value) = &self.matrix {
                 map.serialize_entry("matrix", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.nickname {
+            if let Some(value) = &self.nickname {
                 map.serialize_entry("nickname", value)?;
             }
             map.serialize_entry("parent_id", &self.parent_id)?;
-            if let ::std::option::Option::Some(value) = &self.legacy_code {
+            if let Some(value) = &self.legacy_code {
                 map.serialize_entry("legacy_code", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.metadata {
+            if let Some(value) = &self.metadata {
                 map.serialize_entry("metadata", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.settings {
+            if let Some(value) = &self.settings {
                 map.serialize_entry("settings", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.anything {
+            if let Some(value) = &self.anything {
                 map.serialize_entry("anything", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.previous {
+            if let Some(value) = &self.previous {
                 map.serialize_entry("previous", value)?;
             }
             map.end()
@@ -487,24 +469,24 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            let mut v8 = ::std::option::Option::None;
-            let mut v9 = ::std::option::Option::None;
-            let mut v10 = ::std::option::Option::None;
-            let mut v11 = ::std::option::Option::None;
-            let mut v12 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            let mut v8 = None;
+            let mut v9 = None;
+            let mut v10 = None;
+            let mut v11 = None;
+            let mut v12 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -522,7 +504,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 created_at: object.required(v1, "created_at")?,
                 score: object.required(v2, "score")?,
@@ -541,7 +523,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Record {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -300,17 +300,17 @@ pub mod types {
     #![allow(deprecated)]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FeedPetRequest {
-        pub food: ::std::option::Option<::std::string::String>,
+        pub food: Option<String>,
     }
 
     impl ::serde::Serialize for FeedPetRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.food {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.food {
                 map.serialize_entry("food", value)?;
             }
             map.end()
@@ -324,23 +324,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { food: object.optional(v0) })
+            Ok(Self { food: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for FeedPetRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -352,54 +352,52 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPetsParams {
         /// At most this many.
-        pub limit: ::std::option::Option<i64>,
+        pub limit: Option<i64>,
         pub species: ListPetsParamsSpecies,
         /// Repeated as `tags=a&tags=b`.
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub tags: Option<Vec<String>>,
         /// Joined as `ids=1,2`.
-        pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub ids: Option<Vec<i64>>,
         /// Sent as `filter[key]=value`.
-        pub filter: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        pub filter: Option<::std::collections::BTreeMap<String, String>>,
     }
 
     impl ListPetsParams {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(species: impl ::std::convert::Into<ListPetsParamsSpecies>) -> Self {
+        pub fn new(species: impl Into<ListPetsParamsSpecies>) -> Self {
             Self {
-                limit: ::std::option::Option::None,
-                species: ::std::convert::Into::into(species),
-                tags: ::std::option::Option::None,
-                ids: ::std::option::Option::None,
-                filter: ::std::option::Option::None,
+                limit: None,
+                species: Into::into(species),
+                tags: None,
+                ids: None,
+                filter: None,
             }
         }
     }
 
     impl crate::runtime::ToQuery for ListPetsParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.limit {
+            if let Some(value) = &self.limit {
                 query.push("limit", value);
             }
             query.push("species", &self.species);
-            if let ::std::option::Option::Some(value) = &self.tags {
+            if let Some(value) = &self.tags {
                 for item in value {
                     query.push("tags", item);
                 }
             }
-            if let ::std::option::Option::Some(value) = &self.ids {
+            if let Some(value) = &self.ids {
                 query
                     .push(
                         "ids",
                         value
                             .iter()
                             .map(::std::string::ToString::to_string)
-                            .collect::<::std::vec::Vec<_>>()
+                            .collect::<Vec<_>>()
                             .join(","),
                     );
             }
-            if let ::std::option::Option::Some(value) = &self.filter {
+            if let Some(value) = &self.filter {
                 query.push_deep_object("filter", value);
             }
         }
@@ -413,7 +411,7 @@ pub mod types {
         /// `dog`
         Dog,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl ListPetsParamsSpecies {
@@ -427,18 +425,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for ListPetsParamsSpecies {
+    impl From<&str> for ListPetsParamsSpecies {
         fn from(value: &str) -> Self {
             match value {
                 "cat" => Self::Cat,
                 "dog" => Self::Dog,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for ListPetsParamsSpecies {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ListPetsParamsSpecies {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "cat" => Self::Cat,
                 "dog" => Self::Dog,
@@ -454,7 +452,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for ListPetsParamsSpecies {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -463,36 +461,33 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ListPetsParamsSpecies {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct NewPet {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl NewPet {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
     impl ::serde::Serialize for NewPet {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
         }
@@ -505,25 +500,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for NewPet {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -534,30 +529,27 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Pet {
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
+        pub id: String,
+        pub name: String,
     }
 
     impl Pet {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                name: ::std::convert::Into::into(name),
+                id: Into::into(id),
+                name: Into::into(name),
             }
         }
     }
 
     impl ::serde::Serialize for Pet {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
@@ -571,20 +563,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 name: object.required(v1, "name")?,
             })
@@ -592,7 +584,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Pet {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

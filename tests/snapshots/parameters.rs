@@ -202,19 +202,19 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BetaCreateThingParams {
         /// Sent as `x-features: a,b`.
-        pub x_features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub x_features: Option<Vec<String>>,
     }
 
     impl crate::runtime::ToQuery for BetaCreateThingParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.x_features {
+            if let Some(value) = &self.x_features {
                 query
                     .push_header(
                         "x-features",
                         value
                             .iter()
                             .map(::std::string::ToString::to_string)
-                            .collect::<::std::vec::Vec<_>>()
+                            .collect::<Vec<_>>()
                             .join(","),
                     );
             }
@@ -225,12 +225,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateThingParams {
         /// Echoed back in the logs.
-        pub x_trace_id: ::std::option::Option<::std::string::String>,
+        pub x_trace_id: Option<String>,
     }
 
     impl crate::runtime::ToQuery for CreateThingParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.x_trace_id {
+            if let Some(value) = &self.x_trace_id {
                 query.push_header("x-trace-id", value);
             }
         }
@@ -244,9 +244,9 @@ pub mod types {
 
     impl DeleteThingParams {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(include: impl ::std::convert::Into<bool>) -> Self {
+        pub fn new(include: impl Into<bool>) -> Self {
             Self {
-                include: ::std::convert::Into::into(include),
+                include: Into::into(include),
             }
         }
     }
@@ -261,12 +261,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetThingParams {
         /// Declared for the path item; `delete` overrides it.
-        pub include: ::std::option::Option<::std::string::String>,
+        pub include: Option<String>,
     }
 
     impl crate::runtime::ToQuery for GetThingParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.include {
+            if let Some(value) = &self.include {
                 query.push("include", value);
             }
         }
@@ -276,25 +276,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListThingsParams {
         /// Sent as `gt=1&lt=2`.
-        pub created: ::std::option::Option<ListThingsParamsCreated>,
+        pub created: Option<ListThingsParamsCreated>,
         /// Sent as one `key=value` pair per entry.
-        pub labels: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        pub labels: Option<::std::collections::BTreeMap<String, String>>,
     }
 
     impl crate::runtime::ToQuery for ListThingsParams {
         #[allow(clippy::collapsible_if)]
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.created {
-                if let ::std::option::Option::Some(field) = &value.gt {
+            if let Some(value) = &self.created {
+                if let Some(field) = &value.gt {
                     query.push("gt", field);
                 }
-                if let ::std::option::Option::Some(field) = &value.lt {
+                if let Some(field) = &value.lt {
                     query.push("lt", field);
                 }
             }
-            if let ::std::option::Option::Some(value) = &self.labels {
+            if let Some(value) = &self.labels {
                 for (key, entry) in value {
                     query.push(key, entry);
                 }
@@ -304,21 +302,21 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListThingsParamsCreated {
-        pub gt: ::std::option::Option<i64>,
-        pub lt: ::std::option::Option<i64>,
+        pub gt: Option<i64>,
+        pub lt: Option<i64>,
     }
 
     impl ::serde::Serialize for ListThingsParamsCreated {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.gt {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.gt {
                 map.serialize_entry("gt", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.lt {
+            if let Some(value) = &self.lt {
                 map.serialize_entry("lt", value)?;
             }
             map.end()
@@ -332,20 +330,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 gt: object.optional(v0),
                 lt: object.optional(v1),
             })
@@ -353,7 +351,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ListThingsParamsCreated {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -363,25 +361,23 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct NewThing {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl NewThing {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
     impl ::serde::Serialize for NewThing {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
         }
@@ -394,25 +390,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for NewThing {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -423,30 +419,27 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Thing {
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
+        pub id: String,
+        pub name: String,
     }
 
     impl Thing {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                name: ::std::convert::Into::into(name),
+                id: Into::into(id),
+                name: Into::into(name),
             }
         }
     }
 
     impl ::serde::Serialize for Thing {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
@@ -460,20 +453,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 name: object.required(v1, "name")?,
             })
@@ -481,7 +474,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Thing {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -270,25 +270,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Call {
-        pub sid: ::std::string::String,
+        pub sid: String,
     }
 
     impl Call {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(sid: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                sid: ::std::convert::Into::into(sid),
-            }
+        pub fn new(sid: impl Into<String>) -> Self {
+            Self { sid: Into::into(sid) }
         }
     }
 
     impl ::serde::Serialize for Call {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("sid", &self.sid)?;
             map.end()
         }
@@ -301,25 +299,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 sid: object.required(v0, "sid")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Call {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -85,11 +85,11 @@ pub mod types {
     #[non_exhaustive]
     pub enum IntegerOrString {
         Integer(i64),
-        String(::std::string::String),
+        String(String),
     }
 
     impl ::serde::Serialize for IntegerOrString {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -101,7 +101,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for IntegerOrString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -114,7 +114,7 @@ pub mod types {
             if value.is_number() {
                 return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `IntegerOrString` matches this value",
                 ),
@@ -122,14 +122,14 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<i64> for IntegerOrString {
+    impl From<i64> for IntegerOrString {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for IntegerOrString {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for IntegerOrString {
+        fn from(value: String) -> Self {
             Self::String(value)
         }
     }
@@ -137,36 +137,36 @@ pub mod types {
     /// Parameters of `search` (`GET /search`) that travel in the query string or in headers.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchParams {
-        pub ids: ::std::option::Option<SearchParamsIds>,
-        pub order: ::std::option::Option<SearchParamsOrder>,
-        pub limit: ::std::option::Option<IntegerOrString>,
-        pub version: ::std::option::Option<Value1OrValue2>,
-        pub anything: ::std::option::Option<::serde_json::Value>,
-        pub filter: ::std::option::Option<SearchParamsFilter>,
-        pub x_mode: ::std::option::Option<StringOrInteger>,
+        pub ids: Option<SearchParamsIds>,
+        pub order: Option<SearchParamsOrder>,
+        pub limit: Option<IntegerOrString>,
+        pub version: Option<Value1OrValue2>,
+        pub anything: Option<::serde_json::Value>,
+        pub filter: Option<SearchParamsFilter>,
+        pub x_mode: Option<StringOrInteger>,
     }
 
     impl crate::runtime::ToQuery for SearchParams {
         fn to_query(&self, query: &mut crate::runtime::Query) {
-            if let ::std::option::Option::Some(value) = &self.ids {
+            if let Some(value) = &self.ids {
                 query.push_value("ids", value, true);
             }
-            if let ::std::option::Option::Some(value) = &self.order {
+            if let Some(value) = &self.order {
                 query.push("order", value);
             }
-            if let ::std::option::Option::Some(value) = &self.limit {
+            if let Some(value) = &self.limit {
                 query.push_value("limit", value, true);
             }
-            if let ::std::option::Option::Some(value) = &self.version {
+            if let Some(value) = &self.version {
                 query.push_value("version", value, true);
             }
-            if let ::std::option::Option::Some(value) = &self.anything {
+            if let Some(value) = &self.anything {
                 query.push_value("anything", value, true);
             }
-            if let ::std::option::Option::Some(value) = &self.filter {
+            if let Some(value) = &self.filter {
                 query.push_json("filter", value);
             }
-            if let ::std::option::Option::Some(value) = &self.x_mode {
+            if let Some(value) = &self.x_mode {
                 query.push_header_value("x-mode", value);
             }
         }
@@ -174,17 +174,17 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SearchParamsFilter {
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
     }
 
     impl ::serde::Serialize for SearchParamsFilter {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.status {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.status {
                 map.serialize_entry("status", value)?;
             }
             map.end()
@@ -198,25 +198,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 status: object.optional(v0),
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchParamsFilter {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -228,12 +228,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum SearchParamsIds {
-        String(::std::string::String),
-        Array(::std::vec::Vec<::std::string::String>),
+        String(String),
+        Array(Vec<String>),
     }
 
     impl ::serde::Serialize for SearchParamsIds {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -245,7 +245,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchParamsIds {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -258,7 +258,7 @@ pub mod types {
             if value.is_array() {
                 return crate::runtime::decode_variant(&value).map(Self::Array);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `SearchParamsIds` matches this value",
                 ),
@@ -266,15 +266,14 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SearchParamsIds {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SearchParamsIds {
+        fn from(value: String) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-    for SearchParamsIds {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+    impl From<Vec<String>> for SearchParamsIds {
+        fn from(value: Vec<String>) -> Self {
             Self::Array(value)
         }
     }
@@ -287,7 +286,7 @@ pub mod types {
         /// `desc`
         Desc,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl SearchParamsOrder {
@@ -301,18 +300,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for SearchParamsOrder {
+    impl From<&str> for SearchParamsOrder {
         fn from(value: &str) -> Self {
             match value {
                 "asc" => Self::Asc,
                 "desc" => Self::Desc,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SearchParamsOrder {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SearchParamsOrder {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "asc" => Self::Asc,
                 "desc" => Self::Desc,
@@ -328,7 +327,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for SearchParamsOrder {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -337,29 +336,28 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchParamsOrder {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct SearchResponse {
-        pub count: ::std::option::Option<i64>,
+        pub count: Option<i64>,
     }
 
     impl ::serde::Serialize for SearchResponse {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.count {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.count {
                 map.serialize_entry("count", value)?;
             }
             map.end()
@@ -373,23 +371,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { count: object.optional(v0) })
+            Ok(Self { count: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchResponse {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -401,12 +399,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum StringOrInteger {
-        String(::std::string::String),
+        String(String),
         Integer(i64),
     }
 
     impl ::serde::Serialize for StringOrInteger {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -418,7 +416,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -431,7 +429,7 @@ pub mod types {
             if value.is_number() {
                 return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `StringOrInteger` matches this value",
                 ),
@@ -439,13 +437,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for StringOrInteger {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for StringOrInteger {
+        fn from(value: String) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<i64> for StringOrInteger {
+    impl From<i64> for StringOrInteger {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
@@ -462,7 +460,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Value1OrValue2 {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -474,7 +472,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Value1OrValue2 {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -482,12 +480,12 @@ pub mod types {
                 deserializer,
             )?;
             if value == 1i64 {
-                return ::std::result::Result::Ok(Self::Value1);
+                return Ok(Self::Value1);
             }
             if value == 2i64 {
-                return ::std::result::Result::Ok(Self::Value2);
+                return Ok(Self::Value2);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Value1OrValue2` matches this value",
                 ),

@@ -81,7 +81,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for AutoOrNumber {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -93,7 +93,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for AutoOrNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -101,12 +101,12 @@ pub mod types {
                 deserializer,
             )?;
             if value == "auto" {
-                return ::std::result::Result::Ok(Self::Auto);
+                return Ok(Self::Auto);
             }
             if value.is_number() {
                 return crate::runtime::decode_scalar(&value).map(Self::Number);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `AutoOrNumber` matches this value",
                 ),
@@ -114,7 +114,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<f64> for AutoOrNumber {
+    impl From<f64> for AutoOrNumber {
         fn from(value: f64) -> Self {
             Self::Number(value)
         }
@@ -123,32 +123,32 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     pub struct ComparisonFilter {
         pub r#type: ComparisonFilterType,
-        pub key: ::std::string::String,
-        pub value: ::std::string::String,
+        pub key: String,
+        pub value: String,
     }
 
     impl ComparisonFilter {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            r#type: impl ::std::convert::Into<ComparisonFilterType>,
-            key: impl ::std::convert::Into<::std::string::String>,
-            value: impl ::std::convert::Into<::std::string::String>,
+            r#type: impl Into<ComparisonFilterType>,
+            key: impl Into<String>,
+            value: impl Into<String>,
         ) -> Self {
             Self {
-                r#type: ::std::convert::Into::into(r#type),
-                key: ::std::convert::Into::into(key),
-                value: ::std::convert::Into::into(value),
+                r#type: Into::into(r#type),
+                key: Into::into(key),
+                value: Into::into(value),
             }
         }
     }
 
     impl ::serde::Serialize for ComparisonFilter {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &self.r#type)?;
             map.serialize_entry("key", &self.key)?;
             map.serialize_entry("value", &self.value)?;
@@ -163,14 +163,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -178,7 +178,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 r#type: object.required(v0, "type")?,
                 key: object.required(v1, "key")?,
                 value: object.required(v2, "value")?,
@@ -187,7 +187,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ComparisonFilter {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -203,7 +203,7 @@ pub mod types {
         /// `ne`
         Ne,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl ComparisonFilterType {
@@ -217,18 +217,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for ComparisonFilterType {
+    impl From<&str> for ComparisonFilterType {
         fn from(value: &str) -> Self {
             match value {
                 "eq" => Self::Eq,
                 "ne" => Self::Ne,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for ComparisonFilterType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ComparisonFilterType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "eq" => Self::Eq,
                 "ne" => Self::Ne,
@@ -244,7 +244,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for ComparisonFilterType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -253,12 +253,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ComparisonFilterType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -266,33 +265,29 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     pub struct CompoundFilter {
         pub r#type: CompoundFilterType,
-        pub filters: ::std::vec::Vec<CompoundFilterFiltersItem>,
+        pub filters: Vec<CompoundFilterFiltersItem>,
     }
 
     impl CompoundFilter {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            r#type: impl ::std::convert::Into<CompoundFilterType>,
-            filters: impl ::std::iter::IntoIterator<
-                Item = impl ::std::convert::Into<CompoundFilterFiltersItem>,
-            >,
+            r#type: impl Into<CompoundFilterType>,
+            filters: impl IntoIterator<Item = impl Into<CompoundFilterFiltersItem>>,
         ) -> Self {
             Self {
-                r#type: ::std::convert::Into::into(r#type),
-                filters: ::std::iter::IntoIterator::into_iter(filters)
-                    .map(::std::convert::Into::into)
-                    .collect(),
+                r#type: Into::into(r#type),
+                filters: IntoIterator::into_iter(filters).map(Into::into).collect(),
             }
         }
     }
 
     impl ::serde::Serialize for CompoundFilter {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &self.r#type)?;
             map.serialize_entry("filters", &self.filters)?;
             map.end()
@@ -306,20 +301,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 r#type: object.required(v0, "type")?,
                 filters: object.required(v1, "filters")?,
             })
@@ -327,7 +322,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CompoundFilter {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -347,7 +342,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for CompoundFilterFiltersItem {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -368,14 +363,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `CompoundFilterFiltersItem` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "eq" | "ne" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -395,7 +387,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CompoundFilterFiltersItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -403,13 +395,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<ComparisonFilter> for CompoundFilterFiltersItem {
+    impl From<ComparisonFilter> for CompoundFilterFiltersItem {
         fn from(value: ComparisonFilter) -> Self {
             Self::ComparisonFilter(value)
         }
     }
 
-    impl ::std::convert::From<CompoundFilter> for CompoundFilterFiltersItem {
+    impl From<CompoundFilter> for CompoundFilterFiltersItem {
         fn from(value: CompoundFilter) -> Self {
             Self::CompoundFilter(value)
         }
@@ -423,7 +415,7 @@ pub mod types {
         /// `or`
         Or,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl CompoundFilterType {
@@ -437,18 +429,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for CompoundFilterType {
+    impl From<&str> for CompoundFilterType {
         fn from(value: &str) -> Self {
             match value {
                 "and" => Self::And,
                 "or" => Self::Or,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for CompoundFilterType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for CompoundFilterType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "and" => Self::And,
                 "or" => Self::Or,
@@ -464,7 +456,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for CompoundFilterType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -473,12 +465,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CompoundFilterType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -487,12 +478,12 @@ pub mod types {
     #[non_exhaustive]
     pub struct DoneEvent {}
     impl ::serde::Serialize for DoneEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"search.done")?;
             map.end()
         }
@@ -505,19 +496,19 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
             while object.next_field()?.is_some() {
                 object.skip()?;
             }
-            ::std::result::Result::Ok(Self {})
+            Ok(Self {})
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for DoneEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -529,25 +520,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct HitEvent {
-        pub id: ::std::string::String,
+        pub id: String,
     }
 
     impl HitEvent {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: Into::into(id) }
         }
     }
 
     impl ::serde::Serialize for HitEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"search.hit")?;
             map.serialize_entry("id", &self.id)?;
             map.end()
@@ -561,25 +550,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for HitEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -590,21 +579,21 @@ pub mod types {
     /// Exactly one of `url` and `file_id`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImageRef {
-        pub url: ::std::option::Option<::std::string::String>,
-        pub file_id: ::std::option::Option<::std::string::String>,
+        pub url: Option<String>,
+        pub file_id: Option<String>,
     }
 
     impl ::serde::Serialize for ImageRef {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.url {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.url {
                 map.serialize_entry("url", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.file_id {
+            if let Some(value) = &self.file_id {
                 map.serialize_entry("file_id", value)?;
             }
             map.end()
@@ -618,20 +607,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 url: object.optional(v0),
                 file_id: object.optional(v1),
             })
@@ -639,7 +628,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ImageRef {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -651,8 +640,8 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[non_exhaustive]
     pub struct SearchEvent {
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub lane: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub lane: Option<String>,
         /// The variant the object is, next to the properties above.
         #[serde(flatten)]
         pub variant: SearchEventVariant,
@@ -660,10 +649,10 @@ pub mod types {
 
     impl SearchEvent {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(variant: impl ::std::convert::Into<SearchEventVariant>) -> Self {
+        pub fn new(variant: impl Into<SearchEventVariant>) -> Self {
             Self {
-                lane: ::std::option::Option::None,
-                variant: ::std::convert::Into::into(variant),
+                lane: None,
+                variant: Into::into(variant),
             }
         }
     }
@@ -680,7 +669,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for SearchEventVariant {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -699,14 +688,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `SearchEventVariant` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "search.hit" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -726,7 +712,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchEventVariant {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -734,13 +720,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<HitEvent> for SearchEventVariant {
+    impl From<HitEvent> for SearchEventVariant {
         fn from(value: HitEvent) -> Self {
             Self::HitEvent(value)
         }
     }
 
-    impl ::std::convert::From<DoneEvent> for SearchEventVariant {
+    impl From<DoneEvent> for SearchEventVariant {
         fn from(value: DoneEvent) -> Self {
             Self::DoneEvent(value)
         }
@@ -748,64 +734,64 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct SearchRequest {
-        pub query: ::std::string::String,
+        pub query: String,
         /// Filters joined by `and` or `or`; a filter may itself be compound.
-        pub filter: ::std::option::Option<CompoundFilter>,
+        pub filter: Option<CompoundFilter>,
         /// Required, but may be null; the 3.0 way to make a reference nullable.
-        pub truncation: ::std::option::Option<Truncation>,
+        pub truncation: Option<Truncation>,
         /// Exactly one of `url` and `file_id`.
-        pub image: ::std::option::Option<ImageRef>,
+        pub image: Option<ImageRef>,
         /// `auto` or a number above zero.
-        pub temperature: ::std::option::Option<AutoOrNumber>,
+        pub temperature: Option<AutoOrNumber>,
         /// The default is not an integer.
-        pub max_results: ::std::option::Option<i64>,
+        pub max_results: Option<i64>,
         /// The default is not one of the values.
-        pub detail: ::std::option::Option<SearchRequestDetail>,
+        pub detail: Option<SearchRequestDetail>,
         /// The default is a list, as on some of the published spec's enums.
-        pub mode: ::std::option::Option<SearchRequestMode>,
+        pub mode: Option<SearchRequestMode>,
     }
 
     impl SearchRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(query: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(query: impl Into<String>) -> Self {
             Self {
-                query: ::std::convert::Into::into(query),
-                filter: ::std::option::Option::None,
-                truncation: ::std::option::Option::None,
-                image: ::std::option::Option::None,
-                temperature: ::std::option::Option::None,
-                max_results: ::std::option::Option::None,
-                detail: ::std::option::Option::None,
-                mode: ::std::option::Option::None,
+                query: Into::into(query),
+                filter: None,
+                truncation: None,
+                image: None,
+                temperature: None,
+                max_results: None,
+                detail: None,
+                mode: None,
             }
         }
     }
 
     impl ::serde::Serialize for SearchRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("query", &self.query)?;
-            if let ::std::option::Option::Some(value) = &self.filter {
+            if let Some(value) = &self.filter {
                 map.serialize_entry("filter", value)?;
             }
             map.serialize_entry("truncation", &self.truncation)?;
-            if let ::std::option::Option::Some(value) = &self.image {
+            if let Some(value) = &self.image {
                 map.serialize_entry("image", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.temperature {
+            if let Some(value) = &self.temperature {
                 map.serialize_entry("temperature", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.max_results {
+            if let Some(value) = &self.max_results {
                 map.serialize_entry("max_results", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.detail {
+            if let Some(value) = &self.detail {
                 map.serialize_entry("detail", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.mode {
+            if let Some(value) = &self.mode {
                 map.serialize_entry("mode", value)?;
             }
             map.end()
@@ -828,19 +814,19 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -853,7 +839,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 query: object.required(v0, "query")?,
                 filter: object.optional(v1),
                 truncation: object.optional(v2),
@@ -867,7 +853,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -884,7 +870,7 @@ pub mod types {
         /// `high`
         High,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl SearchRequestDetail {
@@ -898,18 +884,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for SearchRequestDetail {
+    impl From<&str> for SearchRequestDetail {
         fn from(value: &str) -> Self {
             match value {
                 "low" => Self::Low,
                 "high" => Self::High,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SearchRequestDetail {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SearchRequestDetail {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "low" => Self::Low,
                 "high" => Self::High,
@@ -925,7 +911,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for SearchRequestDetail {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -934,12 +920,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchRequestDetail {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -952,7 +937,7 @@ pub mod types {
         /// `manual`
         Manual,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl SearchRequestMode {
@@ -966,18 +951,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for SearchRequestMode {
+    impl From<&str> for SearchRequestMode {
         fn from(value: &str) -> Self {
             match value {
                 "auto" => Self::Auto,
                 "manual" => Self::Manual,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SearchRequestMode {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SearchRequestMode {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "auto" => Self::Auto,
                 "manual" => Self::Manual,
@@ -993,7 +978,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for SearchRequestMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -1002,12 +987,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SearchRequestMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -1018,20 +1002,18 @@ pub mod types {
 
     impl Truncation {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(r#type: impl ::std::convert::Into<TruncationType>) -> Self {
-            Self {
-                r#type: ::std::convert::Into::into(r#type),
-            }
+        pub fn new(r#type: impl Into<TruncationType>) -> Self {
+            Self { r#type: Into::into(r#type) }
         }
     }
 
     impl ::serde::Serialize for Truncation {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &self.r#type)?;
             map.end()
         }
@@ -1044,25 +1026,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 r#type: object.required(v0, "type")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Truncation {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1078,7 +1060,7 @@ pub mod types {
         /// `last_messages`
         LastMessages,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl TruncationType {
@@ -1092,18 +1074,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for TruncationType {
+    impl From<&str> for TruncationType {
         fn from(value: &str) -> Self {
             match value {
                 "auto" => Self::Auto,
                 "last_messages" => Self::LastMessages,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for TruncationType {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for TruncationType {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "auto" => Self::Auto,
                 "last_messages" => Self::LastMessages,
@@ -1119,7 +1101,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for TruncationType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -1128,12 +1110,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for TruncationType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 }

@@ -224,25 +224,23 @@ pub mod types {
     #![allow(deprecated)]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateProjectRequest {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl CreateProjectRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
     impl ::serde::Serialize for CreateProjectRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
         }
@@ -255,25 +253,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateProjectRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -289,20 +287,18 @@ pub mod types {
 
     impl GetStatusResponse {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(ok: impl ::std::convert::Into<bool>) -> Self {
-            Self {
-                ok: ::std::convert::Into::into(ok),
-            }
+        pub fn new(ok: impl Into<bool>) -> Self {
+            Self { ok: Into::into(ok) }
         }
     }
 
     impl ::serde::Serialize for GetStatusResponse {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("ok", &self.ok)?;
             map.end()
         }
@@ -315,25 +311,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 ok: object.required(v0, "ok")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for GetStatusResponse {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -344,30 +340,27 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Project {
-        pub id: ::std::string::String,
-        pub name: ::std::string::String,
+        pub id: String,
+        pub name: String,
     }
 
     impl Project {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            name: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                name: ::std::convert::Into::into(name),
+                id: Into::into(id),
+                name: Into::into(name),
             }
         }
     }
 
     impl ::serde::Serialize for Project {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("name", &self.name)?;
             map.end()
@@ -381,20 +374,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 name: object.required(v1, "name")?,
             })
@@ -402,7 +395,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Project {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

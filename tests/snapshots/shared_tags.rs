@@ -69,25 +69,25 @@ pub mod types {
     /// Always written with `type`: `"easy"`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct EasyMessage {
-        pub content: ::std::string::String,
+        pub content: String,
     }
 
     impl EasyMessage {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(content: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(content: impl Into<String>) -> Self {
             Self {
-                content: ::std::convert::Into::into(content),
+                content: Into::into(content),
             }
         }
     }
 
     impl ::serde::Serialize for EasyMessage {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"easy")?;
             map.serialize_entry("content", &self.content)?;
             map.end()
@@ -101,25 +101,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 content: object.required(v0, "content")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for EasyMessage {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -141,7 +141,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Entry {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -156,17 +156,14 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Entry {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
             let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
+            if let Some(tag) = value.get("type").and_then(::serde_json::Value::as_str) {
                 return match tag {
                     "easy" => {
                         crate::runtime::decode_variant(&value).map(Self::EasyMessage)
@@ -174,13 +171,13 @@ pub mod types {
                     "message" | "function_call" => {
                         crate::runtime::decode_variant(&value).map(Self::Item)
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 };
             }
             if value.is_object() {
                 return crate::runtime::decode_variant(&value).map(Self::Item);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Entry` matches this value (objects are told apart by `type`)",
                 ),
@@ -188,13 +185,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<EasyMessage> for Entry {
+    impl From<EasyMessage> for Entry {
         fn from(value: EasyMessage) -> Self {
             Self::EasyMessage(value)
         }
     }
 
-    impl ::std::convert::From<Item> for Entry {
+    impl From<Item> for Entry {
         fn from(value: Item) -> Self {
             Self::Item(value)
         }
@@ -203,25 +200,23 @@ pub mod types {
     /// Always written with `type`: `"function_call"`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct FunctionCall {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl FunctionCall {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                name: ::std::convert::Into::into(name),
-            }
+        pub fn new(name: impl Into<String>) -> Self {
+            Self { name: Into::into(name) }
         }
     }
 
     impl ::serde::Serialize for FunctionCall {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"function_call")?;
             map.serialize_entry("name", &self.name)?;
             map.end()
@@ -235,25 +230,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 name: object.required(v0, "name")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for FunctionCall {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -265,29 +260,29 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     pub struct InputMessage {
         pub role: InputMessageRole,
-        pub content: ::std::string::String,
+        pub content: String,
     }
 
     impl InputMessage {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            role: impl ::std::convert::Into<InputMessageRole>,
-            content: impl ::std::convert::Into<::std::string::String>,
+            role: impl Into<InputMessageRole>,
+            content: impl Into<String>,
         ) -> Self {
             Self {
-                role: ::std::convert::Into::into(role),
-                content: ::std::convert::Into::into(content),
+                role: Into::into(role),
+                content: Into::into(content),
             }
         }
     }
 
     impl ::serde::Serialize for InputMessage {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"message")?;
             map.serialize_entry("role", &self.role)?;
             map.serialize_entry("content", &self.content)?;
@@ -302,20 +297,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 role: object.required(v0, "role")?,
                 content: object.required(v1, "content")?,
             })
@@ -323,7 +318,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for InputMessage {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -339,7 +334,7 @@ pub mod types {
         /// `system`
         System,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl InputMessageRole {
@@ -353,18 +348,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for InputMessageRole {
+    impl From<&str> for InputMessageRole {
         fn from(value: &str) -> Self {
             match value {
                 "user" => Self::User,
                 "system" => Self::System,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for InputMessageRole {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for InputMessageRole {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "user" => Self::User,
                 "system" => Self::System,
@@ -380,7 +375,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for InputMessageRole {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -389,12 +384,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for InputMessageRole {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -413,7 +407,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Item {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -433,17 +427,14 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Item {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
             let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
+            if let Some(tag) = value.get("type").and_then(::serde_json::Value::as_str) {
                 return match tag {
                     "message" => {
                         crate::runtime::decode_best(
@@ -459,13 +450,13 @@ pub mod types {
                     "function_call" => {
                         crate::runtime::decode_variant(&value).map(Self::FunctionCall)
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 };
             }
             if value.is_object() {
                 return crate::runtime::decode_variant(&value).map(Self::InputMessage);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Item` matches this value (objects are told apart by `type`)",
                 ),
@@ -473,19 +464,19 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<InputMessage> for Item {
+    impl From<InputMessage> for Item {
         fn from(value: InputMessage) -> Self {
             Self::InputMessage(value)
         }
     }
 
-    impl ::std::convert::From<OutputMessage> for Item {
+    impl From<OutputMessage> for Item {
         fn from(value: OutputMessage) -> Self {
             Self::OutputMessage(value)
         }
     }
 
-    impl ::std::convert::From<FunctionCall> for Item {
+    impl From<FunctionCall> for Item {
         fn from(value: FunctionCall) -> Self {
             Self::FunctionCall(value)
         }
@@ -494,30 +485,27 @@ pub mod types {
     /// Always written with `type`: `"message"`, `role`: `"assistant"`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OutputMessage {
-        pub id: ::std::string::String,
-        pub content: ::std::string::String,
+        pub id: String,
+        pub content: String,
     }
 
     impl OutputMessage {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            content: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(id: impl Into<String>, content: impl Into<String>) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                content: ::std::convert::Into::into(content),
+                id: Into::into(id),
+                content: Into::into(content),
             }
         }
     }
 
     impl ::serde::Serialize for OutputMessage {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"message")?;
             map.serialize_entry("role", &"assistant")?;
             map.serialize_entry("id", &self.id)?;
@@ -533,20 +521,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 content: object.required(v1, "content")?,
             })
@@ -554,7 +542,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for OutputMessage {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

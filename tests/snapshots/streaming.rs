@@ -161,30 +161,27 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Completion {
-        pub id: ::std::string::String,
-        pub text: ::std::string::String,
+        pub id: String,
+        pub text: String,
     }
 
     impl Completion {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            text: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                text: ::std::convert::Into::into(text),
+                id: Into::into(id),
+                text: Into::into(text),
             }
         }
     }
 
     impl ::serde::Serialize for Completion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.serialize_entry("text", &self.text)?;
             map.end()
@@ -198,20 +195,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 text: object.required(v1, "text")?,
             })
@@ -219,7 +216,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Completion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -229,32 +226,32 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct CompletionRequest {
-        pub prompt: ::std::string::String,
+        pub prompt: String,
         /// Answer with server-sent events.
         ///
         /// Defaults to `false`.
-        pub stream: ::std::option::Option<bool>,
+        pub stream: Option<bool>,
     }
 
     impl CompletionRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(prompt: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(prompt: impl Into<String>) -> Self {
             Self {
-                prompt: ::std::convert::Into::into(prompt),
-                stream: ::std::option::Option::None,
+                prompt: Into::into(prompt),
+                stream: None,
             }
         }
     }
 
     impl ::serde::Serialize for CompletionRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("prompt", &self.prompt)?;
-            if let ::std::option::Option::Some(value) = &self.stream {
+            if let Some(value) = &self.stream {
                 map.serialize_entry("stream", value)?;
             }
             map.end()
@@ -268,20 +265,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 prompt: object.required(v0, "prompt")?,
                 stream: object.optional(v1),
             })
@@ -289,7 +286,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CompletionRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -311,7 +308,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for CompletionStreamEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -332,14 +329,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `CompletionStreamEvent` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "text.delta" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -359,7 +353,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for CompletionStreamEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -367,13 +361,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<TextDeltaEvent> for CompletionStreamEvent {
+    impl From<TextDeltaEvent> for CompletionStreamEvent {
         fn from(value: TextDeltaEvent) -> Self {
             Self::DeltaEvent(value)
         }
     }
 
-    impl ::std::convert::From<TextDoneEvent> for CompletionStreamEvent {
+    impl From<TextDoneEvent> for CompletionStreamEvent {
         fn from(value: TextDoneEvent) -> Self {
             Self::DoneEvent(value)
         }
@@ -381,32 +375,32 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct SpeechRequest {
-        pub input: ::std::string::String,
+        pub input: String,
         /// How the audio comes back.
         ///
         /// Defaults to `audio`.
-        pub stream_format: ::std::option::Option<SpeechRequestStreamFormat>,
+        pub stream_format: Option<SpeechRequestStreamFormat>,
     }
 
     impl SpeechRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(input: impl Into<String>) -> Self {
             Self {
-                input: ::std::convert::Into::into(input),
-                stream_format: ::std::option::Option::None,
+                input: Into::into(input),
+                stream_format: None,
             }
         }
     }
 
     impl ::serde::Serialize for SpeechRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("input", &self.input)?;
-            if let ::std::option::Option::Some(value) = &self.stream_format {
+            if let Some(value) = &self.stream_format {
                 map.serialize_entry("stream_format", value)?;
             }
             map.end()
@@ -420,20 +414,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 input: object.required(v0, "input")?,
                 stream_format: object.optional(v1),
             })
@@ -441,7 +435,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeechRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -461,7 +455,7 @@ pub mod types {
         #[default]
         Audio,
         /// A value this SDK does not know yet, kept as sent.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl SpeechRequestStreamFormat {
@@ -475,18 +469,18 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for SpeechRequestStreamFormat {
+    impl From<&str> for SpeechRequestStreamFormat {
         fn from(value: &str) -> Self {
             match value {
                 "sse" => Self::Sse,
                 "audio" => Self::Audio,
-                other => Self::Unknown(::std::string::String::from(other)),
+                other => Self::Unknown(String::from(other)),
             }
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for SpeechRequestStreamFormat {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for SpeechRequestStreamFormat {
+        fn from(value: String) -> Self {
             match value.as_str() {
                 "sse" => Self::Sse,
                 "audio" => Self::Audio,
@@ -502,7 +496,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for SpeechRequestStreamFormat {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -511,12 +505,11 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeechRequestStreamFormat {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-                .map(Self::from)
+            <String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
         }
     }
 
@@ -534,7 +527,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for SpeechStreamEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -555,14 +548,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `SpeechStreamEvent` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "speech.audio.delta" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -582,7 +572,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeechStreamEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -590,13 +580,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<SpeechStreamEventSpeechAudioDelta> for SpeechStreamEvent {
+    impl From<SpeechStreamEventSpeechAudioDelta> for SpeechStreamEvent {
         fn from(value: SpeechStreamEventSpeechAudioDelta) -> Self {
             Self::SpeechAudioDelta(value)
         }
     }
 
-    impl ::std::convert::From<SpeechStreamEventSpeechAudioDone> for SpeechStreamEvent {
+    impl From<SpeechStreamEventSpeechAudioDone> for SpeechStreamEvent {
         fn from(value: SpeechStreamEventSpeechAudioDone) -> Self {
             Self::SpeechAudioDone(value)
         }
@@ -607,25 +597,23 @@ pub mod types {
     #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDelta {
         /// Base64 audio.
-        pub audio: ::std::string::String,
+        pub audio: String,
     }
 
     impl SpeechStreamEventSpeechAudioDelta {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(audio: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                audio: ::std::convert::Into::into(audio),
-            }
+        pub fn new(audio: impl Into<String>) -> Self {
+            Self { audio: Into::into(audio) }
         }
     }
 
     impl ::serde::Serialize for SpeechStreamEventSpeechAudioDelta {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"speech.audio.delta")?;
             map.serialize_entry("audio", &self.audio)?;
             map.end()
@@ -639,25 +627,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 audio: object.required(v0, "audio")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeechStreamEventSpeechAudioDelta {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -669,18 +657,18 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDone {
-        pub usage: ::std::option::Option<SpeechStreamEventSpeechAudioDoneUsage>,
+        pub usage: Option<SpeechStreamEventSpeechAudioDoneUsage>,
     }
 
     impl ::serde::Serialize for SpeechStreamEventSpeechAudioDone {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"speech.audio.done")?;
-            if let ::std::option::Option::Some(value) = &self.usage {
+            if let Some(value) = &self.usage {
                 map.serialize_entry("usage", value)?;
             }
             map.end()
@@ -694,23 +682,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { usage: object.optional(v0) })
+            Ok(Self { usage: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeechStreamEventSpeechAudioDone {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -721,17 +709,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct SpeechStreamEventSpeechAudioDoneUsage {
-        pub total_tokens: ::std::option::Option<i64>,
+        pub total_tokens: Option<i64>,
     }
 
     impl ::serde::Serialize for SpeechStreamEventSpeechAudioDoneUsage {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.total_tokens {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.total_tokens {
                 map.serialize_entry("total_tokens", value)?;
             }
             map.end()
@@ -745,25 +733,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 total_tokens: object.optional(v0),
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpeechStreamEventSpeechAudioDoneUsage {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -775,25 +763,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TextDeltaEvent {
-        pub delta: ::std::string::String,
+        pub delta: String,
     }
 
     impl TextDeltaEvent {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(delta: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                delta: ::std::convert::Into::into(delta),
-            }
+        pub fn new(delta: impl Into<String>) -> Self {
+            Self { delta: Into::into(delta) }
         }
     }
 
     impl ::serde::Serialize for TextDeltaEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"text.delta")?;
             map.serialize_entry("delta", &self.delta)?;
             map.end()
@@ -807,25 +793,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 delta: object.required(v0, "delta")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for TextDeltaEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -837,25 +823,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct TextDoneEvent {
-        pub text: ::std::string::String,
+        pub text: String,
     }
 
     impl TextDoneEvent {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                text: ::std::convert::Into::into(text),
-            }
+        pub fn new(text: impl Into<String>) -> Self {
+            Self { text: Into::into(text) }
         }
     }
 
     impl ::serde::Serialize for TextDoneEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"text.done")?;
             map.serialize_entry("text", &self.text)?;
             map.end()
@@ -869,25 +853,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 text: object.required(v0, "text")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for TextDoneEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -68,17 +68,17 @@ pub mod types {
     #![allow(deprecated)]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Cat {
-        pub hunts: ::std::option::Option<bool>,
+        pub hunts: Option<bool>,
     }
 
     impl ::serde::Serialize for Cat {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.hunts {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.hunts {
                 map.serialize_entry("hunts", value)?;
             }
             map.end()
@@ -92,23 +92,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { hunts: object.optional(v0) })
+            Ok(Self { hunts: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Cat {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -118,17 +118,17 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Dog {
-        pub bark: ::std::option::Option<bool>,
+        pub bark: Option<bool>,
     }
 
     impl ::serde::Serialize for Dog {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.bark {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.bark {
                 map.serialize_entry("bark", value)?;
             }
             map.end()
@@ -142,23 +142,23 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self { bark: object.optional(v0) })
+            Ok(Self { bark: object.optional(v0) })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Dog {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -180,7 +180,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for UpdatePetRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -211,14 +211,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `UpdatePetRequest` matches this value (objects are told apart by `pet_type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "Cat" => {
                         ::serde::Deserialize::deserialize(deserializer).map(Self::Cat)
@@ -236,7 +233,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for UpdatePetRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -244,13 +241,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<Cat> for UpdatePetRequest {
+    impl From<Cat> for UpdatePetRequest {
         fn from(value: Cat) -> Self {
             Self::Cat(value)
         }
     }
 
-    impl ::std::convert::From<Dog> for UpdatePetRequest {
+    impl From<Dog> for UpdatePetRequest {
         fn from(value: Dog) -> Self {
             Self::Dog(value)
         }

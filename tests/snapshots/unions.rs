@@ -78,7 +78,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for AutoOrInteger {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -90,7 +90,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for AutoOrInteger {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -98,12 +98,12 @@ pub mod types {
                 deserializer,
             )?;
             if value == "auto" {
-                return ::std::result::Result::Ok(Self::Auto);
+                return Ok(Self::Auto);
             }
             if value.is_number() {
                 return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `AutoOrInteger` matches this value",
                 ),
@@ -111,7 +111,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<i64> for AutoOrInteger {
+    impl From<i64> for AutoOrInteger {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
@@ -129,7 +129,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for AutoOrNumber {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -141,7 +141,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for AutoOrNumber {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -149,12 +149,12 @@ pub mod types {
                 deserializer,
             )?;
             if value == "auto" {
-                return ::std::result::Result::Ok(Self::Auto);
+                return Ok(Self::Auto);
             }
             if value.is_number() {
                 return crate::runtime::decode_scalar(&value).map(Self::Number);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `AutoOrNumber` matches this value",
                 ),
@@ -162,7 +162,7 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<f64> for AutoOrNumber {
+    impl From<f64> for AutoOrNumber {
         fn from(value: f64) -> Self {
             Self::Number(value)
         }
@@ -174,29 +174,29 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct Cat {
-        pub pet_type: ::std::string::String,
-        pub purrs: ::std::option::Option<bool>,
+        pub pet_type: String,
+        pub purrs: Option<bool>,
     }
 
     impl Cat {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(pet_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(pet_type: impl Into<String>) -> Self {
             Self {
-                pet_type: ::std::convert::Into::into(pet_type),
-                purrs: ::std::option::Option::None,
+                pet_type: Into::into(pet_type),
+                purrs: None,
             }
         }
     }
 
     impl ::serde::Serialize for Cat {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("pet_type", &self.pet_type)?;
-            if let ::std::option::Option::Some(value) = &self.purrs {
+            if let Some(value) = &self.purrs {
                 map.serialize_entry("purrs", value)?;
             }
             map.end()
@@ -210,20 +210,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 pet_type: object.required(v0, "pet_type")?,
                 purrs: object.optional(v1),
             })
@@ -231,7 +231,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Cat {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -247,20 +247,18 @@ pub mod types {
 
     impl Circle {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(radius: impl ::std::convert::Into<f64>) -> Self {
-            Self {
-                radius: ::std::convert::Into::into(radius),
-            }
+        pub fn new(radius: impl Into<f64>) -> Self {
+            Self { radius: Into::into(radius) }
         }
     }
 
     impl ::serde::Serialize for Circle {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("kind", &"circle")?;
             map.serialize_entry("radius", &self.radius)?;
             map.end()
@@ -274,25 +272,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 radius: object.required(v0, "radius")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Circle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -307,16 +305,16 @@ pub mod types {
     #[allow(clippy::large_enum_variant)]
     #[non_exhaustive]
     pub enum Content {
-        String(::std::string::String),
+        String(String),
         TextPart(TextPart),
         ImagePart(ImagePart),
-        Array(::std::vec::Vec<Part>),
+        Array(Vec<Part>),
         /// An object whose `type` this SDK does not know yet, kept as sent.
         Unknown(::serde_json::Value),
     }
 
     impl ::serde::Serialize for Content {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -333,23 +331,20 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Content {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
             let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 deserializer,
             )?;
-            if let ::std::option::Option::Some(tag) = value
-                .get("type")
-                .and_then(::serde_json::Value::as_str)
-            {
+            if let Some(tag) = value.get("type").and_then(::serde_json::Value::as_str) {
                 return match tag {
                     "text" => crate::runtime::decode_variant(&value).map(Self::TextPart),
                     "image_url" => {
                         crate::runtime::decode_variant(&value).map(Self::ImagePart)
                     }
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 };
             }
             if value.is_string() {
@@ -358,7 +353,7 @@ pub mod types {
             if value.is_array() {
                 return crate::runtime::decode_variant(&value).map(Self::Array);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Content` matches this value (objects are told apart by `type`)",
                 ),
@@ -366,55 +361,55 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for Content {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for Content {
+        fn from(value: String) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<TextPart> for Content {
+    impl From<TextPart> for Content {
         fn from(value: TextPart) -> Self {
             Self::TextPart(value)
         }
     }
 
-    impl ::std::convert::From<ImagePart> for Content {
+    impl From<ImagePart> for Content {
         fn from(value: ImagePart) -> Self {
             Self::ImagePart(value)
         }
     }
 
-    impl ::std::convert::From<::std::vec::Vec<Part>> for Content {
-        fn from(value: ::std::vec::Vec<Part>) -> Self {
+    impl From<Vec<Part>> for Content {
+        fn from(value: Vec<Part>) -> Self {
             Self::Array(value)
         }
     }
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct Dog {
-        pub pet_type: ::std::string::String,
-        pub barks: ::std::option::Option<bool>,
+        pub pet_type: String,
+        pub barks: Option<bool>,
     }
 
     impl Dog {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(pet_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn new(pet_type: impl Into<String>) -> Self {
             Self {
-                pet_type: ::std::convert::Into::into(pet_type),
-                barks: ::std::option::Option::None,
+                pet_type: Into::into(pet_type),
+                barks: None,
             }
         }
     }
 
     impl ::serde::Serialize for Dog {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("pet_type", &self.pet_type)?;
-            if let ::std::option::Option::Some(value) = &self.barks {
+            if let Some(value) = &self.barks {
                 map.serialize_entry("barks", value)?;
             }
             map.end()
@@ -428,20 +423,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 pet_type: object.required(v0, "pet_type")?,
                 barks: object.optional(v1),
             })
@@ -449,7 +444,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Dog {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -460,25 +455,23 @@ pub mod types {
     /// Always written with `type`: `"image_url"`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ImagePart {
-        pub url: ::std::string::String,
+        pub url: String,
     }
 
     impl ImagePart {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                url: ::std::convert::Into::into(url),
-            }
+        pub fn new(url: impl Into<String>) -> Self {
+            Self { url: Into::into(url) }
         }
     }
 
     impl ::serde::Serialize for ImagePart {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"image_url")?;
             map.serialize_entry("url", &self.url)?;
             map.end()
@@ -492,25 +485,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 url: object.required(v0, "url")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ImagePart {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -530,7 +523,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Location {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -544,7 +537,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Location {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -552,24 +545,24 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_object() {
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Coordinates)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Address)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Location` matches this value",
                 ),
@@ -577,13 +570,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<LocationCoordinates> for Location {
+    impl From<LocationCoordinates> for Location {
         fn from(value: LocationCoordinates) -> Self {
             Self::Coordinates(value)
         }
     }
 
-    impl ::std::convert::From<LocationAddress> for Location {
+    impl From<LocationAddress> for Location {
         fn from(value: LocationAddress) -> Self {
             Self::Address(value)
         }
@@ -591,25 +584,23 @@ pub mod types {
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct LocationAddress {
-        pub street: ::std::string::String,
+        pub street: String,
     }
 
     impl LocationAddress {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(street: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                street: ::std::convert::Into::into(street),
-            }
+        pub fn new(street: impl Into<String>) -> Self {
+            Self { street: Into::into(street) }
         }
     }
 
     impl ::serde::Serialize for LocationAddress {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("street", &self.street)?;
             map.end()
         }
@@ -622,25 +613,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 street: object.required(v0, "street")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for LocationAddress {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -656,24 +647,21 @@ pub mod types {
 
     impl LocationCoordinates {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(
-            lat: impl ::std::convert::Into<f64>,
-            lon: impl ::std::convert::Into<f64>,
-        ) -> Self {
+        pub fn new(lat: impl Into<f64>, lon: impl Into<f64>) -> Self {
             Self {
-                lat: ::std::convert::Into::into(lat),
-                lon: ::std::convert::Into::into(lon),
+                lat: Into::into(lat),
+                lon: Into::into(lon),
             }
         }
     }
 
     impl ::serde::Serialize for LocationCoordinates {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("lat", &self.lat)?;
             map.serialize_entry("lon", &self.lon)?;
             map.end()
@@ -687,20 +675,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 lat: object.required(v0, "lat")?,
                 lon: object.required(v1, "lon")?,
             })
@@ -708,7 +696,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for LocationCoordinates {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -730,7 +718,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Part {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -749,14 +737,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `Part` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "text" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -776,7 +761,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Part {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -784,13 +769,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<TextPart> for Part {
+    impl From<TextPart> for Part {
         fn from(value: TextPart) -> Self {
             Self::TextPart(value)
         }
     }
 
-    impl ::std::convert::From<ImagePart> for Part {
+    impl From<ImagePart> for Part {
         fn from(value: ImagePart) -> Self {
             Self::ImagePart(value)
         }
@@ -810,7 +795,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Pet {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -827,14 +812,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `Pet` matches this value (objects are told apart by `pet_type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "Cat" => {
                         ::serde::Deserialize::deserialize(deserializer).map(Self::Cat)
@@ -852,7 +834,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Pet {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -860,13 +842,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<Cat> for Pet {
+    impl From<Cat> for Pet {
         fn from(value: Cat) -> Self {
             Self::Cat(value)
         }
     }
 
-    impl ::std::convert::From<Dog> for Pet {
+    impl From<Dog> for Pet {
         fn from(value: Dog) -> Self {
             Self::Dog(value)
         }
@@ -883,7 +865,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Ride {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -895,7 +877,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Ride {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -903,24 +885,24 @@ pub mod types {
                 deserializer,
             )?;
             if value.is_object() {
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Car)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
-                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                if let Ok(decoded) = crate::runtime::decode_variant::<
                     _,
                     D::Error,
                 >(&value)
                     .map(Self::Bike)
                 {
-                    return ::std::result::Result::Ok(decoded);
+                    return Ok(decoded);
                 }
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `Ride` matches this value",
                 ),
@@ -942,7 +924,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for Shape {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -959,14 +941,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `Shape` matches this value (objects are told apart by `kind`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "circle" => {
                         ::serde::Deserialize::deserialize(deserializer).map(Self::Circle)
@@ -984,7 +963,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for Shape {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -992,13 +971,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<Circle> for Shape {
+    impl From<Circle> for Shape {
         fn from(value: Circle) -> Self {
             Self::Circle(value)
         }
     }
 
-    impl ::std::convert::From<Square> for Shape {
+    impl From<Square> for Shape {
         fn from(value: Square) -> Self {
             Self::Square(value)
         }
@@ -1009,70 +988,70 @@ pub mod types {
         /// Told apart by `kind`, with an explicit mapping.
         pub shape: Shape,
         /// A discriminator without a mapping; the tag is the component name.
-        pub pet: ::std::option::Option<Pet>,
+        pub pet: Option<Pet>,
         /// A plain string, a tagged part, or a list of parts.
-        pub content: ::std::option::Option<Content>,
+        pub content: Option<Content>,
         /// Objects with no common tag; decoding tries each in turn.
-        pub r#where: ::std::option::Option<Location>,
+        pub r#where: Option<Location>,
         /// `auto` or a count.
-        pub epochs: ::std::option::Option<AutoOrInteger>,
+        pub epochs: Option<AutoOrInteger>,
         /// `auto` or a multiplier; the `auto` branch has no `type`.
-        pub learning_rate: ::std::option::Option<AutoOrNumber>,
+        pub learning_rate: Option<AutoOrNumber>,
         /// Any model name; two are known.
-        pub model: ::std::option::Option<ShapeRequestModel>,
+        pub model: Option<ShapeRequestModel>,
         /// A string or an integer.
-        pub seed: ::std::option::Option<StringOrInteger>,
+        pub seed: Option<StringOrInteger>,
         /// Inline branches, each fixing `type`.
-        pub event: ::std::option::Option<ShapeRequestEvent>,
+        pub event: Option<ShapeRequestEvent>,
     }
 
     impl ShapeRequest {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(shape: impl ::std::convert::Into<Shape>) -> Self {
+        pub fn new(shape: impl Into<Shape>) -> Self {
             Self {
-                shape: ::std::convert::Into::into(shape),
-                pet: ::std::option::Option::None,
-                content: ::std::option::Option::None,
-                r#where: ::std::option::Option::None,
-                epochs: ::std::option::Option::None,
-                learning_rate: ::std::option::Option::None,
-                model: ::std::option::Option::None,
-                seed: ::std::option::Option::None,
-                event: ::std::option::Option::None,
+                shape: Into::into(shape),
+                pet: None,
+                content: None,
+                r#where: None,
+                epochs: None,
+                learning_rate: None,
+                model: None,
+                seed: None,
+                event: None,
             }
         }
     }
 
     impl ::serde::Serialize for ShapeRequest {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("shape", &self.shape)?;
-            if let ::std::option::Option::Some(value) = &self.pet {
+            if let Some(value) = &self.pet {
                 map.serialize_entry("pet", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.content {
+            if let Some(value) = &self.content {
                 map.serialize_entry("content", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.r#where {
+            if let Some(value) = &self.r#where {
                 map.serialize_entry("where", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.epochs {
+            if let Some(value) = &self.epochs {
                 map.serialize_entry("epochs", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.learning_rate {
+            if let Some(value) = &self.learning_rate {
                 map.serialize_entry("learning_rate", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.model {
+            if let Some(value) = &self.model {
                 map.serialize_entry("model", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.seed {
+            if let Some(value) = &self.seed {
                 map.serialize_entry("seed", value)?;
             }
-            if let ::std::option::Option::Some(value) = &self.event {
+            if let Some(value) = &self.event {
                 map.serialize_entry("event", value)?;
             }
             map.end()
@@ -1096,20 +1075,20 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            let mut v3 = ::std::option::Option::None;
-            let mut v4 = ::std::option::Option::None;
-            let mut v5 = ::std::option::Option::None;
-            let mut v6 = ::std::option::Option::None;
-            let mut v7 = ::std::option::Option::None;
-            let mut v8 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            let mut v3 = None;
+            let mut v4 = None;
+            let mut v5 = None;
+            let mut v6 = None;
+            let mut v7 = None;
+            let mut v8 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -1123,7 +1102,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 shape: object.required(v0, "shape")?,
                 pet: object.optional(v1),
                 content: object.optional(v2),
@@ -1138,7 +1117,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ShapeRequest {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1160,7 +1139,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for ShapeRequestEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -1177,14 +1156,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `ShapeRequestEvent` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "progress" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -1203,7 +1179,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for ShapeRequestEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1211,13 +1187,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<ShapeRequestEventProgress> for ShapeRequestEvent {
+    impl From<ShapeRequestEventProgress> for ShapeRequestEvent {
         fn from(value: ShapeRequestEventProgress) -> Self {
             Self::Progress(value)
         }
     }
 
-    impl ::std::convert::From<ShapeRequestEventDone> for ShapeRequestEvent {
+    impl From<ShapeRequestEventDone> for ShapeRequestEvent {
         fn from(value: ShapeRequestEventDone) -> Self {
             Self::Done(value)
         }
@@ -1227,12 +1203,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShapeRequestEventDone {}
     impl ::serde::Serialize for ShapeRequestEventDone {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"done")?;
             map.end()
         }
@@ -1245,19 +1221,19 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
             while object.next_field()?.is_some() {
                 object.skip()?;
             }
-            ::std::result::Result::Ok(Self {})
+            Ok(Self {})
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ShapeRequestEventDone {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1273,20 +1249,18 @@ pub mod types {
 
     impl ShapeRequestEventProgress {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(delta: impl ::std::convert::Into<f64>) -> Self {
-            Self {
-                delta: ::std::convert::Into::into(delta),
-            }
+        pub fn new(delta: impl Into<f64>) -> Self {
+            Self { delta: Into::into(delta) }
         }
     }
 
     impl ::serde::Serialize for ShapeRequestEventProgress {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"progress")?;
             map.serialize_entry("delta", &self.delta)?;
             map.end()
@@ -1300,25 +1274,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 delta: object.required(v0, "delta")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ShapeRequestEventProgress {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1349,8 +1323,8 @@ pub mod types {
         pub const LARGE: Self = Self(::std::borrow::Cow::Borrowed("large"));
 
         /// Any value, known to this SDK or not.
-        pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self(::std::borrow::Cow::Owned(::std::convert::Into::into(value)))
+        pub fn new(value: impl Into<String>) -> Self {
+            Self(::std::borrow::Cow::Owned(Into::into(value)))
         }
 
         /// The value as written on the wire.
@@ -1359,14 +1333,14 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<&str> for ShapeRequestModel {
+    impl From<&str> for ShapeRequestModel {
         fn from(value: &str) -> Self {
             Self::new(value)
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for ShapeRequestModel {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for ShapeRequestModel {
+        fn from(value: String) -> Self {
             Self::new(value)
         }
     }
@@ -1391,20 +1365,18 @@ pub mod types {
 
     impl Square {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(side: impl ::std::convert::Into<f64>) -> Self {
-            Self {
-                side: ::std::convert::Into::into(side),
-            }
+        pub fn new(side: impl Into<f64>) -> Self {
+            Self { side: Into::into(side) }
         }
     }
 
     impl ::serde::Serialize for Square {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("kind", &"square")?;
             map.serialize_entry("side", &self.side)?;
             map.end()
@@ -1418,25 +1390,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 side: object.required(v0, "side")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Square {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1450,12 +1422,12 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub enum StringOrInteger {
-        String(::std::string::String),
+        String(String),
         Integer(i64),
     }
 
     impl ::serde::Serialize for StringOrInteger {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -1467,7 +1439,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1480,7 +1452,7 @@ pub mod types {
             if value.is_number() {
                 return crate::runtime::decode_scalar(&value).map(Self::Integer);
             }
-            ::std::result::Result::Err(
+            Err(
                 <D::Error as ::serde::de::Error>::custom(
                     "no variant of `StringOrInteger` matches this value",
                 ),
@@ -1488,13 +1460,13 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<::std::string::String> for StringOrInteger {
-        fn from(value: ::std::string::String) -> Self {
+    impl From<String> for StringOrInteger {
+        fn from(value: String) -> Self {
             Self::String(value)
         }
     }
 
-    impl ::std::convert::From<i64> for StringOrInteger {
+    impl From<i64> for StringOrInteger {
         fn from(value: i64) -> Self {
             Self::Integer(value)
         }
@@ -1503,25 +1475,23 @@ pub mod types {
     /// Always written with `type`: `"text"`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TextPart {
-        pub text: ::std::string::String,
+        pub text: String,
     }
 
     impl TextPart {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                text: ::std::convert::Into::into(text),
-            }
+        pub fn new(text: impl Into<String>) -> Self {
+            Self { text: Into::into(text) }
         }
     }
 
     impl ::serde::Serialize for TextPart {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("type", &"text")?;
             map.serialize_entry("text", &self.text)?;
             map.end()
@@ -1535,25 +1505,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 text: object.required(v0, "text")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for TextPart {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -1564,17 +1534,17 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq, Default)]
     #[non_exhaustive]
     pub struct Vehicle {
-        pub wheels: ::std::option::Option<i64>,
+        pub wheels: Option<i64>,
     }
 
     impl ::serde::Serialize for Vehicle {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
-            if let ::std::option::Option::Some(value) = &self.wheels {
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.wheels {
                 map.serialize_entry("wheels", value)?;
             }
             map.end()
@@ -1588,25 +1558,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 wheels: object.optional(v0),
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for Vehicle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {

@@ -89,7 +89,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BatchCompletedEvent {
-        pub id: ::std::string::String,
+        pub id: String,
         pub created_at: i64,
         pub data: EventData,
     }
@@ -97,25 +97,25 @@ pub mod types {
     impl BatchCompletedEvent {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            created_at: impl ::std::convert::Into<i64>,
-            data: impl ::std::convert::Into<EventData>,
+            id: impl Into<String>,
+            created_at: impl Into<i64>,
+            data: impl Into<EventData>,
         ) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                created_at: ::std::convert::Into::into(created_at),
-                data: ::std::convert::Into::into(data),
+                id: Into::into(id),
+                created_at: Into::into(created_at),
+                data: Into::into(data),
             }
         }
     }
 
     impl ::serde::Serialize for BatchCompletedEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("object", &"event")?;
             map.serialize_entry("type", &"batch.completed")?;
             map.serialize_entry("id", &self.id)?;
@@ -132,14 +132,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -147,7 +147,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 created_at: object.required(v1, "created_at")?,
                 data: object.required(v2, "data")?,
@@ -156,7 +156,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for BatchCompletedEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -168,7 +168,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct BatchFailedEvent {
-        pub id: ::std::string::String,
+        pub id: String,
         pub created_at: i64,
         pub data: EventData,
     }
@@ -176,25 +176,25 @@ pub mod types {
     impl BatchFailedEvent {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            created_at: impl ::std::convert::Into<i64>,
-            data: impl ::std::convert::Into<EventData>,
+            id: impl Into<String>,
+            created_at: impl Into<i64>,
+            data: impl Into<EventData>,
         ) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                created_at: ::std::convert::Into::into(created_at),
-                data: ::std::convert::Into::into(data),
+                id: Into::into(id),
+                created_at: Into::into(created_at),
+                data: Into::into(data),
             }
         }
     }
 
     impl ::serde::Serialize for BatchFailedEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("object", &"event")?;
             map.serialize_entry("type", &"batch.failed")?;
             map.serialize_entry("id", &self.id)?;
@@ -211,14 +211,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -226,7 +226,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 created_at: object.required(v1, "created_at")?,
                 data: object.required(v2, "data")?,
@@ -235,7 +235,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for BatchFailedEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -247,7 +247,7 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EvalRunSucceededEvent {
-        pub id: ::std::string::String,
+        pub id: String,
         pub created_at: i64,
         pub data: EventData,
     }
@@ -255,25 +255,25 @@ pub mod types {
     impl EvalRunSucceededEvent {
         /// A value with the required fields set and every optional field empty.
         pub fn new(
-            id: impl ::std::convert::Into<::std::string::String>,
-            created_at: impl ::std::convert::Into<i64>,
-            data: impl ::std::convert::Into<EventData>,
+            id: impl Into<String>,
+            created_at: impl Into<i64>,
+            data: impl Into<EventData>,
         ) -> Self {
             Self {
-                id: ::std::convert::Into::into(id),
-                created_at: ::std::convert::Into::into(created_at),
-                data: ::std::convert::Into::into(data),
+                id: Into::into(id),
+                created_at: Into::into(created_at),
+                data: Into::into(data),
             }
         }
     }
 
     impl ::serde::Serialize for EvalRunSucceededEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("object", &"event")?;
             map.serialize_entry("type", &"eval.run.succeeded")?;
             map.serialize_entry("id", &self.id)?;
@@ -290,14 +290,14 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            let mut v1 = ::std::option::Option::None;
-            let mut v2 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            let mut v1 = None;
+            let mut v2 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     1 => object.value(&mut v1)?,
@@ -305,7 +305,7 @@ pub mod types {
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
                 created_at: object.required(v1, "created_at")?,
                 data: object.required(v2, "data")?,
@@ -314,7 +314,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for EvalRunSucceededEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -325,25 +325,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EventData {
-        pub id: ::std::string::String,
+        pub id: String,
     }
 
     impl EventData {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: Into::into(id) }
         }
     }
 
     impl ::serde::Serialize for EventData {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.end()
         }
@@ -356,25 +354,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for EventData {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -385,25 +383,23 @@ pub mod types {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GetBatchResponse {
-        pub id: ::std::string::String,
+        pub id: String,
     }
 
     impl GetBatchResponse {
         /// A value with the required fields set and every optional field empty.
-        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                id: ::std::convert::Into::into(id),
-            }
+        pub fn new(id: impl Into<String>) -> Self {
+            Self { id: Into::into(id) }
         }
     }
 
     impl ::serde::Serialize for GetBatchResponse {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
             use ::serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(::std::option::Option::None)?;
+            let mut map = serializer.serialize_map(None)?;
             map.serialize_entry("id", &self.id)?;
             map.end()
         }
@@ -416,25 +412,25 @@ pub mod types {
 
         fn read<'de, A>(
             mut object: crate::runtime::ObjectAccess<'de, A>,
-        ) -> ::std::result::Result<Self, A::Error>
+        ) -> Result<Self, A::Error>
         where
             A: ::serde::de::MapAccess<'de>,
         {
-            let mut v0 = ::std::option::Option::None;
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            let mut v0 = None;
+            while let Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
                     _ => object.skip()?,
                 }
             }
-            ::std::result::Result::Ok(Self {
+            Ok(Self {
                 id: object.required(v0, "id")?,
             })
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -460,7 +456,7 @@ pub mod types {
     }
 
     impl ::serde::Serialize for WebhookEvent {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
         where
             S: ::serde::Serializer,
         {
@@ -484,14 +480,11 @@ pub mod types {
 
         const NO_MATCH: &'static str = "no variant of `WebhookEvent` matches this value (objects are told apart by `type`)";
 
-        fn variant<'de, D>(
-            tag: &str,
-            deserializer: D,
-        ) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+        fn variant<'de, D>(tag: &str, deserializer: D) -> Option<Result<Self, D::Error>>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::option::Option::Some(
+            Some(
                 match tag {
                     "batch.completed" => {
                         ::serde::Deserialize::deserialize(deserializer)
@@ -515,7 +508,7 @@ pub mod types {
     }
 
     impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
@@ -523,19 +516,19 @@ pub mod types {
         }
     }
 
-    impl ::std::convert::From<BatchCompletedEvent> for WebhookEvent {
+    impl From<BatchCompletedEvent> for WebhookEvent {
         fn from(value: BatchCompletedEvent) -> Self {
             Self::BatchCompleted(value)
         }
     }
 
-    impl ::std::convert::From<BatchFailedEvent> for WebhookEvent {
+    impl From<BatchFailedEvent> for WebhookEvent {
         fn from(value: BatchFailedEvent) -> Self {
             Self::BatchFailed(value)
         }
     }
 
-    impl ::std::convert::From<EvalRunSucceededEvent> for WebhookEvent {
+    impl From<EvalRunSucceededEvent> for WebhookEvent {
         fn from(value: EvalRunSucceededEvent) -> Self {
             Self::EvalRunSucceeded(value)
         }

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::Std;
 use super::parts::{self, Needed};
 use super::types::Stock;
 use super::{inner_doc_attrs, manifest, resources, types};
@@ -90,6 +91,7 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
     let jobs = 2 + chunks.len();
     // Job 0 is `lib.rs`, job 1 `resources.rs`, and the rest are runs of types, in order.
     let stocked = Stocked::default();
+    let std = Std::types(api);
     let job = |index: usize| -> Result<String, String> {
         match index {
             0 => render(lib(api, Layout::Files { custom })),
@@ -97,11 +99,11 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
             _ => {
                 let mut out = String::new();
                 for (id, t) in chunks[index - 2] {
-                    let items = types::items(api, *id, t);
+                    let items = types::items(api, std, *id, t);
                     let cfg = items.cfg.as_ref();
                     out.push_str(&unparse_items(items.def, cfg)?);
                     for stock in items.stock {
-                        out.push_str(&stocked.text(stock, &items.name, cfg)?);
+                        out.push_str(&stocked.text(stock, std, &items.name, cfg)?);
                     }
                     if !items.rest.is_empty() {
                         out.push_str(&unparse_items(items.rest, cfg)?);
@@ -143,7 +145,7 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
 
 /// The formatted text of each [`Stock`] item, once per `cfg`, with a placeholder for the name.
 #[derive(Default)]
-struct Stocked(std::sync::Mutex<std::collections::HashMap<(Stock, String), std::sync::Arc<str>>>);
+struct Stocked(std::sync::Mutex<std::collections::HashMap<(Stock, Std, String), std::sync::Arc<str>>>);
 
 impl Stocked {
     /// What the name is written as in the formatted stock items.
@@ -153,14 +155,14 @@ impl Stocked {
     const WIDTH: usize = 80;
 
     /// `stock` for the type `name`: the same text as formatting its tokens, without the formatting.
-    fn text(&self, stock: Stock, name: &proc_macro2::Ident, cfg: Option<&TokenStream>) -> Result<String, String> {
-        let key = (stock, cfg.map(ToString::to_string).unwrap_or_default());
+    fn text(&self, stock: Stock, std: Std, name: &proc_macro2::Ident, cfg: Option<&TokenStream>) -> Result<String, String> {
+        let key = (stock, std, cfg.map(ToString::to_string).unwrap_or_default());
         let cached = self.0.lock().map_err(|_| "a rendering thread panicked".to_owned())?.get(&key).cloned();
         let template = match cached {
             Some(template) => template,
             None => {
                 let placeholder = proc_macro2::Ident::new(Self::PLACEHOLDER, proc_macro2::Span::call_site());
-                let template: std::sync::Arc<str> = unparse_items(stock.tokens(&placeholder), cfg)?.into();
+                let template: std::sync::Arc<str> = unparse_items(stock.tokens(std, &placeholder), cfg)?.into();
                 self.0.lock().map_err(|_| "a rendering thread panicked".to_owned())?.insert(key, template.clone());
                 template
             }
@@ -172,7 +174,7 @@ impl Stocked {
                 return Ok(format!("{before}{name_text}{after}"));
             }
         }
-        unparse_items(stock.tokens(name), cfg)
+        unparse_items(stock.tokens(std, name), cfg)
     }
 }
 
@@ -466,16 +468,19 @@ mod tests {
         let stocked = Stocked::default();
         let long_cfg = quote!(#[cfg(any(feature = "assistants", feature = "chat", feature = "conversations", feature = "responses"))]);
         for stock in [Stock::ReadObject, Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr] {
-            for cfg in [None, Some(quote!(#[cfg(feature = "chat")])), Some(long_cfg.clone())] {
-                for length in 1..=90 {
-                    let name = proc_macro2::Ident::new(&"N".repeat(length), proc_macro2::Span::call_site());
-                    let formatted = unparse_items(stock.tokens(&name), cfg.as_ref()).unwrap();
-                    assert_eq!(stocked.text(stock, &name, cfg.as_ref()).unwrap(), formatted, "{stock:?}, {length} characters");
+            for std in [Std::SHORT, Std::ABSOLUTE] {
+                for cfg in [None, Some(quote!(#[cfg(feature = "chat")])), Some(long_cfg.clone())] {
+                    for length in 1..=90 {
+                        let name = proc_macro2::Ident::new(&"N".repeat(length), proc_macro2::Span::call_site());
+                        let formatted = unparse_items(stock.tokens(std, &name), cfg.as_ref()).unwrap();
+                        let text = stocked.text(stock, std, &name, cfg.as_ref()).unwrap();
+                        assert_eq!(text, formatted, "{stock:?}, {std:?}, {length} characters");
+                    }
                 }
             }
         }
         let raw = proc_macro2::Ident::new_raw("type", proc_macro2::Span::call_site());
-        assert!(stocked.text(Stock::ReadObject, &raw, None).unwrap().contains("for r#type {"));
+        assert!(stocked.text(Stock::ReadObject, Std::SHORT, &raw, None).unwrap().contains("for r#type {"));
     }
 
     /// Rendering `types.rs` in pieces relies on this: spacing two texts and joining them gives

@@ -1,8 +1,9 @@
 //! IR -> token streams, and token streams -> formatted files.
 //!
-//! Emitters make no naming decisions; they read final names from the IR. Every std, serde and
-//! runtime item is written as an absolute path, because a spec may name a type `Result`,
-//! `Option`, `String` or `Client`.
+//! Emitters make no naming decisions; they read final names from the IR. Serde and runtime items
+//! are written as absolute paths, because a spec may name a type `Client` or `Value`; std's are
+//! too, except that the `types` module writes the prelude's names short where no type of the
+//! spec takes them ([`Std`]).
 
 mod doc_examples;
 pub mod fingerprint;
@@ -220,18 +221,140 @@ fn list_marker(line: &str) -> Option<usize> {
     (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
-/// Where a type reference is written from: inside the `types` module, or from `resources`,
-/// which imports it as `types`.
+/// Where a type reference is written from: inside the `types` module, with how it writes the
+/// standard names, or from `resources`, which imports it as `types`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum From {
-    Types,
+    Types(Std),
     Resources,
+}
+
+/// The standard names the emitters use that the prelude also has, in [`Std`]'s bit order.
+const PRELUDE: [&str; 12] = ["Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "From", "Into", "IntoIterator"];
+
+/// How the `types` module writes the standard library's names: as the prelude has them (`Option`,
+/// `String`), as people write them by hand, except a name that one of the spec's own types takes
+/// (a schema called `Result`), which stays an absolute path (`::std::result::Result`) because the
+/// type would shadow the prelude's. `resources.rs` and `lib.rs` write every name absolute.
+///
+/// It matters for speed too: absolute paths were a fifth of the tokens a whole spec's types emit,
+/// and every one of them is parsed and printed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Std {
+    /// One bit per [`PRELUDE`] name that must stay absolute.
+    absolute: u16,
+}
+
+impl Std {
+    /// Every name absolute.
+    pub(crate) const ABSOLUTE: Std = Std { absolute: u16::MAX };
+    /// Every name short.
+    #[cfg(test)]
+    pub(crate) const SHORT: Std = Std { absolute: 0 };
+
+    /// For the `types` module of `api`.
+    pub(crate) fn types(api: &Api) -> Std {
+        let absolute = api.types.iter().filter_map(|t| PRELUDE.iter().position(|name| *name == t.name)).fold(0, |bits, i| bits | 1 << i);
+        Std { absolute }
+    }
+
+    /// `Option::is_none` for serde's `skip_serializing_if`, which reads the path in the string as
+    /// it would read one in code.
+    pub(crate) fn option_is_none(self) -> &'static str {
+        if self.short(0) { "Option::is_none" } else { "::std::option::Option::is_none" }
+    }
+
+    /// Whether the prelude's name with this [`PRELUDE`] index may be used.
+    fn short(self, index: usize) -> bool {
+        self.absolute & (1 << index) == 0
+    }
+
+    pub(crate) fn option(self) -> TokenStream {
+        if self.short(0) { quote!(Option) } else { quote!(::std::option::Option) }
+    }
+
+    pub(crate) fn some(self) -> TokenStream {
+        if self.short(1) { quote!(Some) } else { quote!(::std::option::Option::Some) }
+    }
+
+    pub(crate) fn none(self) -> TokenStream {
+        if self.short(2) { quote!(None) } else { quote!(::std::option::Option::None) }
+    }
+
+    pub(crate) fn result(self) -> TokenStream {
+        if self.short(3) { quote!(Result) } else { quote!(::std::result::Result) }
+    }
+
+    pub(crate) fn ok(self) -> TokenStream {
+        if self.short(4) { quote!(Ok) } else { quote!(::std::result::Result::Ok) }
+    }
+
+    pub(crate) fn err(self) -> TokenStream {
+        if self.short(5) { quote!(Err) } else { quote!(::std::result::Result::Err) }
+    }
+
+    pub(crate) fn string(self) -> TokenStream {
+        if self.short(6) { quote!(String) } else { quote!(::std::string::String) }
+    }
+
+    pub(crate) fn vec(self) -> TokenStream {
+        if self.short(7) { quote!(Vec) } else { quote!(::std::vec::Vec) }
+    }
+
+    pub(crate) fn boxed(self) -> TokenStream {
+        if self.short(8) { quote!(Box) } else { quote!(::std::boxed::Box) }
+    }
+
+    pub(crate) fn from(self) -> TokenStream {
+        if self.short(9) { quote!(From) } else { quote!(::std::convert::From) }
+    }
+
+    pub(crate) fn into(self) -> TokenStream {
+        if self.short(10) { quote!(Into) } else { quote!(::std::convert::Into) }
+    }
+
+    pub(crate) fn into_iterator(self) -> TokenStream {
+        if self.short(11) { quote!(IntoIterator) } else { quote!(::std::iter::IntoIterator) }
+    }
+}
+
+/// Every name [`Std`] writes, for an emitter that uses many of them.
+pub(crate) struct Names {
+    pub option: TokenStream,
+    pub some: TokenStream,
+    pub none: TokenStream,
+    pub result: TokenStream,
+    pub ok: TokenStream,
+    pub err: TokenStream,
+    pub vec: TokenStream,
+    pub boxed: TokenStream,
+    pub from: TokenStream,
+}
+
+impl Std {
+    pub(crate) fn names(self) -> Names {
+        Names {
+            option: self.option(),
+            some: self.some(),
+            none: self.none(),
+            result: self.result(),
+            ok: self.ok(),
+            err: self.err(),
+            vec: self.vec(),
+            boxed: self.boxed(),
+            from: self.from(),
+        }
+    }
 }
 
 /// The Rust type for a reference.
 pub(crate) fn ty(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
+    let std = match from {
+        From::Types(std) => std,
+        From::Resources => Std::ABSOLUTE,
+    };
     match ty {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => std.string(),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
@@ -241,25 +364,25 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, from: From) -> TokenStream {
         TypeRef::Named(id) => {
             let name = ident(&api.ty(*id).name);
             match from {
-                From::Types => quote!(#name),
+                From::Types(_) => quote!(#name),
                 From::Resources => quote!(types::#name),
             }
         }
         TypeRef::Vec(inner) => {
-            let inner = self::ty(api, inner, from);
-            quote!(::std::vec::Vec<#inner>)
+            let (vec, inner) = (std.vec(), self::ty(api, inner, from));
+            quote!(#vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = self::ty(api, inner, from);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            let (string, inner) = (std.string(), self::ty(api, inner, from));
+            quote!(::std::collections::BTreeMap<#string, #inner>)
         }
         TypeRef::Option(inner) => {
-            let inner = self::ty(api, inner, from);
-            quote!(::std::option::Option<#inner>)
+            let (option, inner) = (std.option(), self::ty(api, inner, from));
+            quote!(#option<#inner>)
         }
         TypeRef::Box(inner) => {
-            let inner = self::ty(api, inner, from);
-            quote!(::std::boxed::Box<#inner>)
+            let (boxed, inner) = (std.boxed(), self::ty(api, inner, from));
+            quote!(#boxed<#inner>)
         }
     }
 }

@@ -4,10 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::ident;
+use super::super::{Std, ident};
 use crate::ir::*;
 
-pub(super) fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> TokenStream {
+pub(super) fn enum_def(std: Std, name: &proc_macro2::Ident, attrs: TokenStream, e: &StringEnum) -> TokenStream {
+    let (from, string) = (std.from(), std.string());
     let unknown = ident(&e.unknown);
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let vname = ident(&v.name);
@@ -35,7 +36,7 @@ pub(super) fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &String
         pub enum #name {
             #(#variants)*
             #[doc = " A value this SDK does not know yet, kept as sent."]
-            #unknown(::std::string::String),
+            #unknown(#string),
         }
 
         impl #name {
@@ -48,17 +49,17 @@ pub(super) fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &String
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl #from<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
-                    other => Self::#unknown(::std::string::String::from(other)),
+                    other => Self::#unknown(#string::from(other)),
                 }
             }
         }
 
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl #from<#string> for #name {
+            fn from(value: #string) -> Self {
                 match value.as_str() {
                     #(#from_str2)*
                     _ => Self::#unknown(value),
@@ -68,7 +69,14 @@ pub(super) fn enum_def(name: &proc_macro2::Ident, attrs: TokenStream, e: &String
     }
 }
 
-pub(super) fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, o: &OpenString) -> TokenStream {
+pub(super) fn open_string_def(
+    std: Std,
+    name: &proc_macro2::Ident,
+    attrs: TokenStream,
+    sep: Option<TokenStream>,
+    o: &OpenString,
+) -> TokenStream {
+    let (from, into, string) = (std.from(), std.into(), std.string());
     let consts = o.known.iter().map(|EnumVariant { name: cname, wire }| {
         let cname = ident(cname);
         let doc = format!(" `{wire}`");
@@ -94,8 +102,8 @@ pub(super) fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, sep
             #(#consts)*
 
             /// Any value, known to this SDK or not.
-            pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                Self(::std::borrow::Cow::Owned(::std::convert::Into::into(value)))
+            pub fn new(value: impl #into<#string>) -> Self {
+                Self(::std::borrow::Cow::Owned(#into::into(value)))
             }
 
             /// The value as written on the wire.
@@ -104,14 +112,14 @@ pub(super) fn open_string_def(name: &proc_macro2::Ident, attrs: TokenStream, sep
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl #from<&str> for #name {
             fn from(value: &str) -> Self {
                 Self::new(value)
             }
         }
 
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl #from<#string> for #name {
+            fn from(value: #string) -> Self {
                 Self::new(value)
             }
         }

@@ -3,12 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::ident;
+use super::super::{Names, Std, ident};
 use super::params::field_arg;
 use crate::ir::*;
 
 /// `Paginated` for a list response, and `next_cursor` as a method of its own.
-pub(super) fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
+pub(super) fn paginated_impl(api: &Api, std: Std, page: &Page) -> TokenStream {
+    let Names { option, vec, .. } = std.names();
     let name = ident(&api.ty(page.page).name);
     let item = ident(&api.ty(page.item).name);
     let items = ident(&page.items_field);
@@ -18,7 +19,7 @@ pub(super) fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
     quote! {
         impl #name {
             /// The cursor for the next page, the last item's ID; `None` on the last page.
-            pub fn next_cursor(&self) -> ::std::option::Option<&str> {
+            pub fn next_cursor(&self) -> #option<&str> {
                 <Self as crate::runtime::Paginated>::next_cursor(self)
             }
         }
@@ -35,7 +36,7 @@ pub(super) fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
                 &self.#items
             }
 
-            fn into_items(self) -> ::std::vec::Vec<#item> {
+            fn into_items(self) -> #vec<#item> {
                 self.#items
             }
 
@@ -48,11 +49,12 @@ pub(super) fn paginated_impl(api: &Api, page: &Page) -> TokenStream {
 
 /// `ToMultipart` for a struct sent as a `multipart/form-data` body: files become file parts,
 /// scalars text parts, lists repeated `name[]` parts, and objects JSON-encoded text parts.
-pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
+pub(super) fn multipart_impl(api: &Api, std: Std, id: TypeId) -> TokenStream {
+    let Names { ok, result, some, .. } = std.names();
     let name = ident(&api.ty(id).name);
     let s = match &api.ty(id).kind {
         TypeKind::Struct(s) => s,
-        TypeKind::Union(u) => return union_multipart_impl(&name, u),
+        TypeKind::Union(u) => return union_multipart_impl(std, &name, u),
         _ => return TokenStream::new(),
     };
     // The single-value properties are sent as text parts, as JSON bodies carry them too.
@@ -68,14 +70,14 @@ pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         if f.optional() {
-            let part = multipart_part(api, &f.ty, &f.wire, quote!(value), 0);
+            let part = multipart_part(api, std, &f.ty, &f.wire, quote!(value), 0);
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#fname {
+                if let #some(value) = &self.#fname {
                     #part
                 }
             }
         } else {
-            multipart_part(api, &f.ty, &f.wire, field_arg(&f.ty, quote!(self.#fname)), 0)
+            multipart_part(api, std, &f.ty, &f.wire, field_arg(&f.ty, quote!(self.#fname)), 0)
         }
     });
     quote! {
@@ -83,10 +85,10 @@ pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
             fn to_multipart(
                 &self,
                 form: &mut crate::runtime::Multipart,
-            ) -> ::std::result::Result<(), crate::runtime::Error> {
+            ) -> #result<(), crate::runtime::Error> {
                 #(#consts)*
                 #(#parts)*
-                ::std::result::Result::Ok(())
+                #ok(())
             }
         }
     }
@@ -94,7 +96,8 @@ pub(super) fn multipart_impl(api: &Api, id: TypeId) -> TokenStream {
 
 /// A union of forms sends the variant it holds; an object of a kind the spec does not list
 /// sends each property as a text part (strings as they are, anything else as JSON).
-fn union_multipart_impl(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn union_multipart_impl(std: Std, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let Names { none, ok, result, some, .. } = std.names();
     let arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let value = if matches!(v.body, VariantBody::Type(TypeRef::Box(_))) { quote!(&**value) } else { quote!(value) };
@@ -106,11 +109,11 @@ fn union_multipart_impl(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
             Self::#n(value) => {
                 for (key, entry) in value.as_object().into_iter().flatten() {
                     match entry.as_str() {
-                        ::std::option::Option::Some(text) => form.text(key, text),
-                        ::std::option::Option::None => form.json(key, entry)?,
+                        #some(text) => form.text(key, text),
+                        #none => form.json(key, entry)?,
                     }
                 }
-                ::std::result::Result::Ok(())
+                #ok(())
             }
         }
     });
@@ -119,7 +122,7 @@ fn union_multipart_impl(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
             fn to_multipart(
                 &self,
                 form: &mut crate::runtime::Multipart,
-            ) -> ::std::result::Result<(), crate::runtime::Error> {
+            ) -> #result<(), crate::runtime::Error> {
                 match self {
                     #(#arms)*
                     #unknown
@@ -130,7 +133,8 @@ fn union_multipart_impl(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
 }
 
 /// The statements that add `value` (a reference to a `ty`) to `form` under `wire`.
-fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth: usize) -> TokenStream {
+fn multipart_part(api: &Api, std: Std, ty: &TypeRef, wire: &str, value: TokenStream, depth: usize) -> TokenStream {
+    let Names { some, .. } = std.names();
     let json = quote!(form.json(#wire, #value)?;);
     if depth > 8 {
         return json;
@@ -140,18 +144,18 @@ fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth
         TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => quote!(form.text(#wire, #value);),
         // Bytes are only ever a whole request body, never a property, so this arm is for completeness.
         TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes => json,
-        TypeRef::Box(inner) => multipart_part(api, inner, wire, quote!(&**#value), depth + 1),
+        TypeRef::Box(inner) => multipart_part(api, std, inner, wire, quote!(&**#value), depth + 1),
         TypeRef::Option(inner) => {
-            let part = multipart_part(api, inner, wire, quote!(item), depth + 1);
+            let part = multipart_part(api, std, inner, wire, quote!(item), depth + 1);
             quote! {
-                if let ::std::option::Option::Some(item) = #value {
+                if let #some(item) = #value {
                     #part
                 }
             }
         }
         TypeRef::Vec(inner) => {
             let item_wire = format!("{wire}[]");
-            let part = multipart_part(api, inner, &item_wire, quote!(item), depth + 1);
+            let part = multipart_part(api, std, inner, &item_wire, quote!(item), depth + 1);
             quote! {
                 for item in #value {
                     #part
@@ -159,7 +163,7 @@ fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth
             }
         }
         TypeRef::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Alias(inner) => multipart_part(api, inner, wire, value, depth + 1),
+            TypeKind::Alias(inner) => multipart_part(api, std, inner, wire, value, depth + 1),
             TypeKind::Enum(_) | TypeKind::OpenString(_) => quote!(form.text(#wire, #value);),
             TypeKind::Const(l) => {
                 let literal = match l {
@@ -187,7 +191,7 @@ fn multipart_part(api: &Api, ty: &TypeRef, wire: &str, value: TokenStream, depth
                             quote!(#union_name::#vname => form.text(#wire, #literal),)
                         }
                         VariantBody::Type(t) => {
-                            let part = multipart_part(api, t, wire, quote!(inner), depth + 1);
+                            let part = multipart_part(api, std, t, wire, quote!(inner), depth + 1);
                             quote!(#union_name::#vname(inner) => { #part })
                         }
                     }

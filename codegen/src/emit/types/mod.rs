@@ -16,14 +16,15 @@ use unions::union_def;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{From, cfg_attr, doc_attrs, gate, ident, ty};
+use super::{From, Std, cfg_attr, doc_attrs, gate, ident, ty};
 use crate::ir::*;
 
 /// The whole `types` module body, as one token stream (for the one-file layout).
 pub(crate) fn module(api: &Api) -> TokenStream {
     let head = head();
+    let std = Std::types(api);
     let items = api.sorted_types().into_iter().map(|(id, t)| {
-        let items = items(api, id, t);
+        let items = items(api, std, id, t);
         let cfg = items.cfg.clone();
         gate(items.into_tokens(), cfg.as_ref())
     });
@@ -51,13 +52,15 @@ pub(crate) struct TypeItems {
     pub rest: TokenStream,
     /// The `cfg` every one of the items carries.
     pub cfg: Option<TokenStream>,
+    /// How the items write standard names.
+    pub std: Std,
 }
 
 impl TypeItems {
     /// All of the items as one stream, without the `cfg`.
     pub(crate) fn into_tokens(self) -> TokenStream {
-        let TypeItems { name, def, stock, rest, .. } = self;
-        let stock = stock.into_iter().map(|s| s.tokens(&name));
+        let TypeItems { name, def, stock, rest, std, .. } = self;
+        let stock = stock.into_iter().map(|s| s.tokens(std, &name));
         quote!(#def #(#stock)* #rest)
     }
 }
@@ -79,11 +82,12 @@ pub(crate) enum Stock {
 }
 
 impl Stock {
-    pub(crate) fn tokens(self, name: &proc_macro2::Ident) -> TokenStream {
+    pub(crate) fn tokens(self, std: Std, name: &proc_macro2::Ident) -> TokenStream {
+        let (result, string) = (std.result(), std.string());
         match self {
             Stock::ReadObject => quote! {
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                    fn deserialize<D>(deserializer: D) -> #result<Self, D::Error>
                     where
                         D: ::serde::Deserializer<'de>,
                     {
@@ -100,7 +104,7 @@ impl Stock {
             },
             Stock::WriteStr => quote! {
                 impl ::serde::Serialize for #name {
-                    fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+                    fn serialize<S>(&self, serializer: S) -> #result<S::Ok, S::Error>
                     where
                         S: ::serde::Serializer,
                     {
@@ -110,11 +114,11 @@ impl Stock {
             },
             Stock::ReadStr => quote! {
                 impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+                    fn deserialize<D>(deserializer: D) -> #result<Self, D::Error>
                     where
                         D: ::serde::Deserializer<'de>,
                     {
-                        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                        <#string as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
                     }
                 }
             },
@@ -123,16 +127,16 @@ impl Stock {
 }
 
 /// Everything one type contributes, and the `cfg` every one of its items carries.
-pub(crate) fn items(api: &Api, id: TypeId, t: &TypeDef) -> TypeItems {
+pub(crate) fn items(api: &Api, std: Std, id: TypeId, t: &TypeDef) -> TypeItems {
     let mut stock = Vec::new();
-    let def = type_def(api, t, &mut stock);
-    let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, p));
-    let form = api.multipart.contains(&id).then(|| multipart_impl(api, id));
-    TypeItems { name: ident(&t.name), def, stock, rest: quote!(#page #form), cfg: cfg_attr(api, &t.features) }
+    let def = type_def(api, std, t, &mut stock);
+    let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, std, p));
+    let form = api.multipart.contains(&id).then(|| multipart_impl(api, std, id));
+    TypeItems { name: ident(&t.name), def, stock, rest: quote!(#page #form), cfg: cfg_attr(api, &t.features), std }
 }
 
 /// The type's own items; those that are [`Stock`] go to `stock` instead, in order, and come after.
-fn type_def(api: &Api, def: &TypeDef, stock: &mut Vec<Stock>) -> TokenStream {
+fn type_def(api: &Api, std: Std, def: &TypeDef, stock: &mut Vec<Stock>) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
@@ -142,26 +146,31 @@ fn type_def(api: &Api, def: &TypeDef, stock: &mut Vec<Stock>) -> TokenStream {
     match &def.kind {
         // Only the server makes values of a struct no request reaches: a field it adds later
         // is then no breaking change.
-        TypeKind::Struct(s) => struct_def(api, &name, quote!(#attrs), sep, s, !def.input, stock),
+        TypeKind::Struct(s) => struct_def(api, std, &name, quote!(#attrs), sep, s, !def.input, stock),
         TypeKind::Enum(e) => {
             stock.extend([Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr]);
-            enum_def(&name, attrs, e)
+            enum_def(std, &name, attrs, e)
         }
-        TypeKind::OpenString(o) => open_string_def(&name, attrs, sep, o),
-        TypeKind::Union(u) => union_def(api, &def.name, attrs, sep, u),
-        TypeKind::Const(l) => const_def(&name, attrs, l),
+        TypeKind::OpenString(o) => open_string_def(std, &name, attrs, sep, o),
+        TypeKind::Union(u) => union_def(api, std, &def.name, attrs, sep, u),
+        TypeKind::Const(l) => const_def(std, &name, attrs, l),
         TypeKind::Alias(target) => {
-            let target = ty(api, target, From::Types);
+            let target = ty(api, target, From::Types(std));
             quote! { #attrs pub type #name = #target; }
         }
-        TypeKind::Params(p) => params_def(api, &name, attrs, p),
+        TypeKind::Params(p) => params_def(api, std, &name, attrs, p),
     }
 }
 
 /// The Rust type of a field: `Option<T>` when it may be absent or null.
-fn field_type(api: &Api, field: &Field) -> TokenStream {
-    let inner = ty(api, &field.ty, From::Types);
-    if field.optional() { quote!(::std::option::Option<#inner>) } else { inner }
+fn field_type(api: &Api, std: Std, field: &Field) -> TokenStream {
+    let inner = ty(api, &field.ty, From::Types(std));
+    if field.optional() {
+        let option = std.option();
+        quote!(#option<#inner>)
+    } else {
+        inner
+    }
 }
 
 fn field_docs(field: &Field) -> TokenStream {
@@ -178,8 +187,9 @@ fn literal_tokens(literal: &Literal) -> TokenStream {
     }
 }
 
-fn const_def(name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -> TokenStream {
+fn const_def(std: Std, name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -> TokenStream {
     let value = literal_tokens(literal);
+    let (result, ok, err) = (std.result(), std.ok(), std.err());
     let (const_ty, serialize) = match literal {
         Literal::String(s) => (quote!(&'static str), quote!(serializer.serialize_str(#s))),
         Literal::Bool(b) => (quote!(bool), quote!(serializer.serialize_bool(#b))),
@@ -201,7 +211,7 @@ fn const_def(name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            fn serialize<S>(&self, serializer: S) -> #result<S::Ok, S::Error>
             where
                 S: ::serde::Serializer,
             {
@@ -210,15 +220,15 @@ fn const_def(name: &proc_macro2::Ident, attrs: TokenStream, literal: &Literal) -
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            fn deserialize<D>(deserializer: D) -> #result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 if value == #value {
-                    ::std::result::Result::Ok(Self)
+                    #ok(Self)
                 } else {
-                    ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#expected))
+                    #err(<D::Error as ::serde::de::Error>::custom(#expected))
                 }
             }
         }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::ident;
+use super::super::{Names, Std, ident};
 use super::structs::constructor;
 use super::*;
 use crate::ir::*;
@@ -18,7 +18,8 @@ pub(super) fn field_arg(ty: &TypeRef, place: TokenStream) -> TokenStream {
 }
 
 /// Writes a map's entries, or a flat struct's fields, as query pairs of their own.
-fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStream) -> TokenStream {
+fn form_object(api: &Api, std: Std, ty: &TypeRef, place: TokenStream, reference: TokenStream) -> TokenStream {
+    let Names { some, .. } = std.names();
     let mut target = ty;
     while let TypeRef::Named(id) = target {
         match &api.ty(*id).kind {
@@ -29,7 +30,7 @@ fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStre
                     let fname = ident(&f.name);
                     if f.optional() {
                         quote! {
-                            if let ::std::option::Option::Some(field) = &#place.#fname {
+                            if let #some(field) = &#place.#fname {
                                 query.push(#wire, field);
                             }
                         }
@@ -50,7 +51,8 @@ fn form_object(api: &Api, ty: &TypeRef, place: TokenStream, reference: TokenStre
     }
 }
 
-pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, p: &Params) -> TokenStream {
+pub(super) fn params_def(api: &Api, std: Std, name: &proc_macro2::Ident, attrs: TokenStream, p: &Params) -> TokenStream {
+    let Names { some, vec, .. } = std.names();
     let all_optional = p.fields.iter().all(|q| q.field.optional());
     let default = all_optional.then(|| quote!(, Default));
     // An optional object's optional properties are `if let`s inside its own `if let`; clippy
@@ -60,7 +62,7 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
     let fields = p.fields.iter().map(|q| {
         let docs = field_docs(&q.field);
         let fname = ident(&q.field.name);
-        let fty = field_type(api, &q.field);
+        let fty = field_type(api, std, &q.field);
         quote!(#docs pub #fname: #fty,)
     });
     let pushes = p.fields.iter().map(|q| {
@@ -79,7 +81,7 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
             ParamLocation::Query(QueryStyle::Joined) => quote! {
                 query.push(
                     #wire,
-                    #place.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
+                    #place.iter().map(::std::string::ToString::to_string).collect::<#vec<_>>().join(","),
                 );
             },
             ParamLocation::Query(QueryStyle::DeepObject) => quote!(query.push_deep_object(#wire, #reference);),
@@ -87,10 +89,10 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
             ParamLocation::Header(HeaderStyle::List) => quote! {
                 query.push_header(
                     #wire,
-                    #place.iter().map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>().join(","),
+                    #place.iter().map(::std::string::ToString::to_string).collect::<#vec<_>>().join(","),
                 );
             },
-            ParamLocation::Query(QueryStyle::FormObject) => form_object(api, &q.field.ty, place, reference),
+            ParamLocation::Query(QueryStyle::FormObject) => form_object(api, std, &q.field.ty, place, reference),
             ParamLocation::Query(QueryStyle::Value { explode }) => quote!(query.push_value(#wire, #reference, #explode);),
             ParamLocation::Query(QueryStyle::Json) => quote!(query.push_json(#wire, #reference);),
             ParamLocation::Header(HeaderStyle::Value) => quote!(query.push_header_value(#wire, #reference);),
@@ -100,7 +102,7 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
         if q.field.optional() {
             let body = push(quote!(value), quote!(value), quote!(value));
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#fname {
+                if let #some(value) = &self.#fname {
                     #body
                 }
             }
@@ -109,7 +111,7 @@ pub(super) fn params_def(api: &Api, name: &proc_macro2::Ident, attrs: TokenStrea
         }
     });
     let fields_ref: Vec<&Field> = p.fields.iter().map(|q| &q.field).collect();
-    let constructor = (!all_optional).then(|| constructor(api, name, &fields_ref, None));
+    let constructor = (!all_optional).then(|| constructor(api, std, name, &fields_ref, None));
     quote! {
         #attrs
         #[derive(Debug, Clone, PartialEq #default)]

@@ -9,8 +9,10 @@ use super::*;
 use crate::ir::*;
 use crate::names;
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn struct_def(
     api: &Api,
+    std: Std,
     name: &proc_macro2::Ident,
     attrs: TokenStream,
     sep: Option<TokenStream>,
@@ -27,20 +29,21 @@ pub(super) fn struct_def(
     // and the hand-written `Serialize` writes them too.
     let derived = s.flatten.is_some() || s.extra.is_some();
     let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
-    let serialize = (!derives_serialize).then(|| struct_serialize(name, s));
+    let serialize = (!derives_serialize).then(|| struct_serialize(std, name, s));
     let derive_serialize = derives_serialize.then(|| quote!(::serde::Serialize,));
     let derive_deserialize = derived.then(|| quote!(::serde::Deserialize));
+    let is_none = std.option_is_none();
     let fields = s.fields.iter().map(|f| {
         let docs = field_docs(f);
         let fname = ident(&f.name);
-        let fty = field_type(api, f);
+        let fty = field_type(api, std, f);
         let wire = &f.wire;
         let rename = (names::unraw(&f.name) != f.wire).then(|| quote!(rename = #wire,));
         let serde = if !derived {
             quote!()
         } else {
             match (f.required, f.optional()) {
-                (false, _) => quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]),
+                (false, _) => quote!(#[serde(#rename default, skip_serializing_if = #is_none)]),
                 // Required but nullable: absence decodes as `None`, and `None` is written as `null`.
                 (true, true) => quote!(#[serde(#rename default)]),
                 (true, false) if rename.is_some() => quote!(#[serde(#rename)]),
@@ -51,7 +54,8 @@ pub(super) fn struct_def(
     });
     let extra = s.extra.as_ref().map(|CatchAll { name: field, value }| {
         let fname = ident(field);
-        let value = ty(api, value, From::Types);
+        let value = ty(api, value, From::Types(std));
+        let string = std.string();
         // The fixed-value properties are not fields, so they would land in a typed catch-all
         // map and fail to decode as its value type; a filter keeps them out.
         let filter = needs_extra_filter(s).then(|| {
@@ -65,19 +69,20 @@ pub(super) fn struct_def(
         quote! {
             #[doc = " Properties the spec does not list, kept as sent."]
             #attrs
-            pub #fname: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub #fname: ::std::collections::BTreeMap<#string, #value>,
         }
     });
     let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
         let fname = ident(field);
-        let value = ty(api, value, From::Types);
+        let value = ty(api, value, From::Types(std));
+        let (result, string) = (std.result(), std.string());
         let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
         quote! {
             impl #name {
                 /// Decodes the catch-all map without the fixed-value properties.
                 fn #fname<'de, D>(
                     deserializer: D,
-                ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, #value>, D::Error>
+                ) -> #result<::std::collections::BTreeMap<#string, #value>, D::Error>
                 where
                     D: ::serde::Deserializer<'de>,
                 {
@@ -88,7 +93,7 @@ pub(super) fn struct_def(
     });
     let flatten = s.flatten.as_ref().map(|Flattened { name: field, ty: inner }| {
         let fname = ident(field);
-        let inner = ty(api, inner, From::Types);
+        let inner = ty(api, inner, From::Types(std));
         quote! {
             #[doc = " The variant the object is, next to the properties above."]
             #[serde(flatten)]
@@ -97,9 +102,9 @@ pub(super) fn struct_def(
     });
     let deserialize = (!derived).then(|| {
         stock.push(Stock::ReadObject);
-        struct_object(name, s)
+        struct_object(std, name, s)
     });
-    let constructor = (!all_optional).then(|| struct_new(api, name, s));
+    let constructor = (!all_optional).then(|| struct_new(api, std, name, s));
     let consts_doc = (!s.consts.is_empty()).then(|| {
         let listed: Vec<String> = s
             .consts
@@ -135,7 +140,8 @@ pub(super) fn struct_def(
 
 /// The runtime's `Object`, which `Deserialize` goes through ([`Stock::ReadObject`]): one slot per field, filled by
 /// the field's number, then checked.
-fn struct_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn struct_object(std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let (none, some, result, ok) = (std.none(), std.some(), std.result(), std.ok());
     let name_text = name.to_string();
     let wires = s.fields.iter().map(|f| f.wire.as_str());
     let slots: Vec<proc_macro2::Ident> = (0..s.fields.len()).map(|i| quote::format_ident!("v{i}")).collect();
@@ -152,8 +158,8 @@ fn struct_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     } else {
         quote! {
-            #(let mut #slots = ::std::option::Option::None;)*
-            while let ::std::option::Option::Some(field) = object.next_field()? {
+            #(let mut #slots = #none;)*
+            while let #some(field) = object.next_field()? {
                 match field {
                     #(#arms)*
                     _ => object.skip()?,
@@ -171,12 +177,12 @@ fn struct_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             const NAME: &'static str = #name_text;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
 
-            fn read<'de, A>(mut object: crate::runtime::ObjectAccess<'de, A>) -> ::std::result::Result<Self, A::Error>
+            fn read<'de, A>(mut object: crate::runtime::ObjectAccess<'de, A>) -> #result<Self, A::Error>
             where
                 A: ::serde::de::MapAccess<'de>,
             {
                 #entries
-                ::std::result::Result::Ok(Self {
+                #ok(Self {
                     #(#inits)*
                 })
             }
@@ -190,7 +196,7 @@ fn needs_extra_filter(s: &Struct) -> bool {
 }
 
 /// `new` with one argument per required field; everything optional starts empty.
-fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn struct_new(api: &Api, std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     // The flattened union is one more required argument.
     let flattened = s.flatten.as_ref().map(|flattened| Field {
         name: flattened.name.clone(),
@@ -202,33 +208,34 @@ fn struct_new(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         deprecated: false,
     });
     let fields: Vec<&Field> = s.fields.iter().chain(flattened.as_ref()).collect();
-    constructor(api, name, &fields, s.extra.as_ref().map(|extra| extra.name.as_str()))
+    constructor(api, std, name, &fields, s.extra.as_ref().map(|extra| extra.name.as_str()))
 }
 
 /// A `new` that takes the fields that are not `Option`s and leaves the rest empty.
-pub(super) fn constructor(api: &Api, name: &proc_macro2::Ident, fields: &[&Field], extra: Option<&str>) -> TokenStream {
+pub(super) fn constructor(api: &Api, std: Std, name: &proc_macro2::Ident, fields: &[&Field], extra: Option<&str>) -> TokenStream {
+    let (into, into_iterator, none) = (std.into(), std.into_iterator(), std.none());
     // Lists take any iterable of anything convertible, so `["a", "b"]` works for `Vec<String>`.
     let args = fields.iter().filter(|f| !f.optional()).map(|f| {
         let fname = ident(&f.name);
         match &f.ty {
             TypeRef::Vec(item) => {
-                let item = ty(api, item, From::Types);
-                quote!(#fname: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
+                let item = ty(api, item, From::Types(std));
+                quote!(#fname: impl #into_iterator<Item = impl #into<#item>>)
             }
             other => {
-                let fty = ty(api, other, From::Types);
-                quote!(#fname: impl ::std::convert::Into<#fty>)
+                let fty = ty(api, other, From::Types(std));
+                quote!(#fname: impl #into<#fty>)
             }
         }
     });
     let inits = fields.iter().map(|f| {
         let fname = ident(&f.name);
         if f.optional() {
-            quote!(#fname: ::std::option::Option::None,)
+            quote!(#fname: #none,)
         } else if let TypeRef::Vec(_) = f.ty {
-            quote!(#fname: ::std::iter::IntoIterator::into_iter(#fname).map(::std::convert::Into::into).collect(),)
+            quote!(#fname: #into_iterator::into_iter(#fname).map(#into::into).collect(),)
         } else {
-            quote!(#fname: ::std::convert::Into::into(#fname),)
+            quote!(#fname: #into::into(#fname),)
         }
     });
     let extra = extra.map(|field| {
@@ -251,7 +258,8 @@ pub(super) fn constructor(api: &Api, name: &proc_macro2::Ident, fields: &[&Field
     }
 }
 
-fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn struct_serialize(std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let (some, none, result) = (std.some(), std.none(), std.result());
     let consts = s.consts.iter().map(|c| {
         let wire = &c.wire;
         let value = literal_tokens(&c.value);
@@ -264,7 +272,7 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(map.serialize_entry(#wire, &self.#fname)?;)
         } else {
             quote! {
-                if let ::std::option::Option::Some(value) = &self.#fname {
+                if let #some(value) = &self.#fname {
                     map.serialize_entry(#wire, value)?;
                 }
             }
@@ -296,12 +304,12 @@ fn struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let binding = if writes { quote!(let mut map) } else { quote!(let map) };
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            fn serialize<S>(&self, serializer: S) -> #result<S::Ok, S::Error>
             where
                 S: ::serde::Serializer,
             {
                 use ::serde::ser::SerializeMap as _;
-                #binding = serializer.serialize_map(::std::option::Option::None)?;
+                #binding = serializer.serialize_map(#none)?;
                 #(#consts)*
                 #(#fields)*
                 #extra
@@ -316,7 +324,7 @@ mod tests {
     use super::*;
 
     fn serialize_text(s: &Struct) -> String {
-        let tokens = struct_serialize(&ident("Thing"), s);
+        let tokens = struct_serialize(Std::ABSOLUTE, &ident("Thing"), s);
         prettyplease::unparse(&syn::parse2(tokens).expect("struct_serialize emits valid Rust"))
     }
 

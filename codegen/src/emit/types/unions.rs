@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::super::{From, doc_attrs, ident, ty};
+use super::super::{From, Names, Std, doc_attrs, ident, ty};
 use super::*;
 use crate::ir::*;
 
@@ -21,15 +21,15 @@ fn accepts(kinds: &Kinds, kind: &str) -> bool {
     }
 }
 
-pub(super) fn union_def(api: &Api, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
+pub(super) fn union_def(api: &Api, std: Std, type_name: &str, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
     let name = ident(type_name);
-    let declaration = union_enum(api, &name, attrs, sep, u);
-    let serialize = union_serialize(&name, u);
+    let declaration = union_enum(api, std, &name, attrs, sep, u);
+    let serialize = union_serialize(std, &name, u);
     let deserialize = match by_tag_alone(u) {
-        Some(tag) => tagged_deserialize(type_name, &name, tag, u),
-        _ => union_deserialize(api, type_name, &name, u),
+        Some(tag) => tagged_deserialize(std, type_name, &name, tag, u),
+        _ => union_deserialize(api, std, type_name, &name, u),
     };
-    let froms = union_froms(api, &name, u);
+    let froms = union_froms(api, std, &name, u);
     quote! {
         #declaration
         #serialize
@@ -49,7 +49,7 @@ fn tagged(v: &Variant) -> bool {
 }
 
 /// The enum itself, with a doc that says how decoding picks a variant.
-fn union_enum(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
+fn union_enum(api: &Api, std: Std, name: &proc_macro2::Ident, attrs: TokenStream, sep: Option<TokenStream>, u: &Union) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let doc = doc_attrs(v.doc.as_deref());
@@ -63,7 +63,7 @@ fn union_enum(api: &Api, name: &proc_macro2::Ident, attrs: TokenStream, sep: Opt
                 quote!(#[doc = #text] #vname,)
             }
             VariantBody::Type(t) => {
-                let t = ty(api, t, From::Types);
+                let t = ty(api, t, From::Types(std));
                 quote!(#doc #vname(#t),)
             }
         }
@@ -124,7 +124,8 @@ fn decoding_doc(u: &Union) -> String {
 }
 
 /// `Serialize`: each variant writes itself; literals write their value.
-fn union_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn union_serialize(std: Std, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let Names { result, .. } = std.names();
     let ser_arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         match &v.body {
@@ -146,7 +147,7 @@ fn union_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
 
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            fn serialize<S>(&self, serializer: S) -> #result<S::Ok, S::Error>
             where
                 S: ::serde::Serializer,
             {
@@ -160,7 +161,8 @@ fn union_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
 }
 
 /// `Deserialize`: literals first, then the tag, then candidates by JSON kind in spec order.
-fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn union_deserialize(api: &Api, std: Std, type_name: &str, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let Names { err, ok, result, .. } = std.names();
     // serde's derive could write a union like `"auto" | integer` as a renamed unit variant next to
     // an `#[serde(untagged)]` one, but that also accepts `{"auto": null}` (how an externally tagged
     // unit variant may be written) and replaces the variant's own error, such as `expected i64`
@@ -171,13 +173,13 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
             let value = literal_tokens(l);
             Some(quote! {
                 if value == #value {
-                    return ::std::result::Result::Ok(Self::#vname);
+                    return #ok(Self::#vname);
                 }
             })
         }
         VariantBody::Type(_) => None,
     });
-    let tag_dispatch = tag_dispatch(api, u);
+    let tag_dispatch = tag_dispatch(api, std, u);
     // A union whose branches are all scalars needs none of `Value`'s structure: it reads a runtime `Scalar`, which borrows
     // a string where it can, and decodes the chosen branch from that.
     let scalar = tag_dispatch.is_none()
@@ -208,14 +210,14 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
         }
         let check = format_ident!("{}", kind);
         let body = if let [only] = candidates.as_slice() {
-            let construct = construct(only);
+            let construct = construct(std, only);
             quote!(return #decode(&value).map(#construct);)
         } else {
             let tries = candidates.iter().map(|v| {
-                let construct = construct(v);
+                let construct = construct(std, v);
                 quote! {
-                    if let ::std::result::Result::Ok(decoded) = #decode::<_, D::Error>(&value).map(#construct) {
-                        return ::std::result::Result::Ok(decoded);
+                    if let #ok(decoded) = #decode::<_, D::Error>(&value).map(#construct) {
+                        return #ok(decoded);
                     }
                 }
             });
@@ -231,7 +233,7 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
 
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            fn deserialize<D>(deserializer: D) -> #result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
@@ -239,7 +241,7 @@ fn union_deserialize(api: &Api, type_name: &str, name: &proc_macro2::Ident, u: &
                 #(#literal_checks)*
                 #tag_dispatch
                 #kind_match
-                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+                #err(<D::Error as ::serde::de::Error>::custom(#message))
             }
         }
     }
@@ -260,10 +262,11 @@ fn by_tag_alone(u: &Union) -> Option<&str> {
 
 /// `Deserialize` for a union that decodes by its tag alone: the runtime's `Tagged` names the tag and the variant each tag
 /// value reads, and its `read_tagged` does the reading.
-fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
+fn tagged_deserialize(std: Std, type_name: &str, name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
+    let Names { none, option, result, some, .. } = std.names();
     let arms = u.variants.iter().map(|v| {
         let tags = &v.tags;
-        let construct = construct(v);
+        let construct = construct(std, v);
         quote!(#(#tags)|* => ::serde::Deserialize::deserialize(deserializer).map(#construct),)
     });
     let fallback = match &u.unknown {
@@ -271,7 +274,7 @@ fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: 
             let n = ident(n);
             quote!(_ => ::serde::Deserialize::deserialize(deserializer).map(Self::#n),)
         }
-        None => quote!(_ => return ::std::option::Option::None,),
+        None => quote!(_ => return #none,),
     };
     let message = format!("no variant of `{type_name}` matches this value (objects are told apart by `{tag}`)");
     quote! {
@@ -279,11 +282,11 @@ fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: 
             const TAG: &'static str = #tag;
             const NO_MATCH: &'static str = #message;
 
-            fn variant<'de, D>(tag: &str, deserializer: D) -> ::std::option::Option<::std::result::Result<Self, D::Error>>
+            fn variant<'de, D>(tag: &str, deserializer: D) -> #option<#result<Self, D::Error>>
             where
                 D: ::serde::Deserializer<'de>,
             {
-                ::std::option::Option::Some(match tag {
+                #some(match tag {
                     #(#arms)*
                     #fallback
                 })
@@ -291,7 +294,7 @@ fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: 
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            fn deserialize<D>(deserializer: D) -> #result<Self, D::Error>
             where
                 D: ::serde::Deserializer<'de>,
             {
@@ -302,13 +305,15 @@ fn tagged_deserialize(type_name: &str, name: &proc_macro2::Ident, tag: &str, u: 
 }
 
 /// The variant constructor a decoded value goes through (boxing it where the variant does).
-fn construct(v: &Variant) -> TokenStream {
+fn construct(std: Std, v: &Variant) -> TokenStream {
+    let Names { boxed: box_, .. } = std.names();
     let vname = ident(&v.name);
-    if boxed(v) { quote!(|value| Self::#vname(::std::boxed::Box::new(value))) } else { quote!(Self::#vname) }
+    if boxed(v) { quote!(|value| Self::#vname(#box_::new(value))) } else { quote!(Self::#vname) }
 }
 
 /// Decoding by the tag property.
-fn tag_dispatch(api: &Api, u: &Union) -> Option<TokenStream> {
+fn tag_dispatch(api: &Api, std: Std, u: &Union) -> Option<TokenStream> {
+    let Names { ok, some, .. } = std.names();
     let tag = u.tag.as_ref()?;
     // Tags in order of first appearance, each with the variants it selects. Tags with the
     // same variants share an arm; under a tag several variants share, `decode_best` keeps
@@ -336,13 +341,13 @@ fn tag_dispatch(api: &Api, u: &Union) -> Option<TokenStream> {
     }
     let arms = grouped.iter().map(|(tags, variants)| {
         if let [only] = variants.as_slice() {
-            let construct = construct(only);
+            let construct = construct(std, only);
             return quote!(#(#tags)|* => crate::runtime::decode_variant(&value).map(#construct),);
         }
         // Several branches answer to this tag: each decodes, and the one that gives back
         // the object unchanged wins (decoding alone ignores unknown and fixed properties).
         let attempts = variants.iter().map(|v| {
-            let construct = construct(v);
+            let construct = construct(std, v);
             quote!(crate::runtime::decode_variant(&value).map(#construct))
         });
         quote!(#(#tags)|* => crate::runtime::decode_best(&value, [#(#attempts),*]),)
@@ -350,12 +355,12 @@ fn tag_dispatch(api: &Api, u: &Union) -> Option<TokenStream> {
     let fallback = match &u.unknown {
         Some(n) => {
             let n = ident(n);
-            quote!(_ => ::std::result::Result::Ok(Self::#n(value)),)
+            quote!(_ => #ok(Self::#n(value)),)
         }
         None => quote!(),
     };
     Some(quote! {
-        if let ::std::option::Option::Some(tag) = value.get(#tag).and_then(::serde_json::Value::as_str) {
+        if let #some(tag) = value.get(#tag).and_then(::serde_json::Value::as_str) {
             return match tag {
                 #(#arms)*
                 #fallback
@@ -365,7 +370,8 @@ fn tag_dispatch(api: &Api, u: &Union) -> Option<TokenStream> {
 }
 
 /// `From` for every variant whose type no other variant shares.
-fn union_froms(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Vec<TokenStream> {
+fn union_froms(api: &Api, std: Std, name: &proc_macro2::Ident, u: &Union) -> Vec<TokenStream> {
+    let Names { boxed: box_, from, .. } = std.names();
     u.variants
         .iter()
         .filter_map(|v| {
@@ -383,10 +389,10 @@ fn union_froms(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Vec<TokenStre
                 return None;
             }
             let vname = ident(&v.name);
-            let inner_ty = ty(api, &inner, From::Types);
-            let wrap = if boxed(v) { quote!(Self::#vname(::std::boxed::Box::new(value))) } else { quote!(Self::#vname(value)) };
+            let inner_ty = ty(api, &inner, From::Types(std));
+            let wrap = if boxed(v) { quote!(Self::#vname(#box_::new(value))) } else { quote!(Self::#vname(value)) };
             Some(quote! {
-                impl ::std::convert::From<#inner_ty> for #name {
+                impl #from<#inner_ty> for #name {
                     fn from(value: #inner_ty) -> Self {
                         #wrap
                     }
