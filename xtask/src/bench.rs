@@ -304,6 +304,7 @@ fn write_whole_spec_crate(spec: &Path) -> anyhow::Result<(PathBuf, String)> {
 
 /// One measured generation: prints `seconds peak_kb bytes`.
 fn once(spec: &str) -> anyhow::Result<bool> {
+    crate::small_pages();
     let started = Instant::now();
     let text = std::fs::read_to_string(spec)?;
     let settings = crate::settings_for(Path::new(spec), Some(&crate::openai_settings()))?.map_err(|e| anyhow::anyhow!("{e}"))?;
