@@ -229,8 +229,22 @@ pub(crate) enum From {
     Resources,
 }
 
-/// The standard names the emitters use that the prelude also has, in [`Std`]'s bit order.
-const PRELUDE: [&str; 12] = ["Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "From", "Into", "IntoIterator"];
+/// The standard names the emitters use that the prelude also has, each with its path in `std`,
+/// in [`Std`]'s bit order.
+const PRELUDE: [(&str, &str); 12] = [
+    ("Option", "std::option::Option"),
+    ("Some", "std::option::Option::Some"),
+    ("None", "std::option::Option::None"),
+    ("Result", "std::result::Result"),
+    ("Ok", "std::result::Result::Ok"),
+    ("Err", "std::result::Result::Err"),
+    ("String", "std::string::String"),
+    ("Vec", "std::vec::Vec"),
+    ("Box", "std::boxed::Box"),
+    ("From", "std::convert::From"),
+    ("Into", "std::convert::Into"),
+    ("IntoIterator", "std::iter::IntoIterator"),
+];
 
 /// How the `types` module writes the standard library's names: as the prelude has them (`Option`,
 /// `String`), as people write them by hand, except a name that one of the spec's own types takes
@@ -254,67 +268,75 @@ impl Std {
 
     /// For the `types` module of `api`.
     pub(crate) fn types(api: &Api) -> Std {
-        let absolute = api.types.iter().filter_map(|t| PRELUDE.iter().position(|name| *name == t.name)).fold(0, |bits, i| bits | 1 << i);
+        let absolute =
+            api.types.iter().filter_map(|t| PRELUDE.iter().position(|(name, _)| *name == t.name)).fold(0, |bits, i| bits | 1 << i);
         Std { absolute }
     }
 
     /// `Option::is_none` for serde's `skip_serializing_if`, which reads the path in the string as
     /// it would read one in code.
     pub(crate) fn option_is_none(self) -> &'static str {
-        if self.short(0) { "Option::is_none" } else { "::std::option::Option::is_none" }
+        if self.absolute & 1 == 0 { "Option::is_none" } else { "::std::option::Option::is_none" }
     }
 
-    /// Whether the prelude's name with this [`PRELUDE`] index may be used.
-    fn short(self, index: usize) -> bool {
-        self.absolute & (1 << index) == 0
+    /// The name with this [`PRELUDE`] index: short where it may be, else its absolute path.
+    fn name(self, index: usize) -> TokenStream {
+        let (short, path) = PRELUDE[index];
+        if self.absolute & (1 << index) == 0 {
+            let short = Ident::new(short, Span::call_site());
+            quote!(#short)
+        } else {
+            let segments = path.split("::").map(|segment| Ident::new(segment, Span::call_site()));
+            quote!(#(::#segments)*)
+        }
     }
 
     pub(crate) fn option(self) -> TokenStream {
-        if self.short(0) { quote!(Option) } else { quote!(::std::option::Option) }
+        self.name(0)
     }
 
     pub(crate) fn some(self) -> TokenStream {
-        if self.short(1) { quote!(Some) } else { quote!(::std::option::Option::Some) }
+        self.name(1)
     }
 
     pub(crate) fn none(self) -> TokenStream {
-        if self.short(2) { quote!(None) } else { quote!(::std::option::Option::None) }
+        self.name(2)
     }
 
     pub(crate) fn result(self) -> TokenStream {
-        if self.short(3) { quote!(Result) } else { quote!(::std::result::Result) }
+        self.name(3)
     }
 
     pub(crate) fn ok(self) -> TokenStream {
-        if self.short(4) { quote!(Ok) } else { quote!(::std::result::Result::Ok) }
+        self.name(4)
     }
 
     pub(crate) fn err(self) -> TokenStream {
-        if self.short(5) { quote!(Err) } else { quote!(::std::result::Result::Err) }
+        self.name(5)
     }
 
     pub(crate) fn string(self) -> TokenStream {
-        if self.short(6) { quote!(String) } else { quote!(::std::string::String) }
+        self.name(6)
     }
 
     pub(crate) fn vec(self) -> TokenStream {
-        if self.short(7) { quote!(Vec) } else { quote!(::std::vec::Vec) }
+        self.name(7)
     }
 
     pub(crate) fn boxed(self) -> TokenStream {
-        if self.short(8) { quote!(Box) } else { quote!(::std::boxed::Box) }
+        self.name(8)
     }
 
     pub(crate) fn from(self) -> TokenStream {
-        if self.short(9) { quote!(From) } else { quote!(::std::convert::From) }
+        self.name(9)
     }
 
     pub(crate) fn into(self) -> TokenStream {
-        if self.short(10) { quote!(Into) } else { quote!(::std::convert::Into) }
+        self.name(10)
     }
 
     pub(crate) fn into_iterator(self) -> TokenStream {
-        if self.short(11) { quote!(IntoIterator) } else { quote!(::std::iter::IntoIterator) }
+        self.name(11)
     }
 }
 
@@ -439,6 +461,16 @@ mod tests {
         assert!(doc_literal(" plain").to_string().starts_with("r\""));
         assert!(doc_literal(" \"# x").to_string().starts_with("r##\""));
         assert!(doc_literal(" cr\r").to_string().starts_with('"'));
+    }
+
+    #[test]
+    fn std_names_are_short_unless_taken() {
+        assert_eq!(Std::SHORT.none().to_string(), "None");
+        assert_eq!(Std::ABSOLUTE.none().to_string(), ":: std :: option :: Option :: None");
+        assert_eq!(Std::ABSOLUTE.into_iterator().to_string(), ":: std :: iter :: IntoIterator");
+        assert_eq!(Std::ABSOLUTE.option_is_none(), "::std::option::Option::is_none");
+        let taken = Std { absolute: 1 << 3 };
+        assert_eq!((taken.result().to_string(), taken.ok().to_string()), (":: std :: result :: Result".to_owned(), "Ok".to_owned()));
     }
 
     #[test]
