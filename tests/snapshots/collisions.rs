@@ -441,6 +441,151 @@ pub mod types {
         }
     }
 
+    /// A number, or a pair of expressions (a union that holds itself, so a variant is boxed).
+    ///
+    /// Values go to the first variant that accepts their JSON type, in this order: `Integer`, `Pair`.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum Expr {
+        Integer(i64),
+        Pair(::std::boxed::Box<Pair>),
+    }
+
+    impl ::serde::Serialize for Expr {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            match self {
+                Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Pair(value) => ::serde::Serialize::serialize(value, serializer),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Expr {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            if value.is_number() {
+                return crate::runtime::decode_variant(&value).map(Self::Integer);
+            }
+            if value.is_object() {
+                return crate::runtime::decode_variant(&value)
+                    .map(|value| Self::Pair(::std::boxed::Box::new(value)));
+            }
+            Err(
+                <D::Error as ::serde::de::Error>::custom(
+                    "no variant of `Expr` matches this value",
+                ),
+            )
+        }
+    }
+
+    impl From<i64> for Expr {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
+        }
+    }
+
+    impl From<Pair> for Expr {
+        fn from(value: Pair) -> Self {
+            Self::Pair(::std::boxed::Box::new(value))
+        }
+    }
+
+    /// A union flattened next to an optional property.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct Labeled {
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+        /// The variant the object is, next to the properties above.
+        #[serde(flatten)]
+        pub variant: LabeledVariant,
+    }
+
+    impl Labeled {
+        /// A value with the required fields set and every optional field empty.
+        pub fn new(variant: impl Into<LabeledVariant>) -> Self {
+            Self {
+                label: None,
+                variant: Into::into(variant),
+            }
+        }
+    }
+
+    /// Values go to the first variant that accepts their JSON type, in this order: `Error`, `Client`; among objects, variants that require more properties are tried first.
+    #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant)]
+    #[non_exhaustive]
+    pub enum LabeledVariant {
+        Error(Error),
+        Client(Client),
+    }
+
+    impl ::serde::Serialize for LabeledVariant {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            match self {
+                Self::Error(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Client(value) => ::serde::Serialize::serialize(value, serializer),
+            }
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for LabeledVariant {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            if value.is_object() {
+                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                    _,
+                    D::Error,
+                >(&value)
+                    .map(Self::Error)
+                {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                if let ::std::result::Result::Ok(decoded) = crate::runtime::decode_variant::<
+                    _,
+                    D::Error,
+                >(&value)
+                    .map(Self::Client)
+                {
+                    return ::std::result::Result::Ok(decoded);
+                }
+            }
+            Err(
+                <D::Error as ::serde::de::Error>::custom(
+                    "no variant of `LabeledVariant` matches this value",
+                ),
+            )
+        }
+    }
+
+    impl From<Error> for LabeledVariant {
+        fn from(value: Error) -> Self {
+            Self::Error(value)
+        }
+    }
+
+    impl From<Client> for LabeledVariant {
+        fn from(value: Client) -> Self {
+            Self::Client(value)
+        }
+    }
+
     pub type Ok = bool;
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -507,6 +652,77 @@ pub mod types {
         {
             <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
                 .map(Self::from)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Pair {
+        /// A number, or a pair of expressions (a union that holds itself, so a variant is boxed).
+        pub left: ::std::boxed::Box<Expr>,
+        /// A number, or a pair of expressions (a union that holds itself, so a variant is boxed).
+        pub right: ::std::boxed::Box<Expr>,
+    }
+
+    impl Pair {
+        /// A value with the required fields set and every optional field empty.
+        pub fn new(
+            left: impl Into<::std::boxed::Box<Expr>>,
+            right: impl Into<::std::boxed::Box<Expr>>,
+        ) -> Self {
+            Self {
+                left: Into::into(left),
+                right: Into::into(right),
+            }
+        }
+    }
+
+    impl ::serde::Serialize for Pair {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            use ::serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("left", &self.left)?;
+            map.serialize_entry("right", &self.right)?;
+            map.end()
+        }
+    }
+
+    impl crate::runtime::Object for Pair {
+        const NAME: &'static str = "Pair";
+
+        const FIELDS: &'static [&'static str] = &["left", "right"];
+
+        fn read<'de, A>(
+            mut object: crate::runtime::ObjectAccess<'de, A>,
+        ) -> ::std::result::Result<Self, A::Error>
+        where
+            A: ::serde::de::MapAccess<'de>,
+        {
+            let mut v0 = None;
+            let mut v1 = None;
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                match field {
+                    0 => object.value(&mut v0)?,
+                    1 => object.value(&mut v1)?,
+                    _ => object.skip()?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                left: object.required(v0, "left")?,
+                right: object.required(v1, "right")?,
+            })
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for Pair {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::runtime::read_object(deserializer)
         }
     }
 
@@ -583,6 +799,10 @@ pub mod types {
         pub default: ::std::option::Option<Default>,
         /// A string alias named `String`.
         pub name: ::std::option::Option<String>,
+        /// A number, or a pair of expressions (a union that holds itself, so a variant is boxed).
+        pub expr: ::std::option::Option<Expr>,
+        /// A union flattened next to an optional property.
+        pub labeled: ::std::option::Option<Labeled>,
     }
 
     impl Result {
@@ -597,6 +817,8 @@ pub mod types {
                 boxed: None,
                 default: None,
                 name: None,
+                expr: None,
+                labeled: None,
             }
         }
     }
@@ -631,6 +853,12 @@ pub mod types {
             if let ::std::option::Option::Some(value) = &self.name {
                 map.serialize_entry("name", value)?;
             }
+            if let ::std::option::Option::Some(value) = &self.expr {
+                map.serialize_entry("expr", value)?;
+            }
+            if let ::std::option::Option::Some(value) = &self.labeled {
+                map.serialize_entry("labeled", value)?;
+            }
             map.end()
         }
     }
@@ -647,6 +875,8 @@ pub mod types {
             "boxed",
             "default",
             "name",
+            "expr",
+            "labeled",
         ];
 
         fn read<'de, A>(
@@ -663,6 +893,8 @@ pub mod types {
             let mut v5 = None;
             let mut v6 = None;
             let mut v7 = None;
+            let mut v8 = None;
+            let mut v9 = None;
             while let ::std::option::Option::Some(field) = object.next_field()? {
                 match field {
                     0 => object.value(&mut v0)?,
@@ -673,6 +905,8 @@ pub mod types {
                     5 => object.value(&mut v5)?,
                     6 => object.value(&mut v6)?,
                     7 => object.value(&mut v7)?,
+                    8 => object.value(&mut v8)?,
+                    9 => object.value(&mut v9)?,
                     _ => object.skip()?,
                 }
             }
@@ -685,6 +919,8 @@ pub mod types {
                 boxed: object.optional(v5),
                 default: object.optional(v6),
                 name: object.optional(v7),
+                expr: object.optional(v8),
+                labeled: object.optional(v9),
             })
         }
     }
@@ -805,6 +1041,7 @@ pub mod types {
         pub request: ::std::option::Option<::std::string::String>,
         pub value: ::std::option::Option<i64>,
         pub query: ::std::string::String,
+        pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
 
     impl UpdatePartParams {
@@ -816,6 +1053,7 @@ pub mod types {
                 request: None,
                 value: None,
                 query: Into::into(query),
+                ids: None,
             }
         }
     }
@@ -835,6 +1073,17 @@ pub mod types {
                 query.push("value", value);
             }
             query.push("query", &self.query);
+            if let ::std::option::Option::Some(value) = &self.ids {
+                query
+                    .push(
+                        "ids",
+                        value
+                            .iter()
+                            .map(::std::string::ToString::to_string)
+                            .collect::<::std::vec::Vec<_>>()
+                            .join(","),
+                    );
+            }
         }
     }
 

@@ -300,7 +300,7 @@ pub mod types {
         pub steps: IntoIterator,
         pub failure: Option<Err>,
         pub note: Option<String>,
-        pub tags: Option<Vec<String>>,
+        pub tags: Vec<String>,
         pub next: Option<Box<Move>>,
         pub outcome: Option<MoveOutcome>,
     }
@@ -310,6 +310,9 @@ pub mod types {
         pub fn new(
             from: impl ::std::convert::Into<From>,
             steps: impl ::std::convert::Into<IntoIterator>,
+            tags: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<String>,
+            >,
         ) -> Self {
             Self {
                 from: ::std::convert::Into::into(from),
@@ -317,7 +320,9 @@ pub mod types {
                 steps: ::std::convert::Into::into(steps),
                 failure: ::std::option::Option::None,
                 note: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
+                tags: ::std::iter::IntoIterator::into_iter(tags)
+                    .map(::std::convert::Into::into)
+                    .collect(),
                 next: ::std::option::Option::None,
                 outcome: ::std::option::Option::None,
             }
@@ -343,9 +348,7 @@ pub mod types {
             if let Some(value) = &self.note {
                 map.serialize_entry("note", value)?;
             }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
+            map.serialize_entry("tags", &self.tags)?;
             if let Some(value) = &self.next {
                 map.serialize_entry("next", value)?;
             }
@@ -403,7 +406,7 @@ pub mod types {
                 steps: object.required(v2, "steps")?,
                 failure: object.optional(v3),
                 note: object.optional(v4),
-                tags: object.optional(v5),
+                tags: object.required(v5, "tags")?,
                 next: object.optional(v6),
                 outcome: object.optional(v7),
             })

@@ -3,7 +3,7 @@
 //! Emitters make no naming decisions; they read final names from the IR. Serde and runtime items
 //! are written as absolute paths, because a spec may name a type `Client` or `Value`; std's are
 //! too, except that the `types` module writes the prelude's names short where no type of the
-//! spec takes them ([`Std`]).
+//! spec takes them (`Std`).
 
 mod doc_examples;
 pub mod fingerprint;
