@@ -102,8 +102,9 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
                     let items = types::items(api, std, *id, t);
                     let cfg = items.cfg.as_ref();
                     out.push_str(&unparse_items(items.def, cfg)?);
+                    let cfg_text = cfg.map(ToString::to_string).unwrap_or_default();
                     for stock in items.stock {
-                        out.push_str(&stocked.text(stock, std, &items.name, cfg)?);
+                        out.push_str(&stocked.text(stock, std, &items.name, cfg, &cfg_text)?);
                     }
                     if !items.rest.is_empty() {
                         out.push_str(&unparse_items(items.rest, cfg)?);
@@ -154,9 +155,10 @@ impl Stocked {
     /// length the name sits where the placeholder sat and the rest of the text is unchanged.
     const WIDTH: usize = 80;
 
-    /// `stock` for the type `name`: the same text as formatting its tokens, without the formatting.
-    fn text(&self, stock: Stock, std: Std, name: &proc_macro2::Ident, cfg: Option<&TokenStream>) -> Result<String, String> {
-        let key = (stock, std, cfg.map(ToString::to_string).unwrap_or_default());
+    /// `stock` for the type `name`: the same text as formatting its tokens, without the formatting. `cfg_text` is
+    /// `cfg` as text (empty without one), which the cache is keyed by.
+    fn text(&self, stock: Stock, std: Std, name: &proc_macro2::Ident, cfg: Option<&TokenStream>, cfg_text: &str) -> Result<String, String> {
+        let key = (stock, std, cfg_text.to_owned());
         let cached = self.0.lock().map_err(|_| "a rendering thread panicked".to_owned())?.get(&key).cloned();
         let template = match cached {
             Some(template) => template,
@@ -473,14 +475,15 @@ mod tests {
                     for length in 1..=90 {
                         let name = proc_macro2::Ident::new(&"N".repeat(length), proc_macro2::Span::call_site());
                         let formatted = unparse_items(stock.tokens(std, &name), cfg.as_ref()).unwrap();
-                        let text = stocked.text(stock, std, &name, cfg.as_ref()).unwrap();
+                        let cfg_text = cfg.as_ref().map(ToString::to_string).unwrap_or_default();
+                        let text = stocked.text(stock, std, &name, cfg.as_ref(), &cfg_text).unwrap();
                         assert_eq!(text, formatted, "{stock:?}, {std:?}, {length} characters");
                     }
                 }
             }
         }
         let raw = proc_macro2::Ident::new_raw("type", proc_macro2::Span::call_site());
-        assert!(stocked.text(Stock::ReadObject, Std::SHORT, &raw, None).unwrap().contains("for r#type {"));
+        assert!(stocked.text(Stock::ReadObject, Std::SHORT, &raw, None, "").unwrap().contains("for r#type {"));
     }
 
     /// Rendering `types.rs` in pieces relies on this: spacing two texts and joining them gives

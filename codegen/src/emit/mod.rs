@@ -182,15 +182,6 @@ pub(crate) fn cfg_attr(api: &Api, features: &[usize]) -> Option<TokenStream> {
     Some(quote!(#[cfg(any(#(feature = #names),*))]))
 }
 
-/// Puts `cfg` on every item in `tokens`, so that one type's struct and all its impls come and
-/// go together.
-pub(crate) fn gate(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
-    let Some(cfg) = cfg else { return tokens };
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
-    let items = file.items.into_iter().map(|item| quote!(#cfg #item));
-    quote!(#(#items)*)
-}
-
 /// The Rust type of `ty` as seen from outside the generated crate `krate` (its library name),
 /// for tests that name the generated types.
 pub fn type_path(api: &Api, ty: &TypeRef, krate: &str) -> String {
@@ -275,14 +266,20 @@ impl Std {
 
     /// `Option::is_none` for serde's `skip_serializing_if`, which reads the path in the string as
     /// it would read one in code.
-    pub(crate) fn option_is_none(self) -> &'static str {
-        if self.absolute & 1 == 0 { "Option::is_none" } else { "::std::option::Option::is_none" }
+    pub(crate) fn option_is_none(self) -> String {
+        let (short, path) = PRELUDE[0];
+        if self.short(0) { format!("{short}::is_none") } else { format!("::{path}::is_none") }
+    }
+
+    /// Whether the name with this [`PRELUDE`] index may be written short.
+    fn short(self, index: usize) -> bool {
+        self.absolute & (1 << index) == 0
     }
 
     /// The name with this [`PRELUDE`] index: short where it may be, else its absolute path.
     fn name(self, index: usize) -> TokenStream {
         let (short, path) = PRELUDE[index];
-        if self.absolute & (1 << index) == 0 {
+        if self.short(index) {
             let short = Ident::new(short, Span::call_site());
             quote!(#short)
         } else {
@@ -337,35 +334,6 @@ impl Std {
 
     pub(crate) fn into_iterator(self) -> TokenStream {
         self.name(11)
-    }
-}
-
-/// Every name [`Std`] writes, for an emitter that uses many of them.
-pub(crate) struct Names {
-    pub option: TokenStream,
-    pub some: TokenStream,
-    pub none: TokenStream,
-    pub result: TokenStream,
-    pub ok: TokenStream,
-    pub err: TokenStream,
-    pub vec: TokenStream,
-    pub boxed: TokenStream,
-    pub from: TokenStream,
-}
-
-impl Std {
-    pub(crate) fn names(self) -> Names {
-        Names {
-            option: self.option(),
-            some: self.some(),
-            none: self.none(),
-            result: self.result(),
-            ok: self.ok(),
-            err: self.err(),
-            vec: self.vec(),
-            boxed: self.boxed(),
-            from: self.from(),
-        }
     }
 }
 

@@ -3,13 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::{Names, Std, ident};
+use super::super::{Std, ident};
 use super::params::field_arg;
 use crate::ir::*;
 
 /// `Paginated` for a list response, and `next_cursor` as a method of its own.
 pub(super) fn paginated_impl(api: &Api, std: Std, page: &Page) -> TokenStream {
-    let Names { option, vec, .. } = std.names();
+    let (option, vec) = (std.option(), std.vec());
     let name = ident(&api.ty(page.page).name);
     let item = ident(&api.ty(page.item).name);
     let items = ident(&page.items_field);
@@ -50,7 +50,7 @@ pub(super) fn paginated_impl(api: &Api, std: Std, page: &Page) -> TokenStream {
 /// `ToMultipart` for a struct sent as a `multipart/form-data` body: files become file parts,
 /// scalars text parts, lists repeated `name[]` parts, and objects JSON-encoded text parts.
 pub(super) fn multipart_impl(api: &Api, std: Std, id: TypeId) -> TokenStream {
-    let Names { ok, result, some, .. } = std.names();
+    let (ok, result, some) = (std.ok(), std.result(), std.some());
     let name = ident(&api.ty(id).name);
     let s = match &api.ty(id).kind {
         TypeKind::Struct(s) => s,
@@ -97,7 +97,7 @@ pub(super) fn multipart_impl(api: &Api, std: Std, id: TypeId) -> TokenStream {
 /// A union of forms sends the variant it holds; an object of a kind the spec does not list
 /// sends each property as a text part (strings as they are, anything else as JSON).
 fn union_multipart_impl(std: Std, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
-    let Names { none, ok, result, some, .. } = std.names();
+    let (none, ok, result, some) = (std.none(), std.ok(), std.result(), std.some());
     let arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let value = if matches!(v.body, VariantBody::Type(TypeRef::Box(_))) { quote!(&**value) } else { quote!(value) };
@@ -134,7 +134,7 @@ fn union_multipart_impl(std: Std, name: &proc_macro2::Ident, u: &Union) -> Token
 
 /// The statements that add `value` (a reference to a `ty`) to `form` under `wire`.
 fn multipart_part(api: &Api, std: Std, ty: &TypeRef, wire: &str, value: TokenStream, depth: usize) -> TokenStream {
-    let Names { some, .. } = std.names();
+    let some = std.some();
     let json = quote!(form.json(#wire, #value)?;);
     if depth > 8 {
         return json;

@@ -16,18 +16,15 @@ use unions::union_def;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{From, Std, cfg_attr, doc_attrs, gate, ident, ty};
+use super::{From, Std, cfg_attr, doc_attrs, ident, ty};
 use crate::ir::*;
 
-/// The whole `types` module body, as one token stream (for the one-file layout).
+/// The whole `types` module body, as one token stream, for the one-file layout. That layout has
+/// no Cargo features (`emit_single_file` clears them), so no item carries a `cfg`.
 pub(crate) fn module(api: &Api) -> TokenStream {
     let head = head();
     let std = Std::types(api);
-    let items = api.sorted_types().into_iter().map(|(id, t)| {
-        let items = items(api, std, id, t);
-        let cfg = items.cfg.clone();
-        gate(items.into_tokens(), cfg.as_ref())
-    });
+    let items = api.sorted_types().into_iter().map(|(id, t)| items(api, std, id, t).into_tokens());
     quote!(#head #(#items)*)
 }
 
@@ -57,7 +54,7 @@ pub(crate) struct TypeItems {
 }
 
 impl TypeItems {
-    /// All of the items as one stream, without the `cfg`.
+    /// All of the items as one stream, without the `cfg` (for the one-file layout, which has none).
     pub(crate) fn into_tokens(self) -> TokenStream {
         let TypeItems { name, def, stock, rest, std, .. } = self;
         let stock = stock.into_iter().map(|s| s.tokens(std, &name));

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::{Names, Std, ident};
+use super::super::{Std, ident};
 use super::structs::constructor;
 use super::*;
 use crate::ir::*;
@@ -19,7 +19,7 @@ pub(super) fn field_arg(ty: &TypeRef, place: TokenStream) -> TokenStream {
 
 /// Writes a map's entries, or a flat struct's fields, as query pairs of their own.
 fn form_object(api: &Api, std: Std, ty: &TypeRef, place: TokenStream, reference: TokenStream) -> TokenStream {
-    let Names { some, .. } = std.names();
+    let some = std.some();
     let mut target = ty;
     while let TypeRef::Named(id) = target {
         match &api.ty(*id).kind {
@@ -52,7 +52,7 @@ fn form_object(api: &Api, std: Std, ty: &TypeRef, place: TokenStream, reference:
 }
 
 pub(super) fn params_def(api: &Api, std: Std, name: &proc_macro2::Ident, attrs: TokenStream, p: &Params) -> TokenStream {
-    let Names { some, vec, .. } = std.names();
+    let (some, vec) = (std.some(), std.vec());
     let all_optional = p.fields.iter().all(|q| q.field.optional());
     let default = all_optional.then(|| quote!(, Default));
     // An optional object's optional properties are `if let`s inside its own `if let`; clippy

@@ -54,8 +54,7 @@ pub(super) fn struct_def(
     });
     let extra = s.extra.as_ref().map(|CatchAll { name: field, value }| {
         let fname = ident(field);
-        let value = ty(api, value, From::Types(std));
-        let string = std.string();
+        let map = ty(api, &TypeRef::Map(Box::new(value.clone())), From::Types(std));
         // The fixed-value properties are not fields, so they would land in a typed catch-all
         // map and fail to decode as its value type; a filter keeps them out.
         let filter = needs_extra_filter(s).then(|| {
@@ -69,20 +68,20 @@ pub(super) fn struct_def(
         quote! {
             #[doc = " Properties the spec does not list, kept as sent."]
             #attrs
-            pub #fname: ::std::collections::BTreeMap<#string, #value>,
+            pub #fname: #map,
         }
     });
     let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
         let fname = ident(field);
-        let value = ty(api, value, From::Types(std));
-        let (result, string) = (std.result(), std.string());
+        let map = ty(api, &TypeRef::Map(Box::new(value.clone())), From::Types(std));
+        let result = std.result();
         let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
         quote! {
             impl #name {
                 /// Decodes the catch-all map without the fixed-value properties.
                 fn #fname<'de, D>(
                     deserializer: D,
-                ) -> #result<::std::collections::BTreeMap<#string, #value>, D::Error>
+                ) -> #result<#map, D::Error>
                 where
                     D: ::serde::Deserializer<'de>,
                 {

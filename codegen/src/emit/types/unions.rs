@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::super::{From, Names, Std, doc_attrs, ident, ty};
+use super::super::{From, Std, doc_attrs, ident, ty};
 use super::*;
 use crate::ir::*;
 
@@ -125,7 +125,7 @@ fn decoding_doc(u: &Union) -> String {
 
 /// `Serialize`: each variant writes itself; literals write their value.
 fn union_serialize(std: Std, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
-    let Names { result, .. } = std.names();
+    let result = std.result();
     let ser_arms = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         match &v.body {
@@ -162,7 +162,7 @@ fn union_serialize(std: Std, name: &proc_macro2::Ident, u: &Union) -> TokenStrea
 
 /// `Deserialize`: literals first, then the tag, then candidates by JSON kind in spec order.
 fn union_deserialize(api: &Api, std: Std, type_name: &str, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
-    let Names { err, ok, result, .. } = std.names();
+    let (err, ok, result) = (std.err(), std.ok(), std.result());
     // serde's derive could write a union like `"auto" | integer` as a renamed unit variant next to
     // an `#[serde(untagged)]` one, but that also accepts `{"auto": null}` (how an externally tagged
     // unit variant may be written) and replaces the variant's own error, such as `expected i64`
@@ -263,7 +263,7 @@ fn by_tag_alone(u: &Union) -> Option<&str> {
 /// `Deserialize` for a union that decodes by its tag alone: the runtime's `Tagged` names the tag and the variant each tag
 /// value reads, and its `read_tagged` does the reading.
 fn tagged_deserialize(std: Std, type_name: &str, name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
-    let Names { none, option, result, some, .. } = std.names();
+    let (none, option, result, some) = (std.none(), std.option(), std.result(), std.some());
     let arms = u.variants.iter().map(|v| {
         let tags = &v.tags;
         let construct = construct(std, v);
@@ -306,14 +306,14 @@ fn tagged_deserialize(std: Std, type_name: &str, name: &proc_macro2::Ident, tag:
 
 /// The variant constructor a decoded value goes through (boxing it where the variant does).
 fn construct(std: Std, v: &Variant) -> TokenStream {
-    let Names { boxed: box_, .. } = std.names();
+    let box_ = std.boxed();
     let vname = ident(&v.name);
     if boxed(v) { quote!(|value| Self::#vname(#box_::new(value))) } else { quote!(Self::#vname) }
 }
 
 /// Decoding by the tag property.
 fn tag_dispatch(api: &Api, std: Std, u: &Union) -> Option<TokenStream> {
-    let Names { ok, some, .. } = std.names();
+    let (ok, some) = (std.ok(), std.some());
     let tag = u.tag.as_ref()?;
     // Tags in order of first appearance, each with the variants it selects. Tags with the
     // same variants share an arm; under a tag several variants share, `decode_best` keeps
@@ -371,7 +371,7 @@ fn tag_dispatch(api: &Api, std: Std, u: &Union) -> Option<TokenStream> {
 
 /// `From` for every variant whose type no other variant shares.
 fn union_froms(api: &Api, std: Std, name: &proc_macro2::Ident, u: &Union) -> Vec<TokenStream> {
-    let Names { boxed: box_, from, .. } = std.names();
+    let (box_, from) = (std.boxed(), std.from());
     u.variants
         .iter()
         .filter_map(|v| {
