@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::Std;
 use super::parts::{self, Needed};
+use super::plain::Printer;
 use super::types::Stock;
 use super::{inner_doc_attrs, manifest, resources, types};
 use crate::ir::Api;
@@ -85,12 +86,16 @@ const TYPES_PER_JOB: usize = 24;
 /// thread that renders them. The result is the same text as rendering each file whole, because
 /// prettyplease prints items independently and [`space_items`] looks only one line ahead (see
 /// [`join_spaced`]).
-fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
+///
+/// With `plain`, the impls [`Plain`](types::Plain) stands for are written by [`Printer`] instead of formatted (the tests
+/// render both ways and compare).
+fn render_modules(api: &Api, custom: bool, plain: bool) -> Result<[String; 3], String> {
     let types = api.sorted_types();
     let chunks: Vec<_> = types.chunks(TYPES_PER_JOB).collect();
     let jobs = 2 + chunks.len();
     // Job 0 is `lib.rs`, job 1 `resources.rs`, and the rest are runs of types, in order.
     let stocked = Stocked::default();
+    let printer = Printer::default();
     let std = Std::types(api);
     let job = |index: usize| -> Result<String, String> {
         match index {
@@ -103,6 +108,13 @@ fn render_modules(api: &Api, custom: bool) -> Result<[String; 3], String> {
                     let cfg = items.cfg.as_ref();
                     out.push_str(&unparse_items(items.def, cfg)?);
                     let cfg_text = cfg.map(ToString::to_string).unwrap_or_default();
+                    let name = items.name.to_string();
+                    for item in items.plain {
+                        match plain.then(|| printer.text(item, std, &name, cfg, &cfg_text)).flatten() {
+                            Some(text) => out.push_str(&text),
+                            None => out.push_str(&unparse_items(item.tokens(std, &items.name), cfg)?),
+                        }
+                    }
                     for stock in items.stock {
                         out.push_str(&stocked.text(stock, std, &items.name, cfg, &cfg_text)?);
                     }
@@ -197,7 +209,7 @@ fn parse_file(tokens: TokenStream) -> Result<syn::File, String> {
 }
 
 /// Prints items, each with `cfg` added when there is one.
-fn unparse_items(tokens: TokenStream, cfg: Option<&TokenStream>) -> Result<String, String> {
+pub(super) fn unparse_items(tokens: TokenStream, cfg: Option<&TokenStream>) -> Result<String, String> {
     let mut file = parse_file(tokens)?;
     if let Some(cfg) = cfg {
         let attribute: syn::Attribute = syn::parse_quote!(#cfg);
@@ -410,6 +422,16 @@ fn lib(api: &Api, layout: Layout<'_>) -> TokenStream {
 /// Every file of the generated crate. `spec_label` names the spec in headers (no absolute paths);
 /// with `custom`, `lib.rs` includes the hand-written `src/custom.rs` the output folder holds.
 pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<OutputFile>, String> {
+    crate_files(api, spec_label, custom, true)
+}
+
+/// The same files as [`emit_crate`], more slowly: every item is formatted from its tokens, none written by the
+/// renderer's shortcut for the impls every struct has. Tests compare the two.
+pub fn emit_crate_formatted(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<OutputFile>, String> {
+    crate_files(api, spec_label, custom, false)
+}
+
+fn crate_files(api: &Api, spec_label: &str, custom: bool, plain: bool) -> Result<Vec<OutputFile>, String> {
     let needed = Needed::of(api);
     let cargo = format!(
         "{}\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2024\"\nrust-version = \"1.88\"\n\
@@ -421,7 +443,7 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
         manifest::dependencies(needed)?,
         features_table(api)?,
     );
-    let [lib_rs, resources_rs, types_rs] = render_modules(api, custom)?;
+    let [lib_rs, resources_rs, types_rs] = render_modules(api, custom, plain)?;
     let mut files = vec![
         OutputFile { path: "Cargo.toml".to_owned(), contents: cargo },
         crate_file("src/lib.rs", spec_label, &lib_rs),

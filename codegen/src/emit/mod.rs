@@ -10,6 +10,7 @@ pub mod fingerprint;
 mod krate;
 mod manifest;
 pub(crate) mod parts;
+mod plain;
 mod profile;
 mod reserved;
 mod resources;
@@ -21,7 +22,7 @@ use quote::quote;
 use crate::ir::{Api, TypeRef};
 
 pub(crate) use krate::header;
-pub use krate::{GENERATED_BY, OutputFile, emit_crate, emit_single_file, render};
+pub use krate::{GENERATED_BY, OutputFile, emit_crate, emit_crate_formatted, emit_single_file, render};
 pub use reserved::{builder_method_names, client_method_names};
 
 /// An identifier token, raw (`r#type`) when the name says so.

@@ -37,12 +37,14 @@ pub(crate) fn head() -> TokenStream {
     }
 }
 
-/// Everything one type contributes, in order: `def`, then the `stock` items, then `rest`.
-pub(crate) struct TypeItems {
+/// Everything one type contributes, in order: `def`, then the `plain` and the `stock` items, then `rest`.
+pub(crate) struct TypeItems<'a> {
     /// The type's name.
     pub name: proc_macro2::Ident,
     /// The type and the items that belong to its kind.
     pub def: TokenStream,
+    /// The items that follow `def` and that the renderer may write as text (`emit::plain`).
+    pub plain: Vec<Plain<'a>>,
     /// The items that follow `def` and differ from type to type only in the name.
     pub stock: Vec<Stock>,
     /// Page and form impls.
@@ -53,12 +55,32 @@ pub(crate) struct TypeItems {
     pub std: Std,
 }
 
-impl TypeItems {
+impl TypeItems<'_> {
     /// All of the items as one stream, without the `cfg` (for the one-file layout, which has none).
     pub(crate) fn into_tokens(self) -> TokenStream {
-        let TypeItems { name, def, stock, rest, std, .. } = self;
+        let TypeItems { name, def, plain, stock, rest, std, .. } = self;
+        let plain = plain.into_iter().map(|p| p.tokens(std, &name));
         let stock = stock.into_iter().map(|s| s.tokens(std, &name));
-        quote!(#def #(#stock)* #rest)
+        quote!(#def #(#plain)* #(#stock)* #rest)
+    }
+}
+
+/// A struct's impl that the renderer writes as text where it can (`emit::plain`): the shape is fixed but for a
+/// line or so per field, and on a large spec these impls are about half of all there is to format.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Plain<'a> {
+    /// `Serialize`, writing the fixed-value properties and then the fields.
+    Serialize(&'a Struct),
+    /// The runtime's `Object`, which the struct's `Deserialize` goes through.
+    Object(&'a Struct),
+}
+
+impl Plain<'_> {
+    pub(crate) fn tokens(self, std: Std, name: &proc_macro2::Ident) -> TokenStream {
+        match self {
+            Plain::Serialize(s) => structs::struct_serialize(std, name, s),
+            Plain::Object(s) => structs::struct_object(std, name, s),
+        }
     }
 }
 
@@ -124,16 +146,16 @@ impl Stock {
 }
 
 /// Everything one type contributes, and the `cfg` every one of its items carries.
-pub(crate) fn items(api: &Api, std: Std, id: TypeId, t: &TypeDef) -> TypeItems {
-    let mut stock = Vec::new();
-    let def = type_def(api, std, t, &mut stock);
+pub(crate) fn items<'a>(api: &Api, std: Std, id: TypeId, t: &'a TypeDef) -> TypeItems<'a> {
+    let (mut plain, mut stock) = (Vec::new(), Vec::new());
+    let def = type_def(api, std, t, &mut plain, &mut stock);
     let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, std, p));
     let form = api.multipart.contains(&id).then(|| multipart_impl(api, std, id));
-    TypeItems { name: ident(&t.name), def, stock, rest: quote!(#page #form), cfg: cfg_attr(api, &t.features), std }
+    TypeItems { name: ident(&t.name), def, plain, stock, rest: quote!(#page #form), cfg: cfg_attr(api, &t.features), std }
 }
 
-/// The type's own items; those that are [`Stock`] go to `stock` instead, in order, and come after.
-fn type_def(api: &Api, std: Std, def: &TypeDef, stock: &mut Vec<Stock>) -> TokenStream {
+/// The type's own items; those that are [`Plain`] or [`Stock`] go to `plain` or `stock` instead, in order, and come after.
+fn type_def<'a>(api: &Api, std: Std, def: &'a TypeDef, plain: &mut Vec<Plain<'a>>, stock: &mut Vec<Stock>) -> TokenStream {
     let doc = doc_attrs(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
@@ -143,7 +165,7 @@ fn type_def(api: &Api, std: Std, def: &TypeDef, stock: &mut Vec<Stock>) -> Token
     match &def.kind {
         // Only the server makes values of a struct no request reaches: a field it adds later
         // is then no breaking change.
-        TypeKind::Struct(s) => struct_def(api, std, &name, quote!(#attrs), sep, s, !def.input, stock),
+        TypeKind::Struct(s) => struct_def(api, std, &name, quote!(#attrs), sep, s, !def.input, plain, stock),
         TypeKind::Enum(e) => {
             stock.extend([Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr]);
             enum_def(std, &name, attrs, e)
@@ -176,7 +198,7 @@ fn field_docs(field: &Field) -> TokenStream {
     quote!(#doc #deprecated)
 }
 
-fn literal_tokens(literal: &Literal) -> TokenStream {
+pub(crate) fn literal_tokens(literal: &Literal) -> TokenStream {
     match literal {
         Literal::String(s) => quote!(#s),
         Literal::Bool(b) => quote!(#b),

@@ -10,14 +10,15 @@ use crate::ir::*;
 use crate::names;
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn struct_def(
+pub(super) fn struct_def<'a>(
     api: &Api,
     std: Std,
     name: &proc_macro2::Ident,
     attrs: TokenStream,
     sep: Option<TokenStream>,
-    s: &Struct,
+    s: &'a Struct,
     non_exhaustive: bool,
+    plain: &mut Vec<Plain<'a>>,
     stock: &mut Vec<Stock>,
 ) -> TokenStream {
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
@@ -29,7 +30,9 @@ pub(super) fn struct_def(
     // and the hand-written `Serialize` writes them too.
     let derived = s.flatten.is_some() || s.extra.is_some();
     let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
-    let serialize = (!derives_serialize).then(|| struct_serialize(std, name, s));
+    if !derives_serialize {
+        plain.push(Plain::Serialize(s));
+    }
     let derive_serialize = derives_serialize.then(|| quote!(::serde::Serialize,));
     let derive_deserialize = derived.then(|| quote!(::serde::Deserialize));
     let is_none = std.option_is_none();
@@ -99,10 +102,10 @@ pub(super) fn struct_def(
             pub #fname: #inner,
         }
     });
-    let deserialize = (!derived).then(|| {
+    if !derived {
+        plain.push(Plain::Object(s));
         stock.push(Stock::ReadObject);
-        struct_object(std, name, s)
-    });
+    }
     let constructor = (!all_optional).then(|| struct_new(api, std, name, s));
     let consts_doc = (!s.consts.is_empty()).then(|| {
         let listed: Vec<String> = s
@@ -132,14 +135,12 @@ pub(super) fn struct_def(
         }
         #constructor
         #filter_fn
-        #serialize
-        #deserialize
     }
 }
 
 /// The runtime's `Object`, which `Deserialize` goes through ([`Stock::ReadObject`]): one slot per field, filled by
 /// the field's number, then checked.
-fn struct_object(std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+pub(super) fn struct_object(std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let (none, some, result, ok) = (std.none(), std.some(), std.result(), std.ok());
     let name_text = name.to_string();
     let wires = s.fields.iter().map(|f| f.wire.as_str());
@@ -257,7 +258,7 @@ pub(super) fn constructor(api: &Api, std: Std, name: &proc_macro2::Ident, fields
     }
 }
 
-fn struct_serialize(std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+pub(super) fn struct_serialize(std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let (some, none, result) = (std.some(), std.none(), std.result());
     let consts = s.consts.iter().map(|c| {
         let wire = &c.wire;
