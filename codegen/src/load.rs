@@ -4,6 +4,9 @@
 //! and resolves plain scalars with the YAML 1.2 core schema itself, so that integers beyond
 //! 64 bits (the published OpenAI spec has `-9223372036854776000`) load instead of failing, and
 //! so that every node keeps the position the rest of the generator quotes in its errors.
+//! A large document is parsed in pieces on several threads where it can be cut at a mapping key
+//! and the pieces prove their cuts (`parse_in_parts`); the result is the same tree, positions
+//! included, and anything unusual is parsed whole.
 
 use std::collections::HashMap;
 
@@ -165,11 +168,13 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
     };
 
     let text = join_surrogate_pairs(text);
-    let mut builder = Builder::default();
-    for event in Parser::new_from_str(&text) {
-        let (event, span) = event.map_err(|e| error(format!("invalid YAML: {}", e.info()), e.marker().line(), e.marker().col()))?;
-        builder.event(event, span).map_err(|(message, line, column)| error(message, line, column))?;
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_PARTS);
+    if text.len() >= SPLIT_FROM
+        && let Some(root) = parse_in_parts(&text, parts)
+    {
+        return Ok(Document { file: file.to_owned(), root });
     }
+    let mut builder = build(&text, 0).map_err(|(message, line, column)| error(message, line, column))?;
     match builder.documents.len() {
         1 => Ok(Document { file: file.to_owned(), root: builder.documents.pop().expect("one document") }),
         0 => Err(Diagnostic {
@@ -187,6 +192,193 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
             message: format!("the file holds {n} YAML documents; a spec is exactly one"),
         }),
     }
+}
+
+/// Runs the parser over `text` into a [`Builder`]; `line_offset` is added to every line it records.
+fn build(text: &str, line_offset: usize) -> Result<Builder, BuildError> {
+    let mut builder = Builder { line_offset, ..Builder::default() };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| (format!("invalid YAML: {}", e.info()), e.marker().line(), e.marker().col()))?;
+        builder.event(event, span)?;
+    }
+    Ok(builder)
+}
+
+/// From this size on, a document is parsed in parts on several threads: the published OpenAI spec is 3 MB, and
+/// parsing it was a sixth of a generation, all on one core.
+const SPLIT_FROM: usize = 1 << 20;
+/// At most this many parts.
+const MAX_PARTS: usize = 8;
+
+/// A line where the text may be cut: it holds only a mapping key (`  FineTuningJob:`), and `ancestors` are the lines,
+/// outermost first, of the keys whose mappings it sits in.
+#[derive(Debug)]
+struct Cut {
+    line: usize,
+    key: String,
+    indent: usize,
+    ancestors: Vec<usize>,
+}
+
+/// The line's indentation and key, when it holds a block mapping key with nothing after the colon, written with
+/// characters that read the same as a plain scalar.
+fn key_only(line: &str) -> Option<(usize, &str)> {
+    let content = line.strip_suffix('\n').unwrap_or(line);
+    let body = content.trim_start_matches(' ');
+    let key = body.strip_suffix(':')?;
+    let first = key.bytes().next()?;
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"_./{}$-".contains(&b);
+    (matches!(first, b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'/' | b'$') && key.bytes().all(plain)).then_some((content.len() - body.len(), key))
+}
+
+/// The cut at line `at`, if that line holds only a key and every shallower line between it and the top of the file,
+/// blank lines and comments aside, is one too (a block scalar or a flow collection it is inside of ends the search).
+fn cut_at(lines: &[&str], at: usize) -> Option<Cut> {
+    let (indent, key) = key_only(lines[at])?;
+    let mut ancestors = Vec::new();
+    let mut within = indent;
+    let mut line = at;
+    while within > 0 {
+        line = line.checked_sub(1)?;
+        let body = lines[line].trim_start_matches(' ');
+        if body.trim().is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if lines[line].len() - body.len() >= within {
+            continue;
+        }
+        let (outer, _) = key_only(lines[line])?;
+        ancestors.push(line);
+        within = outer;
+    }
+    ancestors.reverse();
+    Some(Cut { line: at, key: key.to_owned(), indent, ancestors })
+}
+
+/// `text` parsed as `parts` pieces on as many threads and joined; `None` where it cannot be split, or where any piece
+/// fails or does not prove its cut, so that the caller parses the whole text as one and reports as usual.
+///
+/// A piece after the first starts at a [`Cut`], preceded by copies of its ancestors' lines, so the parser stands where it
+/// stood in the whole text: in the same mappings, at the same indentation. Every piece but the last also reads the next
+/// cut's line, and must find there a key of the mapping that cut claims, at its line and column, as the deepest key
+/// open at the end: that proves the next piece starts where its copied lines say, because this one started right (the
+/// first piece starts at the top). Documents with markers or directives, and text with CR line ends, are not split;
+/// an alias to an anchor in an earlier piece fails and falls back; a key repeated across pieces falls back too, and
+/// the whole parse then reports it.
+fn parse_in_parts(text: &str, parts: usize) -> Option<Node> {
+    if parts < 2 || text.contains('\r') {
+        return None;
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if lines.iter().any(|l| l.starts_with("---") || l.starts_with("...") || l.starts_with('%')) {
+        return None;
+    }
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    let mut offset = 0;
+    for line in &lines {
+        starts.push(offset);
+        offset += line.len();
+    }
+    starts.push(offset);
+    let mut cuts: Vec<Cut> = Vec::with_capacity(parts - 1);
+    for part in 1..parts {
+        let first = starts.partition_point(|&s| s < text.len() * part / parts).max(cuts.last().map_or(1, |c| c.line + 1));
+        if let Some(cut) = (first..lines.len()).find_map(|line| cut_at(&lines, line)) {
+            cuts.push(cut);
+        }
+    }
+    parse_at(text, &lines, &starts, &cuts)
+}
+
+/// [`parse_in_parts`] with the cuts chosen, in order.
+fn parse_at(text: &str, lines: &[&str], starts: &[usize], cuts: &[Cut]) -> Option<Node> {
+    if cuts.is_empty() {
+        return None;
+    }
+    let pieces: Vec<(String, usize)> = (0..=cuts.len())
+        .map(|i| {
+            let (from, header) = match i.checked_sub(1).map(|c| &cuts[c]) {
+                Some(cut) => (cut.line, cut.ancestors.iter().map(|&a| lines[a]).collect::<String>()),
+                None => (0, String::new()),
+            };
+            let to = cuts.get(i).map_or(lines.len(), |next| next.line + 1);
+            let header_lines = header.matches('\n').count();
+            // Each copied line is an earlier line of the file, so the offset is never below zero.
+            (header + &text[starts[from]..starts[to]], from - header_lines)
+        })
+        .collect();
+    let built: Vec<Option<Builder>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pieces.iter().map(|(piece, offset)| scope.spawn(move || build(piece, *offset).ok())).collect();
+        handles.into_iter().map(|h| h.join().ok().flatten()).collect()
+    });
+    let mut roots = Vec::with_capacity(built.len());
+    for (i, builder) in built.into_iter().enumerate() {
+        let mut builder = builder?;
+        if builder.documents.len() != 1 {
+            return None;
+        }
+        let mut root = builder.documents.pop()?;
+        if let Some(next) = cuts.get(i) {
+            let (line, column, depth) = builder.last_key?;
+            if line != next.line + 1 || column != next.indent || depth != next.ancestors.len() + 1 {
+                return None;
+            }
+            // The next piece holds that key's value; here it was read as an empty one.
+            let map = open_map(&mut root, lines, &next.ancestors)?;
+            match map.pop() {
+                Some((popped, Node { value: Value::Null, .. })) if popped == next.key => {}
+                _ => return None,
+            }
+        }
+        roots.push(root);
+    }
+    let mut roots = roots.into_iter();
+    let mut whole = roots.next()?;
+    for (root, cut) in roots.zip(cuts) {
+        let keys: Vec<&str> = cut.ancestors.iter().map(|&a| key_only(lines[a]).map(|(_, key)| key)).collect::<Option<_>>()?;
+        join(&mut whole, root, &keys)?;
+    }
+    Some(whole)
+}
+
+/// The mapping the keys on the `ancestors` lines lead to from `root`, each the last entry of the one before.
+fn open_map<'a>(root: &'a mut Node, lines: &[&str], ancestors: &[usize]) -> Option<&'a mut Map> {
+    let mut node = root;
+    for &line in ancestors {
+        let (_, key) = key_only(lines[line])?;
+        let Value::Map(map) = &mut node.value else { return None };
+        let (last, value) = map.last_mut()?;
+        if last != key {
+            return None;
+        }
+        node = value;
+    }
+    match &mut node.value {
+        Value::Map(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// Adds the piece `part` to `whole`: along `path`, the piece's one entry continues the last entry of `whole`; below
+/// it, and after it at each level, its entries are appended. `None` on anything else, and on a key `whole` already has.
+fn join(whole: &mut Node, part: Node, path: &[&str]) -> Option<()> {
+    let (Value::Map(whole), Value::Map(part)) = (&mut whole.value, part.value) else { return None };
+    let mut entries = part.into_iter();
+    if let Some((first, rest)) = path.split_first() {
+        let (key, value) = entries.next()?;
+        let (last, into) = whole.last_mut()?;
+        if key != *first || last != first {
+            return None;
+        }
+        join(into, value, rest)?;
+    }
+    for (key, value) in entries {
+        if whole.contains_key(&key) {
+            return None;
+        }
+        whole.insert(key, value);
+    }
+    Some(())
 }
 
 /// Rewrites the JSON way of writing a character beyond U+FFFF, two `\u` escapes of a UTF-16
@@ -243,11 +435,15 @@ struct Builder {
     stack: Vec<Open>,
     anchors: HashMap<usize, Node>,
     documents: Vec<Node>,
+    /// Added to every line recorded: where the text parsed starts in the file, less the lines put before it.
+    line_offset: usize,
+    /// Where the last mapping key read stands, line and 0-based column, and how many collections were open there.
+    last_key: Option<(usize, usize, usize)>,
 }
 
 impl Builder {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), BuildError> {
-        let line = span.start.line();
+        let line = span.start.line() + self.line_offset;
         let column = span.start.col();
         match event {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => Ok(()),
@@ -306,6 +502,7 @@ impl Builder {
 
     /// Hands a completed node to its parent, or records it as a document.
     fn finish(&mut self, node: Node, line: usize, column: usize) -> Result<(), BuildError> {
+        let depth = self.stack.len();
         match self.stack.last_mut() {
             None => {
                 self.documents.push(node);
@@ -328,6 +525,7 @@ impl Builder {
                         }
                     };
                     *key = Some((text, line, column));
+                    self.last_key = Some((line, column, depth));
                     Ok(())
                 }
                 Some((text, key_line, key_column)) => {
@@ -470,5 +668,138 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let err = parse("d.yaml", "a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.to_string(), "error: d.yaml:2:1: duplicate key `a`");
+    }
+
+    /// The whole text parsed as one, for comparing with the parts.
+    fn whole(text: &str) -> Node {
+        let mut builder = build(text, 0).unwrap();
+        assert_eq!(builder.documents.len(), 1);
+        builder.documents.pop().unwrap()
+    }
+
+    /// `parse_at` with the one cut at `line`, if that line can be one.
+    fn cut_once(text: &str, line: usize) -> Option<Option<Node>> {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut starts: Vec<usize> = lines.iter().scan(0, |at, l| Some(std::mem::replace(at, *at + l.len()))).collect();
+        starts.push(text.len());
+        let cut = cut_at(&lines, line)?;
+        Some(parse_at(text, &lines, &starts, &[cut]))
+    }
+
+    const TRICKY: &str = "openapi: 3.1.0
+info:
+  title: T
+  description: |
+    intro:
+      looks: like a key
+    paths:
+  version: '1'
+paths:
+  /a:
+    get:
+      summary: \"multi
+        line:
+        string\"
+      x-flow: {
+        a: 1,
+        b:
+          2 }
+      responses:
+        '200':
+          description: ok
+
+  /b: &shared
+    get:
+      # a comment:
+      responses: {}
+  /c: *shared
+components:
+  schemas:
+    A:
+      type: object
+    B:
+      type: string
+      description: >
+        folded
+        C:
+    C:
+      type: integer
+    D: *shared
+0x1F:
+  e: 1
+";
+
+    #[test]
+    fn a_cut_anywhere_reads_as_the_whole_or_falls_back() {
+        let expected = whole(TRICKY);
+        let lines = TRICKY.lines().count();
+        let mut joined = 0;
+        for line in 0..lines {
+            if let Some(Some(root)) = cut_once(TRICKY, line) {
+                assert_eq!(root, expected, "cut at line {}", line + 1);
+                joined += 1;
+            }
+        }
+        // Cuts inside the block scalars, the quoted string, the flow mapping, after the anchor and at the key that does not
+        // read as written all fall back; the cuts that stay are real keys.
+        assert!(joined >= 5, "only {joined} cuts held");
+        for inside in ["      looks: like a key", "        line:", "        b:", "        C:", "0x1F:"] {
+            let line = TRICKY.lines().position(|l| l == inside).unwrap();
+            assert!(!matches!(cut_once(TRICKY, line), Some(Some(_))), "{inside:?} is no cut");
+        }
+    }
+
+    #[test]
+    fn a_key_repeated_across_parts_is_reported_by_the_whole_parse() {
+        let text = "a:\n  x: 1\nb:\n  y: 2\na:\n  z: 3\n";
+        for line in 0..text.lines().count() {
+            assert!(!matches!(cut_once(text, line), Some(Some(_))), "cut at line {}", line + 1);
+        }
+        let error = parse("d.yaml", text).unwrap_err();
+        assert_eq!(error.to_string(), "error: d.yaml:5:1: duplicate key `a`");
+    }
+
+    /// Every spec at hand, split in a few ways, reads as the whole.
+    #[test]
+    fn specs_in_parts_read_as_the_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+        let mut files = Vec::new();
+        let mut folders = vec![root.join("tests/fixtures"), root.join("spec")];
+        let shared = root.parent().map(|p| p.join("shared/specs")).filter(|p| p.join("openai-openapi.yaml").is_file());
+        match &shared {
+            Some(shared) => folders.extend([
+                shared.clone(),
+                shared.join("corpus/oai"),
+                shared.join("corpus/openapi-generator"),
+                shared.join("corpus/vendor"),
+            ]),
+            None => eprintln!("../shared/specs is absent: only the fixtures and spec/ were read in parts, not the published specs"),
+        }
+        for folder in folders {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut split = Vec::new();
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            let Ok(Document { root: expected, .. }) = parse("t.yaml", &text) else { continue };
+            let text = join_surrogate_pairs(&text);
+            for parts in [2, 5] {
+                if let Some(root) = parse_in_parts(&text, parts) {
+                    assert!(root == expected, "{} in {parts} parts", path.display());
+                    split.push((path.file_name().unwrap().to_string_lossy().into_owned(), parts));
+                }
+            }
+        }
+        assert!(split.len() >= 10, "only {} splits: {split:?}", split.len());
+        if shared.is_some() {
+            for parts in [2, 5] {
+                assert!(split.contains(&("openai-openapi.yaml".to_owned(), parts)), "the published spec splits in {parts}");
+            }
+        }
     }
 }
