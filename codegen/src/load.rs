@@ -69,7 +69,7 @@ impl Document {
         let mut node = &self.root;
         for segment in at.segments() {
             node = match &node.value {
-                Value::Map(map) => map.get(&segment)?,
+                Value::Map(map) => map.get(segment.as_ref())?,
                 Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
                 _ => return None,
             };

@@ -314,7 +314,7 @@ impl<'a> SpecView<'a> {
         }
         let target = |reference: &str| {
             Pointer::from_fragment(reference).and_then(|p| match p.segments().collect::<Vec<_>>().as_slice() {
-                [a, b, name] if a == "components" && b == "schemas" => Some(name.clone()),
+                [a, b, name] if a == "components" && b == "schemas" => Some(name.to_string()),
                 _ => None,
             })
         };

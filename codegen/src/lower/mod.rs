@@ -370,9 +370,9 @@ impl<'a> Cx<'a> {
 
     /// The component a pointer names, if it is `/components/schemas/NAME`.
     fn component_at(&self, target: &Pointer) -> Option<TypeId> {
-        let segments: Vec<String> = target.segments().collect();
+        let segments: Vec<_> = target.segments().collect();
         match segments.as_slice() {
-            [a, b, name] if a == "components" && b == "schemas" => self.components.get(name.as_str()).copied(),
+            [a, b, name] if a == "components" && b == "schemas" => self.components.get(name.as_ref()).copied(),
             _ => None,
         }
     }

@@ -69,9 +69,9 @@ impl<'a> Cx<'a> {
         if schema.recursive {
             // `$recursiveRef: "#"` stands for the component it sits in, which carries the
             // `$recursiveAnchor` (the published spec's compound filters nest themselves this way).
-            let segments: Vec<String> = at.segments().take(3).collect();
+            let segments: Vec<_> = at.segments().take(3).collect();
             let component = match segments.as_slice() {
-                [a, b, name] if a == "components" && b == "schemas" => self.components.get(name.as_str()).copied(),
+                [a, b, name] if a == "components" && b == "schemas" => self.components.get(name.as_ref()).copied(),
                 _ => None,
             };
             return match component {
