@@ -7,7 +7,7 @@ use quote::quote;
 use super::Std;
 use super::parts::{self, Needed};
 use super::plain::Printer;
-use super::types::Stock;
+use super::types::{Part, Stock};
 use super::{inner_doc_attrs, manifest, resources, types};
 use crate::ir::Api;
 
@@ -106,20 +106,17 @@ fn render_modules(api: &Api, custom: bool, plain: bool) -> Result<[String; 3], S
                 for (id, t) in chunks[index - 2] {
                     let items = types::items(api, std, *id, t);
                     let cfg = items.cfg.as_ref();
-                    out.push_str(&unparse_items(items.def, cfg)?);
                     let cfg_text = cfg.map(ToString::to_string).unwrap_or_default();
                     let name = items.name.to_string();
-                    for item in items.plain {
-                        match plain.then(|| printer.text(item, std, &name, cfg, &cfg_text)).flatten() {
-                            Some(text) => out.push_str(&text),
-                            None => out.push_str(&unparse_items(item.tokens(std, &items.name), cfg)?),
+                    for part in items.parts {
+                        match part {
+                            Part::Tokens(tokens) => out.push_str(&unparse_items(tokens, cfg)?),
+                            Part::Plain(item) => match plain.then(|| printer.text(api, item, std, &name, cfg, &cfg_text)).flatten() {
+                                Some(text) => out.push_str(&text),
+                                None => out.push_str(&unparse_items(item.tokens(api, std, &items.name), cfg)?),
+                            },
+                            Part::Stock(stock) => out.push_str(&stocked.text(stock, std, &items.name, cfg, &cfg_text)?),
                         }
-                    }
-                    for stock in items.stock {
-                        out.push_str(&stocked.text(stock, std, &items.name, cfg, &cfg_text)?);
-                    }
-                    if !items.rest.is_empty() {
-                        out.push_str(&unparse_items(items.rest, cfg)?);
                     }
                 }
                 Ok(space_items(&out))

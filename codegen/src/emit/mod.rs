@@ -272,6 +272,14 @@ impl Std {
         if self.short(0) { format!("{short}::is_none") } else { format!("::{path}::is_none") }
     }
 
+    /// How the [`PRELUDE`] name `short` is written, as text: itself, or `::` and its path.
+    pub(crate) fn text(self, short: &'static str) -> std::borrow::Cow<'static, str> {
+        match PRELUDE.iter().position(|(name, _)| *name == short) {
+            Some(index) if !self.short(index) => format!("::{}", PRELUDE[index].1).into(),
+            _ => short.into(),
+        }
+    }
+
     /// Whether the name with this [`PRELUDE`] index may be written short.
     fn short(self, index: usize) -> bool {
         self.absolute & (1 << index) == 0

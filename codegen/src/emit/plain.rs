@@ -1,13 +1,14 @@
-//! A struct's `Serialize` and `Object` impls written as text straight from the IR, the same text the token route gives.
+//! A struct, and its `Serialize` and `Object` impls, written as text straight from the IR: the same text the token route
+//! gives.
 //!
-//! On a large spec these two impls are about half of what the renderer formats, and their shape is fixed: some
-//! set lines, then a line or a few per field. So [`Printer`] writes them without emitting tokens, parsing them back
-//! with syn and printing them with prettyplease. It never decides a line break itself. Each per-field statement is
+//! On a large spec these items are about two thirds of what the renderer formats, and their shape is fixed: some set
+//! lines, then a line or a few per field. So [`Printer`] writes them without emitting tokens, parsing them back with syn
+//! and printing them with prettyplease. It never decides a line break itself. Each per-field statement is
 //! formatted by prettyplease once for every combination of lengths that occurs, with filler names of those lengths,
 //! and the real names are then written over the fillers: prettyplease lays a line out by the lengths of its tokens,
 //! never by their letters. The few lines whose layout hangs on something else (the type's name, the list of wire
-//! names) are written only where they are known to fit, and an impl the printer is unsure of goes back to the token
-//! route. Tests render both routes and compare them.
+//! names, a field's type) are written only where they are known to fit, and an item the printer is unsure of goes back to
+//! the token route. Tests render both routes and compare them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -15,8 +16,8 @@ use std::sync::{Arc, Mutex};
 use proc_macro2::TokenStream;
 
 use super::Std;
-use super::types::Plain;
-use crate::ir::{ConstField, Field, Literal, Struct};
+use super::types::{Plain, consts_doc};
+use crate::ir::{Api, ConstField, Field, Literal, Struct, TypeDef, TypeKind, TypeRef};
 
 /// prettyplease's line width: it keeps a list on one line when the line is at most this long.
 const MARGIN: usize = 89;
@@ -71,12 +72,21 @@ fn filler(letter: char, len: usize, quoted: bool) -> String {
 impl Printer {
     /// `plain` for the type `name`, with `cfg` above it (`cfg_text` being its text, empty without one); `None` where the
     /// text must come from the tokens.
-    pub(super) fn text(&self, plain: Plain<'_>, std: Std, name: &str, cfg: Option<&TokenStream>, cfg_text: &str) -> Option<String> {
+    pub(super) fn text(
+        &self,
+        api: &Api,
+        plain: Plain<'_>,
+        std: Std,
+        name: &str,
+        cfg: Option<&TokenStream>,
+        cfg_text: &str,
+    ) -> Option<String> {
         let mut out = String::with_capacity(4096);
         if let Some(cfg) = cfg {
             out.push_str(&self.cfg(cfg, cfg_text)?);
         }
         match plain {
+            Plain::Struct(def) => structure(api, def, std, &mut out)?,
             Plain::Serialize(s) => self.serialize(s, std, name, &mut out)?,
             Plain::Object(s) => self.object(s, std, name, &mut out)?,
         }
@@ -105,7 +115,7 @@ impl Printer {
             return None;
         }
         out.push_str(&head);
-        let (result, none) = (path(std.result()), path(std.none()));
+        let (result, none) = (std.text("Result"), std.text("None"));
         out.push_str(&format!(
             "    fn serialize<S>(&self, serializer: S) -> {result}<S::Ok, S::Error>\n    where\n        S: ::serde::Serializer,\n    {{\n        \
              use ::serde::ser::SerializeMap as _;\n        let mut map = serializer.serialize_map({none})?;\n"
@@ -157,7 +167,7 @@ impl Printer {
             }
             out.push_str("    ];\n");
         }
-        let (result, none, some, ok) = (path(std.result()), path(std.none()), path(std.some()), path(std.ok()));
+        let (result, none, some, ok) = (std.text("Result"), std.text("None"), std.text("Some"), std.text("Ok"));
         out.push_str(&format!(
             "    fn read<'de, A>(\n        mut object: crate::runtime::ObjectAccess<'de, A>,\n    ) -> {result}<Self, A::Error>\n    where\n        \
              A: ::serde::de::MapAccess<'de>,\n    {{\n"
@@ -225,9 +235,99 @@ impl Printer {
     }
 }
 
-/// A std path as text, from the tokens `Std` gives (`:: std :: option :: Option :: None`).
-fn path(tokens: TokenStream) -> String {
-    tokens.to_string().replace(' ', "")
+/// The struct a [`TypeDef`] of a struct is: its docs, derives and fields, for a struct serde's derives are not needed
+/// for. The type of a field is written on one line; a line that could come near the margin leaves the struct to the
+/// tokens.
+fn structure(api: &Api, def: &TypeDef, std: Std, out: &mut String) -> Option<()> {
+    let TypeKind::Struct(s) = &def.kind else { return None };
+    if s.flatten.is_some() || s.extra.is_some() || s.fields.is_empty() {
+        return None;
+    }
+    let head = format!("pub struct {} {{\n", def.name);
+    if head.len() - 1 > WIDTH {
+        return None;
+    }
+    if let Some(doc) = &def.doc {
+        doc_lines(out, "", doc)?;
+    }
+    if def.deprecated {
+        out.push_str("#[deprecated]\n");
+    }
+    if let Some(line) = consts_doc(s) {
+        if def.doc.is_some() {
+            out.push_str("///\n");
+        }
+        doc_line(out, "", &line)?;
+    }
+    out.push_str(if s.fields.iter().all(Field::optional) {
+        "#[derive(Debug, Clone, PartialEq, Default)]\n"
+    } else {
+        "#[derive(Debug, Clone, PartialEq)]\n"
+    });
+    if !def.input {
+        out.push_str("#[non_exhaustive]\n");
+    }
+    out.push_str(&head);
+    let option = std.text("Option");
+    for field in &s.fields {
+        if let Some(doc) = &field.doc {
+            doc_lines(out, "    ", doc)?;
+        }
+        if field.deprecated {
+            out.push_str("    #[deprecated]\n");
+        }
+        let ty = type_text(api, &field.ty, std);
+        let line = if field.optional() {
+            format!("    pub {}: {option}<{ty}>,\n", field.name)
+        } else {
+            format!("    pub {}: {ty},\n", field.name)
+        };
+        if line.len() - 1 > WIDTH {
+            return None;
+        }
+        out.push_str(&line);
+    }
+    out.push_str("}\n");
+    Some(())
+}
+
+/// Doc text as `///` lines, as prettyplease prints the attributes `emit::doc_attrs` makes of it.
+fn doc_lines(out: &mut String, indent: &str, text: &str) -> Option<()> {
+    for line in super::doc_lines(text) {
+        doc_line(out, indent, &line)?;
+    }
+    Some(())
+}
+
+/// One doc line; `None` for a line prettyplease would print another way (as `#[doc]` or a block comment).
+fn doc_line(out: &mut String, indent: &str, line: &str) -> Option<()> {
+    if line.contains('\n') || line.starts_with('/') {
+        return None;
+    }
+    out.push_str(indent);
+    out.push_str("///");
+    out.push_str(line.trim_end_matches(' '));
+    out.push('\n');
+    Some(())
+}
+
+/// A type as `emit::ty` writes it from the `types` module, as text on one line.
+fn type_text(api: &Api, ty: &TypeRef, std: Std) -> String {
+    let generic = |outer: &str, inner: &TypeRef| format!("{outer}<{}>", type_text(api, inner, std));
+    match ty {
+        TypeRef::String => std.text("String").into_owned(),
+        TypeRef::Integer => "i64".to_owned(),
+        TypeRef::Number => "f64".to_owned(),
+        TypeRef::Boolean => "bool".to_owned(),
+        TypeRef::Json => "::serde_json::Value".to_owned(),
+        TypeRef::File => "crate::runtime::File".to_owned(),
+        TypeRef::Bytes => "crate::runtime::Bytes".to_owned(),
+        TypeRef::Named(id) => api.ty(*id).name.clone(),
+        TypeRef::Vec(inner) => generic(&std.text("Vec"), inner),
+        TypeRef::Map(inner) => format!("::std::collections::BTreeMap<{}, {}>", std.text("String"), type_text(api, inner, std)),
+        TypeRef::Option(inner) => generic(&std.text("Option"), inner),
+        TypeRef::Box(inner) => generic(&std.text("Box"), inner),
+    }
 }
 
 /// A string literal as the tokens print it, escapes included.
@@ -256,7 +356,7 @@ fn format_shape(shape: &Shape) -> Option<String> {
         }
         Shape::WriteSome { std, wire, field } => statement(format!(
             "if let {}(value) = &self.{} {{ map.serialize_entry({}, value)?; }}",
-            path(std.some()),
+            std.text("Some"),
             filler(FIELD, *field, false),
             filler(WIRE, *wire, true)
         )),
@@ -320,15 +420,19 @@ mod tests {
 
     /// Renders `plain` both ways for each std spelling and a few cfgs, counting the tries and those the printer wrote.
     fn compare(printer: &Printer, plain: Plain<'_>, name: &str, answered: &mut usize, asked: &mut usize) {
+        compare_in(&crate::passes::testing::api(Vec::new()), printer, plain, name, answered, asked);
+    }
+
+    fn compare_in(api: &Api, printer: &Printer, plain: Plain<'_>, name: &str, answered: &mut usize, asked: &mut usize) {
         let cfgs =
             [None, Some(quote::quote!(#[cfg(feature = "fine-tuning")])), Some(quote::quote!(#[cfg(any(feature = "a", feature = "b"))]))];
         for std in [Std::SHORT, Std::ABSOLUTE] {
             for cfg in &cfgs {
                 let cfg_text = cfg.as_ref().map(ToString::to_string).unwrap_or_default();
                 let ident = super::super::ident(name);
-                let expected = super::super::krate::unparse_items(plain.tokens(std, &ident), cfg.as_ref()).unwrap();
+                let expected = super::super::krate::unparse_items(plain.tokens(api, std, &ident), cfg.as_ref()).unwrap();
                 *asked += 1;
-                if let Some(text) = printer.text(plain, std, name, cfg.as_ref(), &cfg_text) {
+                if let Some(text) = printer.text(api, plain, std, name, cfg.as_ref(), &cfg_text) {
                     *answered += 1;
                     assert_eq!(text, expected, "{name} ({plain:?})");
                 }
@@ -385,7 +489,77 @@ mod tests {
             Struct { fields: vec![field("a".to_owned(), "a".to_owned(), true, false)], consts: Vec::new(), extra: None, flatten: None };
         let none = Struct { fields: Vec::new(), ..one.clone() };
         for plain in [Plain::Object(&one), Plain::Serialize(&none)] {
-            assert!(printer.text(plain, Std::SHORT, "Thing", None, "").is_none());
+            assert!(printer.text(&crate::passes::testing::api(Vec::new()), plain, Std::SHORT, "Thing", None, "").is_none());
         }
+    }
+
+    #[test]
+    fn printed_structs_read_as_if_formatted() {
+        use crate::passes::testing::{api, def};
+        let printer = Printer::default();
+        let types = ["Job", "Status", "AVeryLongNameForATypeThatFieldsReferToAndThatTakesUpMostOfTheLine"];
+        let mut api = api(types.iter().map(|name| def(name, TypeKind::Const(Literal::Bool(true)))).collect());
+        let shapes = [
+            TypeRef::String,
+            TypeRef::Integer,
+            TypeRef::Json,
+            TypeRef::Named(crate::ir::TypeId(0)),
+            TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(1)))),
+            TypeRef::Map(Box::new(TypeRef::Option(Box::new(TypeRef::Number)))),
+            TypeRef::Box(Box::new(TypeRef::Named(crate::ir::TypeId(1)))),
+            TypeRef::Vec(Box::new(TypeRef::Bytes)),
+        ];
+        let docs = [
+            None,
+            Some("One line."),
+            Some("Two\n\n- a list\n  going on\n\n```\ncode\n```\nsee https://example.com trailing   "),
+            Some("  "),
+        ];
+        let (mut answered, mut asked) = (0, 0);
+        for len in 1..=60 {
+            let fields: Vec<Field> = (0..len % 7 + 1)
+                .map(|i| Field {
+                    name: if i == 3 { "r#type".to_owned() } else { name_of((len + i) % 25 + 1) },
+                    wire: "w".to_owned(),
+                    ty: shapes[(len + i) % shapes.len()].clone(),
+                    required: (len + i) % 3 == 0,
+                    nullable: (len + i) % 5 == 0,
+                    doc: docs[(len + i) % docs.len()].map(str::to_owned),
+                    deprecated: (len + i) % 6 == 0,
+                })
+                .collect();
+            let consts = if len % 3 == 0 {
+                vec![ConstField { wire: "object".to_owned(), value: Literal::String("x.y".to_owned()) }]
+            } else {
+                Vec::new()
+            };
+            let mut ty = def(&format!("S{}", "t".repeat(len)), TypeKind::Struct(Struct { fields, consts, extra: None, flatten: None }));
+            ty.doc = docs[len % docs.len()].map(str::to_owned);
+            ty.deprecated = len % 4 == 1;
+            ty.input = len % 2 == 0;
+            api.types.push(ty);
+        }
+        let shown = api.clone();
+        for ty in &shown.types[types.len()..] {
+            compare_in(&shown, &printer, Plain::Struct(ty), &ty.name, &mut answered, &mut asked);
+        }
+        // The absolute spellings of std names make many lines too long to be sure of.
+        assert!(answered * 2 > asked, "the printer wrote {answered} of {asked}");
+        // A line that may not fit is left to the tokens, which break it where prettyplease does.
+        let mut long = field("a_long_field_name".to_owned(), "w".to_owned(), true, false);
+        long.ty = TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(2))));
+        let long = def("Long", TypeKind::Struct(Struct { fields: vec![long], consts: Vec::new(), extra: None, flatten: None }));
+        let (mut none, mut tried) = (0, 0);
+        compare_in(&shown, &printer, Plain::Struct(&long), "Long", &mut none, &mut tried);
+        assert_eq!(none, 0);
+        // A struct with a catch-all map derives serde's impls, whose attributes it leaves to the tokens.
+        let extra = Struct {
+            fields: Vec::new(),
+            consts: Vec::new(),
+            extra: Some(crate::ir::CatchAll { name: "extra".to_owned(), value: TypeRef::Json }),
+            flatten: None,
+        };
+        let with_extra = def("Open", TypeKind::Struct(extra));
+        assert!(printer.text(&shown, Plain::Struct(&with_extra), Std::SHORT, "Open", None, "").is_none());
     }
 }

@@ -10,6 +10,7 @@ mod unions;
 use enums::{enum_def, open_string_def};
 use forms::{multipart_impl, paginated_impl};
 use params::params_def;
+pub(crate) use structs::consts_doc;
 use structs::struct_def;
 use unions::union_def;
 
@@ -24,7 +25,7 @@ use crate::ir::*;
 pub(crate) fn module(api: &Api) -> TokenStream {
     let head = head();
     let std = Std::types(api);
-    let items = api.sorted_types().into_iter().map(|(id, t)| items(api, std, id, t).into_tokens());
+    let items = api.sorted_types().into_iter().map(|(id, t)| items(api, std, id, t).into_tokens(api));
     quote!(#head #(#items)*)
 }
 
@@ -37,31 +38,59 @@ pub(crate) fn head() -> TokenStream {
     }
 }
 
-/// Everything one type contributes, in order: `def`, then the `plain` and the `stock` items, then `rest`.
+/// Everything one type contributes: its items in order, and what they have in common.
 pub(crate) struct TypeItems<'a> {
     /// The type's name.
     pub name: proc_macro2::Ident,
-    /// The type and the items that belong to its kind.
-    pub def: TokenStream,
-    /// The items that follow `def` and that the renderer may write as text (`emit::plain`).
-    pub plain: Vec<Plain<'a>>,
-    /// The items that follow `def` and differ from type to type only in the name.
-    pub stock: Vec<Stock>,
-    /// Page and form impls.
-    pub rest: TokenStream,
+    /// The items, in order.
+    pub parts: Vec<Part<'a>>,
     /// The `cfg` every one of the items carries.
     pub cfg: Option<TokenStream>,
     /// How the items write standard names.
     pub std: Std,
 }
 
+/// Some of a type's items, as the emitters hand them over: tokens, or an item the renderer may write without formatting
+/// tokens.
+pub(crate) enum Part<'a> {
+    /// Items to format.
+    Tokens(TokenStream),
+    /// An item the renderer writes as text where it can (`emit::plain`).
+    Plain(Plain<'a>),
+    /// An item that differs from type to type only in the name (`krate::Stocked`).
+    Stock(Stock),
+}
+
+/// A type's items, gathered in order.
+#[derive(Default)]
+pub(crate) struct Parts<'a>(Vec<Part<'a>>);
+
+impl<'a> Parts<'a> {
+    fn tokens(&mut self, tokens: TokenStream) {
+        if !tokens.is_empty() {
+            self.0.push(Part::Tokens(tokens));
+        }
+    }
+
+    fn plain(&mut self, plain: Plain<'a>) {
+        self.0.push(Part::Plain(plain));
+    }
+
+    fn stock(&mut self, stock: Stock) {
+        self.0.push(Part::Stock(stock));
+    }
+}
+
 impl TypeItems<'_> {
     /// All of the items as one stream, without the `cfg` (for the one-file layout, which has none).
-    pub(crate) fn into_tokens(self) -> TokenStream {
-        let TypeItems { name, def, plain, stock, rest, std, .. } = self;
-        let plain = plain.into_iter().map(|p| p.tokens(std, &name));
-        let stock = stock.into_iter().map(|s| s.tokens(std, &name));
-        quote!(#def #(#plain)* #(#stock)* #rest)
+    pub(crate) fn into_tokens(self, api: &Api) -> TokenStream {
+        let TypeItems { name, parts, std, .. } = self;
+        let parts = parts.into_iter().map(|part| match part {
+            Part::Tokens(tokens) => tokens,
+            Part::Plain(plain) => plain.tokens(api, std, &name),
+            Part::Stock(stock) => stock.tokens(std, &name),
+        });
+        quote!(#(#parts)*)
     }
 }
 
@@ -69,6 +98,8 @@ impl TypeItems<'_> {
 /// line or so per field, and on a large spec these impls are about half of all there is to format.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Plain<'a> {
+    /// The struct a [`TypeKind::Struct`] is.
+    Struct(&'a TypeDef),
     /// `Serialize`, writing the fixed-value properties and then the fields.
     Serialize(&'a Struct),
     /// The runtime's `Object`, which the struct's `Deserialize` goes through.
@@ -76,8 +107,9 @@ pub(crate) enum Plain<'a> {
 }
 
 impl Plain<'_> {
-    pub(crate) fn tokens(self, std: Std, name: &proc_macro2::Ident) -> TokenStream {
+    pub(crate) fn tokens(self, api: &Api, std: Std, name: &proc_macro2::Ident) -> TokenStream {
         match self {
+            Plain::Struct(def) => structs::struct_item(api, std, def),
             Plain::Serialize(s) => structs::struct_serialize(std, name, s),
             Plain::Object(s) => structs::struct_object(std, name, s),
         }
@@ -147,28 +179,26 @@ impl Stock {
 
 /// Everything one type contributes, and the `cfg` every one of its items carries.
 pub(crate) fn items<'a>(api: &Api, std: Std, id: TypeId, t: &'a TypeDef) -> TypeItems<'a> {
-    let (mut plain, mut stock) = (Vec::new(), Vec::new());
-    let def = type_def(api, std, t, &mut plain, &mut stock);
+    let mut parts = Parts::default();
+    type_def(api, std, t, &mut parts);
     let page = api.pages.iter().find(|p| p.page == id).map(|p| paginated_impl(api, std, p));
     let form = api.multipart.contains(&id).then(|| multipart_impl(api, std, id));
-    TypeItems { name: ident(&t.name), def, plain, stock, rest: quote!(#page #form), cfg: cfg_attr(api, &t.features), std }
+    parts.tokens(quote!(#page #form));
+    TypeItems { name: ident(&t.name), parts: parts.0, cfg: cfg_attr(api, &t.features), std }
 }
 
-/// The type's own items; those that are [`Plain`] or [`Stock`] go to `plain` or `stock` instead, in order, and come after.
-fn type_def<'a>(api: &Api, std: Std, def: &'a TypeDef, plain: &mut Vec<Plain<'a>>, stock: &mut Vec<Stock>) -> TokenStream {
-    let doc = doc_attrs(def.doc.as_deref());
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+/// The type's own items, in order.
+fn type_def<'a>(api: &Api, std: Std, def: &'a TypeDef, parts: &mut Parts<'a>) {
     let name = ident(&def.name);
-    let attrs = quote!(#doc #deprecated);
-    // Emitters that append a paragraph of their own separate it with an empty doc line.
-    let sep = def.doc.is_some().then(|| quote!(#[doc = ""]));
-    match &def.kind {
-        // Only the server makes values of a struct no request reaches: a field it adds later
-        // is then no breaking change.
-        TypeKind::Struct(s) => struct_def(api, std, &name, quote!(#attrs), sep, s, !def.input, plain, stock),
+    let (attrs, sep) = def_attrs(def);
+    let tokens = match &def.kind {
+        TypeKind::Struct(s) => return struct_def(api, std, def, &name, s, parts),
         TypeKind::Enum(e) => {
-            stock.extend([Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr]);
-            enum_def(std, &name, attrs, e)
+            parts.tokens(enum_def(std, &name, attrs, e));
+            for stock in [Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr] {
+                parts.stock(stock);
+            }
+            return;
         }
         TypeKind::OpenString(o) => open_string_def(std, &name, attrs, sep, o),
         TypeKind::Union(u) => union_def(api, std, &def.name, attrs, sep, u),
@@ -178,7 +208,16 @@ fn type_def<'a>(api: &Api, std: Std, def: &'a TypeDef, plain: &mut Vec<Plain<'a>
             quote! { #attrs pub type #name = #target; }
         }
         TypeKind::Params(p) => params_def(api, std, &name, attrs, p),
-    }
+    };
+    parts.tokens(tokens);
+}
+
+/// A type's docs and `#[deprecated]`; and the empty doc line that emitters which append a paragraph of their own
+/// separate it with, when there are docs.
+fn def_attrs(def: &TypeDef) -> (TokenStream, Option<TokenStream>) {
+    let doc = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    (quote!(#doc #deprecated), def.doc.is_some().then(|| quote!(#[doc = ""])))
 }
 
 /// The Rust type of a field: `Option<T>` when it may be absent or null.

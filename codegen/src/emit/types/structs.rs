@@ -9,30 +9,57 @@ use super::*;
 use crate::ir::*;
 use crate::names;
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn struct_def<'a>(
-    api: &Api,
-    std: Std,
-    name: &proc_macro2::Ident,
-    attrs: TokenStream,
-    sep: Option<TokenStream>,
-    s: &'a Struct,
-    non_exhaustive: bool,
-    plain: &mut Vec<Plain<'a>>,
-    stock: &mut Vec<Stock>,
-) -> TokenStream {
-    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
-    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
-    let default = all_optional.then(|| quote!(Default,));
+/// A struct's items: the struct, `new`, and its serde impls.
+pub(super) fn struct_def<'a>(api: &Api, std: Std, def: &'a TypeDef, name: &proc_macro2::Ident, s: &'a Struct, parts: &mut Parts<'a>) {
     // serde's derive is kept only for a struct with a flattened member (a catch-all map or a union), where serde's own
     // buffering is what hands the other members their entries. Every other struct gets the short impls below: the derived ones
     // made up most of a large spec's compile time (see `crate::runtime::Object`). Properties with one value are not fields,
     // and the hand-written `Serialize` writes them too.
     let derived = s.flatten.is_some() || s.extra.is_some();
     let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
+    parts.plain(Plain::Struct(def));
+    let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
+        let fname = ident(field);
+        let map = ty(api, &TypeRef::Map(Box::new(value.clone())), From::Types(std));
+        let result = std.result();
+        let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
+        quote! {
+            impl #name {
+                /// Decodes the catch-all map without the fixed-value properties.
+                fn #fname<'de, D>(
+                    deserializer: D,
+                ) -> #result<#map, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                {
+                    crate::runtime::decode_map_without(deserializer, &[#(#skip),*])
+                }
+            }
+        }
+    });
+    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
+    let constructor = (!all_optional).then(|| struct_new(api, std, name, s));
+    parts.tokens(quote!(#constructor #filter_fn));
     if !derives_serialize {
-        plain.push(Plain::Serialize(s));
+        parts.plain(Plain::Serialize(s));
     }
+    if !derived {
+        parts.plain(Plain::Object(s));
+        parts.stock(Stock::ReadObject);
+    }
+}
+
+/// The struct itself, with its docs and derives (see [`Plain::Struct`]).
+pub(super) fn struct_item(api: &Api, std: Std, def: &TypeDef) -> TokenStream {
+    let TypeKind::Struct(s) = &def.kind else { return TokenStream::new() };
+    let name = ident(&def.name);
+    let (attrs, sep) = def_attrs(def);
+    // Only the server makes values of a struct no request reaches: a field it adds later is then no breaking change.
+    let non_exhaustive = (!def.input).then(|| quote!(#[non_exhaustive]));
+    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
+    let default = all_optional.then(|| quote!(Default,));
+    let derived = s.flatten.is_some() || s.extra.is_some();
+    let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
     let derive_serialize = derives_serialize.then(|| quote!(::serde::Serialize,));
     let derive_deserialize = derived.then(|| quote!(::serde::Deserialize));
     let is_none = std.option_is_none();
@@ -74,25 +101,6 @@ pub(super) fn struct_def<'a>(
             pub #fname: #map,
         }
     });
-    let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
-        let fname = ident(field);
-        let map = ty(api, &TypeRef::Map(Box::new(value.clone())), From::Types(std));
-        let result = std.result();
-        let skip: Vec<&str> = s.consts.iter().map(|c| c.wire.as_str()).collect();
-        quote! {
-            impl #name {
-                /// Decodes the catch-all map without the fixed-value properties.
-                fn #fname<'de, D>(
-                    deserializer: D,
-                ) -> #result<#map, D::Error>
-                where
-                    D: ::serde::Deserializer<'de>,
-                {
-                    crate::runtime::decode_map_without(deserializer, &[#(#skip),*])
-                }
-            }
-        }
-    });
     let flatten = s.flatten.as_ref().map(|Flattened { name: field, ty: inner }| {
         let fname = ident(field);
         let inner = ty(api, inner, From::Types(std));
@@ -102,27 +110,7 @@ pub(super) fn struct_def<'a>(
             pub #fname: #inner,
         }
     });
-    if !derived {
-        plain.push(Plain::Object(s));
-        stock.push(Stock::ReadObject);
-    }
-    let constructor = (!all_optional).then(|| struct_new(api, std, name, s));
-    let consts_doc = (!s.consts.is_empty()).then(|| {
-        let listed: Vec<String> = s
-            .consts
-            .iter()
-            .map(|c| {
-                let value = match &c.value {
-                    Literal::String(v) => format!("\"{v}\""),
-                    Literal::Bool(b) => b.to_string(),
-                    Literal::Int(i) => i.to_string(),
-                };
-                format!("`{}`: `{value}`", c.wire)
-            })
-            .collect();
-        let line = format!(" Always written with {}.", listed.join(", "));
-        quote!(#sep #[doc = #line])
-    });
+    let consts_doc = consts_doc(s).map(|line| quote!(#sep #[doc = #line]));
     quote! {
         #attrs
         #consts_doc
@@ -133,9 +121,27 @@ pub(super) fn struct_def<'a>(
             #flatten
             #extra
         }
-        #constructor
-        #filter_fn
     }
+}
+
+/// The doc line that lists the fixed-value properties a struct writes, if it has any.
+pub(crate) fn consts_doc(s: &Struct) -> Option<String> {
+    if s.consts.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = s
+        .consts
+        .iter()
+        .map(|c| {
+            let value = match &c.value {
+                Literal::String(v) => format!("\"{v}\""),
+                Literal::Bool(b) => b.to_string(),
+                Literal::Int(i) => i.to_string(),
+            };
+            format!("`{}`: `{value}`", c.wire)
+        })
+        .collect();
+    Some(format!(" Always written with {}.", listed.join(", ")))
 }
 
 /// The runtime's `Object`, which `Deserialize` goes through ([`Stock::ReadObject`]): one slot per field, filled by
