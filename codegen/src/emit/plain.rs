@@ -1,7 +1,7 @@
 //! A struct, and its `Serialize` and `Object` impls, written as text straight from the IR: the same text the token route
 //! gives.
 //!
-//! On a large spec these items are about two thirds of what the renderer formats, and their shape is fixed: some set
+//! On a large spec these items are more than half of what the renderer formats, and their shape is fixed: some set
 //! lines, then a line or a few per field. So [`Printer`] writes them without emitting tokens, parsing them back with syn
 //! and printing them with prettyplease. It never decides a line break itself. Each per-field statement is
 //! formatted by prettyplease once for every combination of lengths that occurs, with filler names of those lengths,
@@ -19,11 +19,11 @@ use super::Std;
 use super::types::{Plain, consts_doc};
 use crate::ir::{Api, ConstField, Field, Literal, Struct, TypeDef, TypeKind, TypeRef};
 
-/// prettyplease's line width: it keeps a list on one line when the line is at most this long.
+/// prettyplease's line width: it keeps a line whole (a list, an impl's first line, a field) when it is at most this long.
 const MARGIN: usize = 89;
-/// How long a line holding the type's name may be for the printer to write it, well inside [`MARGIN`] as in
-/// `krate::Stocked`.
-const WIDTH: usize = 80;
+/// prettyplease keeps a struct literal on one line while it is at most this long, `Self {` to `}` (its
+/// `end_with_max_width(34)`, measured from before the path).
+const INLINE_LITERAL: usize = 35;
 
 /// Writes [`Plain`] impls as text; shared by the rendering threads, with what it formatted once kept for all.
 #[derive(Default)]
@@ -87,6 +87,7 @@ impl Printer {
         }
         match plain {
             Plain::Struct(def) => structure(api, def, std, &mut out)?,
+            Plain::New(s) => constructor(api, s, std, name, &mut out)?,
             Plain::Serialize(s) => self.serialize(s, std, name, &mut out)?,
             Plain::Object(s) => self.object(s, std, name, &mut out)?,
         }
@@ -111,7 +112,7 @@ impl Printer {
             return None;
         }
         let head = format!("impl ::serde::Serialize for {name} {{\n");
-        if head.len() - 1 > WIDTH {
+        if head.len() - 1 > MARGIN {
             return None;
         }
         out.push_str(&head);
@@ -146,12 +147,8 @@ impl Printer {
     }
 
     fn object(&self, s: &Struct, std: Std, name: &str, out: &mut String) -> Option<()> {
-        // With one field the struct literal at the end may fit on one line.
-        if s.fields.len() < 2 {
-            return None;
-        }
         let head = format!("impl crate::runtime::Object for {name} {{\n    const NAME: &'static str = {};\n", string_literal(name));
-        if head.lines().any(|line| line.len() > WIDTH) {
+        if head.lines().next().is_some_and(|line| line.len() > MARGIN) {
             return None;
         }
         out.push_str(&head);
@@ -172,6 +169,10 @@ impl Printer {
             "    fn read<'de, A>(\n        mut object: crate::runtime::ObjectAccess<'de, A>,\n    ) -> {result}<Self, A::Error>\n    where\n        \
              A: ::serde::de::MapAccess<'de>,\n    {{\n"
         ));
+        if s.fields.is_empty() {
+            out.push_str(&format!("        while object.next_field()?.is_some() {{\n            object.skip()?;\n        }}\n        {ok}(Self {{}})\n    }}\n}}\n"));
+            return Some(());
+        }
         for i in 0..s.fields.len() {
             out.push_str(&format!("        let mut v{i} = {none};\n"));
         }
@@ -179,7 +180,21 @@ impl Printer {
         for i in 0..s.fields.len() {
             out.push_str(&format!("                {i} => object.value(&mut v{i})?,\n"));
         }
-        out.push_str(&format!("                _ => object.skip()?,\n            }}\n        }}\n        {ok}(Self {{\n"));
+        out.push_str("                _ => object.skip()?,\n            }\n        }\n");
+        // With one short field the literal stays on one line.
+        if let [field] = s.fields.as_slice() {
+            let init = if field.optional() {
+                format!("{}: object.optional(v0)", field.name)
+            } else {
+                format!("{}: object.required(v0, {})?", field.name, string_literal(&field.wire))
+            };
+            let literal = format!("Self {{ {init} }}");
+            if literal.len() <= INLINE_LITERAL {
+                out.push_str(&format!("        {ok}({literal})\n    }}\n}}\n"));
+                return Some(());
+            }
+        }
+        out.push_str(&format!("        {ok}(Self {{\n"));
         for (i, field) in s.fields.iter().enumerate() {
             let (slot, last) = (format!("v{i}"), i + 1 == s.fields.len());
             self.init(field, &slot, last, out)?;
@@ -244,7 +259,7 @@ fn structure(api: &Api, def: &TypeDef, std: Std, out: &mut String) -> Option<()>
         return None;
     }
     let head = format!("pub struct {} {{\n", def.name);
-    if head.len() - 1 > WIDTH {
+    if head.len() - 1 > MARGIN {
         return None;
     }
     if let Some(doc) = &def.doc {
@@ -282,12 +297,85 @@ fn structure(api: &Api, def: &TypeDef, std: Std, out: &mut String) -> Option<()>
         } else {
             format!("    pub {}: {ty},\n", field.name)
         };
-        if line.len() - 1 > WIDTH {
+        if line.len() - 1 > MARGIN {
             return None;
         }
         out.push_str(&line);
     }
     out.push_str("}\n");
+    Some(())
+}
+
+/// A struct's `new`: one argument per field that is not an `Option` (and one for a flattened union), the others empty.
+/// prettyplease keeps the arguments on one line when that line is at most [`MARGIN`] long, and the struct literal when it
+/// is at most [`INLINE_LITERAL`]; otherwise one per line, each of which must be known to fit.
+fn constructor(api: &Api, s: &Struct, std: Std, name: &str, out: &mut String) -> Option<()> {
+    let head = format!("impl {name} {{\n");
+    if head.len() - 1 > MARGIN {
+        return None;
+    }
+    let (into, into_iterator, none) = (std.text("Into"), std.text("IntoIterator"), std.text("None"));
+    // (name, type, optional), the flattened union last.
+    let fields =
+        s.fields.iter().map(|f| (f.name.as_str(), &f.ty, f.optional())).chain(s.flatten.as_ref().map(|f| (f.name.as_str(), &f.ty, false)));
+    let (mut args, mut inits) = (Vec::new(), Vec::new());
+    for (field, ty, optional) in fields {
+        if optional {
+            inits.push(format!("{field}: {none}"));
+            continue;
+        }
+        match ty {
+            TypeRef::Vec(item) => {
+                args.push(format!("{field}: impl {into_iterator}<Item = impl {into}<{}>>", type_text(api, item, std)));
+                inits.push(format!("{field}: {into_iterator}::into_iter({field}).map({into}::into).collect()"));
+            }
+            other => {
+                args.push(format!("{field}: impl {into}<{}>", type_text(api, other, std)));
+                inits.push(format!("{field}: {into}::into({field})"));
+            }
+        }
+    }
+    if let Some(extra) = &s.extra {
+        inits.push(format!("{}: ::std::collections::BTreeMap::new()", extra.name));
+    }
+    out.push_str(&head);
+    out.push_str("    /// A value with the required fields set and every optional field empty.\n");
+    if args.len() > 7 {
+        out.push_str("    #[allow(clippy::too_many_arguments)]\n");
+    }
+    let signature = format!("    pub fn new({}) -> Self {{", args.join(", "));
+    if signature.len() <= MARGIN {
+        out.push_str(&signature);
+        out.push('\n');
+    } else {
+        out.push_str("    pub fn new(\n");
+        for arg in &args {
+            push_line(out, &format!("        {arg},"))?;
+        }
+        out.push_str("    ) -> Self {\n");
+    }
+    let literal = format!("Self {{ {} }}", inits.join(", "));
+    if literal.len() <= INLINE_LITERAL {
+        out.push_str(&format!("        {literal}\n"));
+    } else {
+        out.push_str("        Self {\n");
+        for init in &inits {
+            push_line(out, &format!("            {init},"))?;
+        }
+        out.push_str("        }\n");
+    }
+    out.push_str("    }\n}\n");
+    Some(())
+}
+
+/// Appends `line` when prettyplease keeps it whole: a line of one argument or one field of a literal at most [`MARGIN`]
+/// long.
+fn push_line(out: &mut String, line: &str) -> Option<()> {
+    if line.len() > MARGIN {
+        return None;
+    }
+    out.push_str(line);
+    out.push('\n');
     Some(())
 }
 
@@ -484,13 +572,24 @@ mod tests {
             compare(&printer, Plain::Object(&s), "Thing", &mut answered, &mut asked);
         }
         assert_eq!(answered, asked);
-        // Where the printer steps aside: one field, nothing to write, a catch-all map.
-        let one =
-            Struct { fields: vec![field("a".to_owned(), "a".to_owned(), true, false)], consts: Vec::new(), extra: None, flatten: None };
-        let none = Struct { fields: Vec::new(), ..one.clone() };
-        for plain in [Plain::Object(&one), Plain::Serialize(&none)] {
-            assert!(printer.text(&crate::passes::testing::api(Vec::new()), plain, Std::SHORT, "Thing", None, "").is_none());
+        // One field, whose literal stays on one line while it is short, and none.
+        let (mut answered, mut asked) = (0, 0);
+        for len in 1..=40 {
+            for required in [true, false] {
+                let one = Struct {
+                    fields: vec![field(name_of(len), wire_of(len % 9 + 1, 0), required, false)],
+                    consts: Vec::new(),
+                    extra: None,
+                    flatten: None,
+                };
+                compare(&printer, Plain::Object(&one), "Thing", &mut answered, &mut asked);
+            }
         }
+        let none = Struct { fields: Vec::new(), consts: Vec::new(), extra: None, flatten: None };
+        compare(&printer, Plain::Object(&none), "Thing", &mut answered, &mut asked);
+        assert_eq!(answered, asked);
+        // Where the printer steps aside: nothing to write.
+        assert!(printer.text(&crate::passes::testing::api(Vec::new()), Plain::Serialize(&none), Std::SHORT, "Thing", None, "").is_none());
     }
 
     #[test]
@@ -545,6 +644,18 @@ mod tests {
         }
         // The absolute spellings of std names make many lines too long to be sure of.
         assert!(answered * 2 > asked, "the printer wrote {answered} of {asked}");
+        // A struct's first line and a field's line either side of the margin.
+        let (mut near, mut tried) = (0, 0);
+        for len in 40..=100 {
+            let mut one = field(name_of(len - 30), "w".to_owned(), len % 2 == 0, false);
+            one.ty = TypeRef::Map(Box::new(TypeRef::Named(crate::ir::TypeId(0))));
+            let ty = def(
+                &format!("S{}", "t".repeat(len - 13)),
+                TypeKind::Struct(Struct { fields: vec![one], consts: Vec::new(), extra: None, flatten: None }),
+            );
+            compare_in(&shown, &printer, Plain::Struct(&ty), &ty.name, &mut near, &mut tried);
+        }
+        assert!(near > 0 && near < tried, "{near} of {tried}");
         // A line that may not fit is left to the tokens, which break it where prettyplease does.
         let mut long = field("a_long_field_name".to_owned(), "w".to_owned(), true, false);
         long.ty = TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(2))));
@@ -561,5 +672,35 @@ mod tests {
         };
         let with_extra = def("Open", TypeKind::Struct(extra));
         assert!(printer.text(&shown, Plain::Struct(&with_extra), Std::SHORT, "Open", None, "").is_none());
+    }
+
+    #[test]
+    fn printed_constructors_read_as_if_formatted() {
+        use crate::ir::{CatchAll, Flattened, TypeId};
+        use crate::passes::testing::{api, def};
+        let printer = Printer::default();
+        let api = api(vec![def("Job", TypeKind::Const(Literal::Bool(true)))]);
+        let shapes =
+            [TypeRef::String, TypeRef::Vec(Box::new(TypeRef::Named(TypeId(0)))), TypeRef::Integer, TypeRef::Box(Box::new(TypeRef::Json))];
+        let (mut answered, mut asked) = (0, 0);
+        // One to nine required fields of every name length, so the arguments and the literal cross the lengths where
+        // prettyplease stops keeping them on one line, with optional fields, a catch-all map and a flattened union between.
+        for len in 1..=45 {
+            for count in [1, 2, 3, 9] {
+                let fields: Vec<Field> = (0..count)
+                    .map(|i| Field {
+                        ty: shapes[(len + i) % shapes.len()].clone(),
+                        ..field(name_of(len.saturating_sub(i * 3).max(1)), "w".to_owned(), true, false)
+                    })
+                    .chain((len % 4 == 0).then(|| field("maybe".to_owned(), "maybe".to_owned(), false, false)))
+                    .collect();
+                let extra = (len % 5 == 0).then(|| CatchAll { name: "extra".to_owned(), value: TypeRef::Json });
+                let flatten = (len % 7 == 0).then(|| Flattened { name: "kind".to_owned(), ty: TypeRef::Named(TypeId(0)) });
+                let s = Struct { fields, consts: Vec::new(), extra, flatten };
+                compare_in(&api, &printer, Plain::New(&s), "Thing", &mut answered, &mut asked);
+            }
+        }
+        // The absolute spellings of std names make many lines too long to be sure of.
+        assert!(answered * 4 > asked, "the printer wrote {answered} of {asked}");
     }
 }

@@ -100,6 +100,8 @@ impl TypeItems<'_> {
 pub(crate) enum Plain<'a> {
     /// The struct a [`TypeKind::Struct`] is.
     Struct(&'a TypeDef),
+    /// A struct's `new`, taking the fields that are not `Option`s (and a flattened union).
+    New(&'a Struct),
     /// `Serialize`, writing the fixed-value properties and then the fields.
     Serialize(&'a Struct),
     /// The runtime's `Object`, which the struct's `Deserialize` goes through.
@@ -110,6 +112,7 @@ impl Plain<'_> {
     pub(crate) fn tokens(self, api: &Api, std: Std, name: &proc_macro2::Ident) -> TokenStream {
         match self {
             Plain::Struct(def) => structs::struct_item(api, std, def),
+            Plain::New(s) => structs::struct_new(api, std, name, s),
             Plain::Serialize(s) => structs::struct_serialize(std, name, s),
             Plain::Object(s) => structs::struct_object(std, name, s),
         }

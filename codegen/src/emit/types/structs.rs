@@ -37,9 +37,10 @@ pub(super) fn struct_def<'a>(api: &Api, std: Std, def: &'a TypeDef, name: &proc_
             }
         }
     });
-    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
-    let constructor = (!all_optional).then(|| struct_new(api, std, name, s));
-    parts.tokens(quote!(#constructor #filter_fn));
+    if !(s.fields.iter().all(Field::optional) && s.flatten.is_none()) {
+        parts.plain(Plain::New(s));
+    }
+    parts.tokens(filter_fn.unwrap_or_default());
     if !derives_serialize {
         parts.plain(Plain::Serialize(s));
     }
@@ -202,7 +203,7 @@ fn needs_extra_filter(s: &Struct) -> bool {
 }
 
 /// `new` with one argument per required field; everything optional starts empty.
-fn struct_new(api: &Api, std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+pub(super) fn struct_new(api: &Api, std: Std, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     // The flattened union is one more required argument.
     let flattened = s.flatten.as_ref().map(|flattened| Field {
         name: flattened.name.clone(),
