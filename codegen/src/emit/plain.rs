@@ -11,6 +11,7 @@
 //! the token route. Tests render both routes and compare them.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use proc_macro2::TokenStream;
@@ -30,8 +31,8 @@ const INLINE_LITERAL: usize = 35;
 pub(super) struct Printer {
     /// Each `cfg` as it is printed above an item, by its text.
     cfgs: Mutex<HashMap<String, Arc<str>>>,
-    /// Each statement shape as prettyplease prints it, with fillers where the names go.
-    shapes: Mutex<HashMap<Shape, Option<Arc<str>>>>,
+    /// Each statement shape as prettyplease prints it, cut where the names go.
+    shapes: Mutex<HashMap<Shape, Option<Arc<[Piece]>>>>,
 }
 
 /// A per-field statement, told apart by what its layout depends on: the lengths of its names as printed.
@@ -47,6 +48,13 @@ enum Shape {
     Required { field: usize, slot: usize, wire: usize, last: bool },
     /// `field: object.optional(slot),` in the struct literal.
     Optional { field: usize, slot: usize, last: bool },
+}
+
+/// A run of a formatted statement: set text, or where the name a filler letter stands for goes.
+#[derive(Debug)]
+enum Piece {
+    Text(Box<str>),
+    Name(char),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -160,7 +168,7 @@ impl Printer {
         } else {
             out.push_str("    const FIELDS: &'static [&'static str] = &[\n");
             for wire in &wires {
-                out.push_str(&format!("        {wire},\n"));
+                let _ = writeln!(out, "        {wire},");
             }
             out.push_str("    ];\n");
         }
@@ -170,15 +178,18 @@ impl Printer {
              A: ::serde::de::MapAccess<'de>,\n    {{\n"
         ));
         if s.fields.is_empty() {
-            out.push_str(&format!("        while object.next_field()?.is_some() {{\n            object.skip()?;\n        }}\n        {ok}(Self {{}})\n    }}\n}}\n"));
+            let _ = writeln!(
+                out,
+                "        while object.next_field()?.is_some() {{\n            object.skip()?;\n        }}\n        {ok}(Self {{}})\n    }}\n}}"
+            );
             return Some(());
         }
         for i in 0..s.fields.len() {
-            out.push_str(&format!("        let mut v{i} = {none};\n"));
+            let _ = writeln!(out, "        let mut v{i} = {none};");
         }
-        out.push_str(&format!("        while let {some}(field) = object.next_field()? {{\n            match field {{\n"));
+        let _ = writeln!(out, "        while let {some}(field) = object.next_field()? {{\n            match field {{");
         for i in 0..s.fields.len() {
-            out.push_str(&format!("                {i} => object.value(&mut v{i})?,\n"));
+            let _ = writeln!(out, "                {i} => object.value(&mut v{i})?,");
         }
         out.push_str("                _ => object.skip()?,\n            }\n        }\n");
         // With one short field the literal stays on one line.
@@ -190,11 +201,11 @@ impl Printer {
             };
             let literal = format!("Self {{ {init} }}");
             if literal.len() <= INLINE_LITERAL {
-                out.push_str(&format!("        {ok}({literal})\n    }}\n}}\n"));
+                let _ = writeln!(out, "        {ok}({literal})\n    }}\n}}");
                 return Some(());
             }
         }
-        out.push_str(&format!("        {ok}(Self {{\n"));
+        let _ = writeln!(out, "        {ok}(Self {{");
         for (i, field) in s.fields.iter().enumerate() {
             let (slot, last) = (format!("v{i}"), i + 1 == s.fields.len());
             self.init(field, &slot, last, out)?;
@@ -215,37 +226,23 @@ impl Printer {
         }
     }
 
-    /// Appends the statement `shape` with each filler letter's run replaced by its text in `names`.
+    /// Appends the statement `shape` with the text `names` gives each filler letter where that letter's filler stood.
     fn statement(&self, shape: Shape, names: &[(char, &str)], out: &mut String) -> Option<()> {
         let cached = self.shapes.lock().ok()?.get(&shape).cloned();
-        let template = match cached {
-            Some(template) => template?,
+        let pieces = match cached {
+            Some(pieces) => pieces?,
             None => {
-                let template: Option<Arc<str>> = format_shape(&shape).map(Into::into);
-                self.shapes.lock().ok()?.insert(shape, template.clone());
-                template?
+                let pieces: Option<Arc<[Piece]>> = format_shape(&shape).and_then(|text| cut(&text, &fillers(&shape))).map(Into::into);
+                self.shapes.lock().ok()?.insert(shape, pieces.clone());
+                pieces?
             }
         };
-        // Every filler is found in the template before any name is written, so a name holding a filler's letter
-        // is never mistaken for one.
-        let mut spans: Vec<(usize, usize, &str)> = Vec::with_capacity(names.len());
-        for (letter, name) in names {
-            let quoted = *letter == WIRE || (*letter == VALUE && name.starts_with('"'));
-            if *letter == VALUE && !quoted {
-                continue;
+        for piece in pieces.iter() {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Name(letter) => out.push_str(names.iter().find(|(l, _)| l == letter)?.1),
             }
-            let fill = filler(*letter, name.len(), quoted);
-            let at = template.find(&fill)?;
-            spans.push((at, fill.len(), name));
         }
-        spans.sort_unstable();
-        let mut copied = 0;
-        for (at, len, name) in spans {
-            out.push_str(template.get(copied..at)?);
-            out.push_str(name);
-            copied = at + len;
-        }
-        out.push_str(&template[copied..]);
         Some(())
     }
 }
@@ -356,7 +353,7 @@ fn constructor(api: &Api, s: &Struct, std: Std, name: &str, out: &mut String) ->
     }
     let literal = format!("Self {{ {} }}", inits.join(", "));
     if literal.len() <= INLINE_LITERAL {
-        out.push_str(&format!("        {literal}\n"));
+        let _ = writeln!(out, "        {literal}");
     } else {
         out.push_str("        Self {\n");
         for init in &inits {
@@ -418,8 +415,52 @@ fn type_text(api: &Api, ty: &TypeRef, std: Std) -> String {
     }
 }
 
+/// The fillers a shape is formatted with, by letter.
+fn fillers(shape: &Shape) -> Vec<(char, String)> {
+    match shape {
+        Shape::Write { wire, field } | Shape::WriteSome { wire, field, .. } => {
+            vec![(WIRE, filler(WIRE, *wire, true)), (FIELD, filler(FIELD, *field, false))]
+        }
+        Shape::WriteConst { wire, value: ConstValue::Str(len) } => {
+            vec![(WIRE, filler(WIRE, *wire, true)), (VALUE, filler(VALUE, *len, true))]
+        }
+        Shape::WriteConst { wire, value: ConstValue::Exact(_) } => vec![(WIRE, filler(WIRE, *wire, true))],
+        Shape::Required { field, slot, wire, .. } => {
+            vec![(FIELD, filler(FIELD, *field, false)), (SLOT, filler(SLOT, *slot, false)), (WIRE, filler(WIRE, *wire, true))]
+        }
+        Shape::Optional { field, slot, .. } => vec![(FIELD, filler(FIELD, *field, false)), (SLOT, filler(SLOT, *slot, false))],
+    }
+}
+
+/// `text` cut at each filler, which must be there once; every filler is found before any is cut out, so one never
+/// matches across another.
+fn cut(text: &str, fillers: &[(char, String)]) -> Option<Vec<Piece>> {
+    let mut spans = Vec::with_capacity(fillers.len());
+    for (letter, fill) in fillers {
+        let at = text.find(fill.as_str())?;
+        if text[at + fill.len()..].contains(fill.as_str()) {
+            return None;
+        }
+        spans.push((at, fill.len(), *letter));
+    }
+    spans.sort_unstable();
+    let mut pieces = Vec::with_capacity(2 * spans.len() + 1);
+    let mut copied = 0;
+    for (at, len, letter) in spans {
+        pieces.push(Piece::Text(text.get(copied..at)?.into()));
+        pieces.push(Piece::Name(letter));
+        copied = at + len;
+    }
+    pieces.push(Piece::Text(text[copied..].into()));
+    Some(pieces)
+}
+
 /// A string literal as the tokens print it, escapes included.
 fn string_literal(text: &str) -> String {
+    // Printable ASCII but for the quote and the backslash is written as it is; proc_macro2 escapes the rest.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        return format!("\"{text}\"");
+    }
     proc_macro2::Literal::string(text).to_string()
 }
 
