@@ -48,6 +48,24 @@ enum Shape {
     Required { field: usize, slot: usize, wire: usize, last: bool },
     /// `field: object.optional(slot),` in the struct literal.
     Optional { field: usize, slot: usize, last: bool },
+    /// An arm of the `match` in a string enum's `as_str` or `From` impls, with the variant's name and the wire value
+    /// (or the catch-all variant's name and `String` as `std` writes it).
+    Arm { arm: Arm, name: usize, wire: usize, std: Std },
+}
+
+/// Which arm a [`Shape::Arm`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Arm {
+    /// `Self::Name => "wire",`
+    ToStr,
+    /// `"wire" => Self::Name,`
+    FromStr,
+    /// `Self::Unknown(value) => value.as_str(),`
+    UnknownToStr,
+    /// `other => Self::Unknown(String::from(other)),`
+    UnknownFromStr,
+    /// `_ => Self::Unknown(value),`
+    UnknownFromString,
 }
 
 /// A run of a formatted statement: set text, or where the name a filler letter stands for goes.
@@ -90,12 +108,15 @@ impl Printer {
         cfg_text: &str,
     ) -> Option<String> {
         let mut out = String::with_capacity(4096);
-        if let Some(cfg) = cfg {
-            out.push_str(&self.cfg(cfg, cfg_text)?);
-        }
+        let cfg: Arc<str> = match cfg {
+            Some(cfg) => self.cfg(cfg, cfg_text)?,
+            None => "".into(),
+        };
+        out.push_str(&cfg);
         match plain {
             Plain::Struct(def) => structure(api, def, std, &mut out)?,
             Plain::New(s) => constructor(api, s, std, name, &mut out)?,
+            Plain::Enum(def) => self.enumeration(def, std, &cfg, &mut out)?,
             Plain::Serialize(s) => self.serialize(s, std, name, &mut out)?,
             Plain::Object(s) => self.object(s, std, name, &mut out)?,
         }
@@ -211,6 +232,69 @@ impl Printer {
             self.init(field, &slot, last, out)?;
         }
         out.push_str("        })\n    }\n}\n");
+        Some(())
+    }
+
+    /// A string enum, with `as_str` and `From<&str>` and `From<String>`; `cfg` goes above each impl (the caller wrote it
+    /// above the enum).
+    fn enumeration(&self, def: &TypeDef, std: Std, cfg: &str, out: &mut String) -> Option<()> {
+        let TypeKind::Enum(e) = &def.kind else { return None };
+        let name = def.name.as_str();
+        let (from, string) = (std.text("From"), std.text("String"));
+        let heads =
+            [format!("pub enum {name} {{"), format!("impl {from}<&str> for {name} {{"), format!("impl {from}<{string}> for {name} {{")];
+        if heads.iter().any(|head| head.len() > MARGIN) {
+            return None;
+        }
+        if let Some(doc) = &def.doc {
+            doc_lines(out, "", doc)?;
+        }
+        if def.deprecated {
+            out.push_str("#[deprecated]\n");
+        }
+        let default = if e.default.is_some() { ", Default" } else { "" };
+        let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq, Eq, Hash{default})]\n#[non_exhaustive]\n{}", heads[0]);
+        for (i, variant) in e.variants.iter().enumerate() {
+            if variant.wire.is_empty() {
+                out.push_str("    /// The empty string.\n");
+            } else {
+                doc_line(out, "    ", &format!(" `{}`", variant.wire))?;
+            }
+            if e.default == Some(i) {
+                out.push_str("    #[default]\n");
+            }
+            let _ = writeln!(out, "    {},", variant.name);
+        }
+        let unknown = e.unknown.as_str();
+        let _ = writeln!(out, "    /// A value this SDK does not know yet, kept as sent.\n    {unknown}({string}),\n}}");
+        let wires: Vec<String> = e.variants.iter().map(|v| string_literal(&v.wire)).collect();
+        let arm = |arm: Arm, name: &str, wire: &str, out: &mut String| {
+            let shape = Shape::Arm { arm, name: name.len(), wire: wire.len(), std };
+            self.statement(shape, &[(FIELD, name), (WIRE, wire)], out)
+        };
+        let _ = writeln!(
+            out,
+            "{cfg}impl {name} {{\n    /// The value as written on the wire.\n    pub fn as_str(&self) -> &str {{\n        match self {{"
+        );
+        for (variant, wire) in e.variants.iter().zip(&wires) {
+            arm(Arm::ToStr, &variant.name, wire, out)?;
+        }
+        arm(Arm::UnknownToStr, unknown, "", out)?;
+        let _ = writeln!(out, "        }}\n    }}\n}}\n{cfg}{}\n    fn from(value: &str) -> Self {{\n        match value {{", heads[1]);
+        for (variant, wire) in e.variants.iter().zip(&wires) {
+            arm(Arm::FromStr, &variant.name, wire, out)?;
+        }
+        arm(Arm::UnknownFromStr, unknown, "", out)?;
+        let _ = writeln!(
+            out,
+            "        }}\n    }}\n}}\n{cfg}{}\n    fn from(value: {string}) -> Self {{\n        match value.as_str() {{",
+            heads[2]
+        );
+        for (variant, wire) in e.variants.iter().zip(&wires) {
+            arm(Arm::FromStr, &variant.name, wire, out)?;
+        }
+        arm(Arm::UnknownFromString, unknown, "", out)?;
+        out.push_str("        }\n    }\n}\n");
         Some(())
     }
 
@@ -429,6 +513,10 @@ fn fillers(shape: &Shape) -> Vec<(char, String)> {
             vec![(FIELD, filler(FIELD, *field, false)), (SLOT, filler(SLOT, *slot, false)), (WIRE, filler(WIRE, *wire, true))]
         }
         Shape::Optional { field, slot, .. } => vec![(FIELD, filler(FIELD, *field, false)), (SLOT, filler(SLOT, *slot, false))],
+        Shape::Arm { arm: Arm::ToStr | Arm::FromStr, name, wire, .. } => {
+            vec![(FIELD, filler(FIELD, *name, false)), (WIRE, filler(WIRE, *wire, true))]
+        }
+        Shape::Arm { name, .. } => vec![(FIELD, filler(FIELD, *name, false))],
     }
 }
 
@@ -479,7 +567,20 @@ fn format_shape(shape: &Shape) -> Option<String> {
             (format!("impl T {{ fn f() {{ Ok(Self {{ {BEFORE}: a, {text}, {AFTER}: b }}) }} }}"), "            aaaa", "            bbbb")
         }
     };
+    let arm = |text: String| {
+        (format!("impl T {{ fn f() {{ match x {{ aaaa => a, {text} bbbb => b, }} }} }}"), "            aaaa", "            bbbb")
+    };
     let (source, start, end) = match shape {
+        Shape::Arm { arm: kind, name, wire, std } => {
+            let (name, wire) = (filler(FIELD, *name, false), filler(WIRE, *wire, true));
+            arm(match kind {
+                Arm::ToStr => format!("Self::{name} => {wire},"),
+                Arm::FromStr => format!("{wire} => Self::{name},"),
+                Arm::UnknownToStr => format!("Self::{name}(value) => value.as_str(),"),
+                Arm::UnknownFromStr => format!("other => Self::{name}({}::from(other)),", std.text("String")),
+                Arm::UnknownFromString => format!("_ => Self::{name}(value),"),
+            })
+        }
         Shape::Write { wire, field } => {
             statement(format!("map.serialize_entry({}, &self.{})?;", filler(WIRE, *wire, true), filler(FIELD, *field, false)))
         }
@@ -563,7 +664,11 @@ mod tests {
                 *asked += 1;
                 if let Some(text) = printer.text(api, plain, std, name, cfg.as_ref(), &cfg_text) {
                     *answered += 1;
-                    assert_eq!(text, expected, "{name} ({plain:?})");
+                    if text != expected {
+                        let at = text.lines().zip(expected.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                        let near = |t: &str| t.lines().skip(at.saturating_sub(2)).take(5).collect::<Vec<_>>().join("\n");
+                        panic!("{name}, {std:?}, {cfg_text}: printed\n{}\nformatted\n{}", near(&text), near(&expected));
+                    }
                 }
             }
         }
@@ -743,5 +848,34 @@ mod tests {
         }
         // The absolute spellings of std names make many lines too long to be sure of.
         assert!(answered * 4 > asked, "the printer wrote {answered} of {asked}");
+    }
+
+    #[test]
+    fn printed_enums_read_as_if_formatted() {
+        use crate::ir::{EnumVariant, StringEnum};
+        use crate::passes::testing::{api, def};
+        let printer = Printer::default();
+        let api = api(Vec::new());
+        let (mut answered, mut asked) = (0, 0);
+        // Arms either side of the margin: every variant-name length against a spread of wire lengths, an empty wire, and
+        // wires the literal escapes.
+        for round in 0..6 {
+            let variants = (1..=80)
+                .map(|len| EnumVariant {
+                    name: format!("V{}", "a".repeat(len - 1)),
+                    wire: wire_of((len * 7 + round * 11) % 90, len + round),
+                })
+                .collect();
+            let e = StringEnum {
+                variants,
+                unknown: if round == 5 { format!("U{}", "n".repeat(60)) } else { "Unknown".to_owned() },
+                default: (round % 2 == 0).then_some(round),
+            };
+            let mut ty = def(&format!("E{}", "e".repeat(round * 15)), TypeKind::Enum(e));
+            ty.doc = (round % 3 == 0).then(|| "An enum.\n\nWith two paragraphs.".to_owned());
+            ty.deprecated = round == 4;
+            compare_in(&api, &printer, Plain::Enum(&ty), &ty.name.clone(), &mut answered, &mut asked);
+        }
+        assert!(answered * 2 >= asked, "the printer wrote {answered} of {asked}");
     }
 }

@@ -102,6 +102,8 @@ pub(crate) enum Plain<'a> {
     Struct(&'a TypeDef),
     /// A struct's `new`, taking the fields that are not `Option`s (and a flattened union).
     New(&'a Struct),
+    /// The enum a [`TypeKind::Enum`] is, with `as_str` and the two `From` impls.
+    Enum(&'a TypeDef),
     /// `Serialize`, writing the fixed-value properties and then the fields.
     Serialize(&'a Struct),
     /// The runtime's `Object`, which the struct's `Deserialize` goes through.
@@ -113,6 +115,10 @@ impl Plain<'_> {
         match self {
             Plain::Struct(def) => structs::struct_item(api, std, def),
             Plain::New(s) => structs::struct_new(api, std, name, s),
+            Plain::Enum(def) => match &def.kind {
+                TypeKind::Enum(e) => enum_def(std, name, def_attrs(def).0, e),
+                _ => TokenStream::new(),
+            },
             Plain::Serialize(s) => structs::struct_serialize(std, name, s),
             Plain::Object(s) => structs::struct_object(std, name, s),
         }
@@ -196,8 +202,8 @@ fn type_def<'a>(api: &Api, std: Std, def: &'a TypeDef, parts: &mut Parts<'a>) {
     let (attrs, sep) = def_attrs(def);
     let tokens = match &def.kind {
         TypeKind::Struct(s) => return struct_def(api, std, def, &name, s, parts),
-        TypeKind::Enum(e) => {
-            parts.tokens(enum_def(std, &name, attrs, e));
+        TypeKind::Enum(_) => {
+            parts.plain(Plain::Enum(def));
             for stock in [Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr] {
                 parts.stock(stock);
             }
