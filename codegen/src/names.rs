@@ -20,7 +20,8 @@ const UNRAWABLE: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// A snake_case identifier for a field, parameter or method, escaped if it is a keyword.
 pub fn field(name: &str) -> String {
-    escape(sanitize(&spell(name).to_snake_case(), "value"))
+    let spelled = spell(name);
+    escape(sanitize(&lower_words(&spelled, "_").unwrap_or_else(|| spelled.to_snake_case()), "value"))
 }
 
 /// A PascalCase identifier for a type or enum variant.
@@ -36,7 +37,32 @@ pub fn constant(name: &str) -> String {
 /// PascalCase as heck does it: `gpt-4o` becomes `Gpt4o`, `fine_tuning.job` becomes `FineTuningJob`.
 /// Not yet an identifier: [`type_name`] also sanitises and escapes.
 pub fn pascal(name: &str) -> String {
-    spell(name).to_pascal_case()
+    let spelled = spell(name);
+    lower_words(&spelled, "").unwrap_or_else(|| spelled.to_pascal_case())
+}
+
+/// What heck makes of a name in ASCII with no capital letter, where its words are just the runs between other
+/// characters: joined by `_` (snake case), or each capitalised and joined by nothing (Pascal case). `None` for any
+/// other name. Lowering converts some twenty thousand names, mostly such ones, and heck writes each character
+/// through a formatter.
+fn lower_words(name: &str, join: &str) -> Option<String> {
+    if !name.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return None;
+    }
+    let mut out = String::with_capacity(name.len());
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if join.is_empty() {
+            let (first, rest) = word.split_at(1);
+            out.push_str(&first.to_ascii_uppercase());
+            out.push_str(rest);
+        } else {
+            if !out.is_empty() {
+                out.push_str(join);
+            }
+            out.push_str(word);
+        }
+    }
+    Some(out)
 }
 
 /// Letters with diacritics and the plain letters that spell them in an identifier.
@@ -234,6 +260,31 @@ pub(crate) fn words(name: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut gives heck's answer for every name it takes: all strings of up to four characters from an alphabet
+    /// of lower-case letters, digits and separators, and the names of a real spec.
+    #[test]
+    fn lower_words_is_what_heck_makes() {
+        let alphabet = ['a', 'b', 'z', '0', '9', '_', '-', '.', ' ', '/', '{', '$'];
+        let mut names = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names.iter().flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}"))).collect();
+            names.extend(longer);
+        }
+        names.extend(
+            ["fine_tuning.job", "gpt-4o-mini", "/v1/files/{file_id}", "x-stainless-lang", "4o", "a__b", "Job", "aB"].map(String::from),
+        );
+        let mut taken = 0;
+        for name in &names {
+            if let Some(pascal) = lower_words(name, "") {
+                assert_eq!(pascal, name.to_pascal_case(), "{name:?}");
+                assert_eq!(lower_words(name, "_").unwrap(), name.to_snake_case(), "{name:?}");
+                taken += 1;
+            }
+        }
+        assert!(lower_words("Job", "").is_none() && lower_words("aB", "_").is_none() && lower_words("é", "").is_none());
+        assert!(taken > 20_000, "{taken}");
+    }
 
     #[test]
     fn signs_and_diacritics_are_spelled_out() {

@@ -118,22 +118,27 @@ pub(super) fn merge_identical(slots: &mut Vec<Slot>) -> Option<Vec<TypeId>> {
 /// A text that is equal for two types exactly when they have the same shape, docs aside.
 fn shape_key(kind: &TypeKind, repr: &[usize]) -> String {
     use std::fmt::Write as _;
-    let r = |ty: &TypeRef| ref_key(ty, repr);
     let mut key = String::new();
     match kind {
         TypeKind::Struct(s) => {
             key.push_str("struct{");
             for f in &s.fields {
-                let _ = write!(key, "{}:{}:{}:{}:{};", f.wire, f.name, r(&f.ty), f.required, f.nullable);
+                let _ = write!(key, "{}:{}:", f.wire, f.name);
+                ref_key(&mut key, &f.ty, repr);
+                let _ = write!(key, ":{}:{};", f.required, f.nullable);
             }
             for c in &s.consts {
                 let _ = write!(key, "const {}={:?};", c.wire, c.value);
             }
             if let Some(extra) = &s.extra {
-                let _ = write!(key, "extra {}:{};", extra.name, r(&extra.value));
+                let _ = write!(key, "extra {}:", extra.name);
+                ref_key(&mut key, &extra.value, repr);
+                key.push(';');
             }
             if let Some(flatten) = &s.flatten {
-                let _ = write!(key, "flatten {}:{};", flatten.name, r(&flatten.ty));
+                let _ = write!(key, "flatten {}:", flatten.name);
+                ref_key(&mut key, &flatten.ty, repr);
+                key.push(';');
             }
         }
         TypeKind::Enum(e) => {
@@ -148,39 +153,53 @@ fn shape_key(kind: &TypeKind, repr: &[usize]) -> String {
         TypeKind::Union(u) => {
             let _ = write!(key, "union{:?}{:?}", u.tag, u.unknown);
             for v in &u.variants {
-                let body = match &v.body {
-                    VariantBody::Literal(l) => format!("{l:?}"),
-                    VariantBody::Type(t) => r(t),
-                };
-                let _ = write!(key, "{}={}{:?}{};", v.name, body, v.tags, v.tag_optional);
+                let _ = write!(key, "{}=", v.name);
+                match &v.body {
+                    VariantBody::Literal(l) => {
+                        let _ = write!(key, "{l:?}");
+                    }
+                    VariantBody::Type(t) => ref_key(&mut key, t, repr),
+                }
+                let _ = write!(key, "{:?}{};", v.tags, v.tag_optional);
             }
         }
         TypeKind::Const(l) => {
             let _ = write!(key, "const{l:?}");
         }
         TypeKind::Alias(t) => {
-            let _ = write!(key, "alias{}", r(t));
+            key.push_str("alias");
+            ref_key(&mut key, t, repr);
         }
         TypeKind::Params(_) => key.push_str("params"),
     }
     key
 }
 
-fn ref_key(ty: &TypeRef, repr: &[usize]) -> String {
-    match ty {
+/// Appends a type reference to a [`shape_key`], with each named type as the one it merged into.
+fn ref_key(key: &mut String, ty: &TypeRef, repr: &[usize]) {
+    use std::fmt::Write as _;
+    let (outer, inner) = match ty {
         TypeRef::Named(id) => {
             let mut i = id.0;
             while repr[i] != i {
                 i = repr[i];
             }
-            format!("#{i}")
+            let _ = write!(key, "#{i}");
+            return;
         }
-        TypeRef::Vec(t) => format!("Vec<{}>", ref_key(t, repr)),
-        TypeRef::Map(t) => format!("Map<{}>", ref_key(t, repr)),
-        TypeRef::Option(t) => format!("Option<{}>", ref_key(t, repr)),
-        TypeRef::Box(t) => format!("Box<{}>", ref_key(t, repr)),
-        other => format!("{other:?}"),
-    }
+        TypeRef::Vec(t) => ("Vec", t),
+        TypeRef::Map(t) => ("Map", t),
+        TypeRef::Option(t) => ("Option", t),
+        TypeRef::Box(t) => ("Box", t),
+        other => {
+            let _ = write!(key, "{other:?}");
+            return;
+        }
+    };
+    key.push_str(outer);
+    key.push('<');
+    ref_key(key, inner, repr);
+    key.push('>');
 }
 
 /// Whether a shared name ending can name a merged type: not empty, and not only the
