@@ -1,14 +1,15 @@
-//! A struct, and its `Serialize` and `Object` impls, written as text straight from the IR: the same text the token route
-//! gives.
+//! The items every struct and string enum has, written as text straight from the IR: the same text the token route
+//! gives, without emitting tokens, parsing them back with syn and printing them with prettyplease.
 //!
-//! On a large spec these items are more than half of what the renderer formats, and their shape is fixed: some set
-//! lines, then a line or a few per field. So [`Printer`] writes them without emitting tokens, parsing them back with syn
-//! and printing them with prettyplease. It never decides a line break itself. Each per-field statement is
-//! formatted by prettyplease once for every combination of lengths that occurs, with filler names of those lengths,
-//! and the real names are then written over the fillers: prettyplease lays a line out by the lengths of its tokens,
-//! never by their letters. The few lines whose layout hangs on something else (the type's name, the list of wire
-//! names, a field's type) are written only where they are known to fit, and an item the printer is unsure of goes back to
-//! the token route. Tests render both routes and compare them.
+//! A struct, its `new`, its `Serialize` and the runtime's `Object` impl, and a string enum with `as_str` and its two
+//! `From` impls are most of what the renderer formats on a large spec, and their shape is fixed: some set lines, then a
+//! line or a few per field or variant. [`Printer`] writes the set lines itself. Each per-field statement and match arm
+//! is formatted by prettyplease once for every combination of lengths that occurs, with filler names of those lengths,
+//! and the real names are then written where the fillers stood: prettyplease lays a line out by the lengths of its
+//! tokens, never by their letters. The few other choices (a list, a signature or a struct literal on one line or one
+//! item per line; the first line of an item) follow prettyplease's own limits, [`MARGIN`] and [`INLINE_LITERAL`], which
+//! the unit tests below pin at the column where it breaks; anything else, and any item the printer is unsure of, goes
+//! back to the token route. `tests/tests/plain.rs` renders whole specs both ways and compares them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -26,7 +27,7 @@ const MARGIN: usize = 89;
 /// `end_with_max_width(34)`, measured from before the path).
 const INLINE_LITERAL: usize = 35;
 
-/// Writes [`Plain`] impls as text; shared by the rendering threads, with what it formatted once kept for all.
+/// Writes [`Plain`] items as text; shared by the rendering threads, with what it formatted once kept for all.
 #[derive(Default)]
 pub(super) struct Printer {
     /// Each `cfg` as it is printed above an item, by its text.
