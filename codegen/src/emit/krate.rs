@@ -87,7 +87,7 @@ const TYPES_PER_JOB: usize = 24;
 /// prettyplease prints items independently and [`space_items`] looks only one line ahead (see
 /// [`join_spaced`]).
 ///
-/// With `plain`, the impls [`Plain`](types::Plain) stands for are written by [`Printer`] instead of formatted (the tests
+/// With `plain`, the items [`Plain`](types::Plain) stands for are written by [`Printer`] instead of formatted (the tests
 /// render both ways and compare).
 fn render_modules(api: &Api, custom: bool, plain: bool) -> Result<[String; 3], String> {
     let types = api.sorted_types();
@@ -423,7 +423,7 @@ pub fn emit_crate(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<Outpu
 }
 
 /// The same files as [`emit_crate`], more slowly: every item is formatted from its tokens, none written by the
-/// renderer's shortcut for the impls every struct has. Tests compare the two.
+/// renderer's shortcut for the items every struct and string enum has. Tests compare the two.
 pub fn emit_crate_formatted(api: &Api, spec_label: &str, custom: bool) -> Result<Vec<OutputFile>, String> {
     crate_files(api, spec_label, custom, false)
 }

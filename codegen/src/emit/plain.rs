@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex};
 use proc_macro2::TokenStream;
 
 use super::Std;
-use super::types::{Plain, consts_doc};
-use crate::ir::{Api, ConstField, Field, Literal, Struct, TypeDef, TypeKind, TypeRef};
+use super::types::{Plain, all_optional, consts_doc, derives_deserialize};
+use crate::ir::{Api, ConstField, Field, Literal, StringEnum, Struct, TypeDef, TypeRef};
 
 /// prettyplease's line width: it keeps a line whole (a list, an impl's first line, a field) when it is at most this long.
 const MARGIN: usize = 89;
@@ -115,9 +115,9 @@ impl Printer {
         };
         out.push_str(&cfg);
         match plain {
-            Plain::Struct(def) => structure(api, def, std, &mut out)?,
+            Plain::Struct(def, s) => structure(api, def, s, std, &mut out)?,
             Plain::New(s) => constructor(api, s, std, name, &mut out)?,
-            Plain::Enum(def) => self.enumeration(def, std, &cfg, &mut out)?,
+            Plain::Enum(def, e) => self.enumeration(def, e, std, &cfg, &mut out)?,
             Plain::Serialize(s) => self.serialize(s, std, name, &mut out)?,
             Plain::Object(s) => self.object(s, std, name, &mut out)?,
         }
@@ -238,8 +238,7 @@ impl Printer {
 
     /// A string enum, with `as_str` and `From<&str>` and `From<String>`; `cfg` goes above each impl (the caller wrote it
     /// above the enum).
-    fn enumeration(&self, def: &TypeDef, std: Std, cfg: &str, out: &mut String) -> Option<()> {
-        let TypeKind::Enum(e) = &def.kind else { return None };
+    fn enumeration(&self, def: &TypeDef, e: &StringEnum, std: Std, cfg: &str, out: &mut String) -> Option<()> {
         let name = def.name.as_str();
         let (from, string) = (std.text("From"), std.text("String"));
         let heads =
@@ -335,9 +334,8 @@ impl Printer {
 /// The struct a [`TypeDef`] of a struct is: its docs, derives and fields, for a struct serde's derives are not needed
 /// for. The type of a field is written on one line; a line that could come near the margin leaves the struct to the
 /// tokens.
-fn structure(api: &Api, def: &TypeDef, std: Std, out: &mut String) -> Option<()> {
-    let TypeKind::Struct(s) = &def.kind else { return None };
-    if s.flatten.is_some() || s.extra.is_some() || s.fields.is_empty() {
+fn structure(api: &Api, def: &TypeDef, s: &Struct, std: Std, out: &mut String) -> Option<()> {
+    if derives_deserialize(s) || s.fields.is_empty() {
         return None;
     }
     let head = format!("pub struct {} {{\n", def.name);
@@ -356,11 +354,7 @@ fn structure(api: &Api, def: &TypeDef, std: Std, out: &mut String) -> Option<()>
         }
         doc_line(out, "", &line)?;
     }
-    out.push_str(if s.fields.iter().all(Field::optional) {
-        "#[derive(Debug, Clone, PartialEq, Default)]\n"
-    } else {
-        "#[derive(Debug, Clone, PartialEq)]\n"
-    });
+    out.push_str(if all_optional(s) { "#[derive(Debug, Clone, PartialEq, Default)]\n" } else { "#[derive(Debug, Clone, PartialEq)]\n" });
     if !def.input {
         out.push_str("#[non_exhaustive]\n");
     }
@@ -622,7 +616,16 @@ fn format_shape(shape: &Shape) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::TypeRef;
+    use crate::ir::{TypeKind, TypeRef};
+
+    /// The [`Plain`] item a struct or string enum is.
+    fn item_of(ty: &TypeDef) -> Plain<'_> {
+        match &ty.kind {
+            TypeKind::Struct(s) => Plain::Struct(ty, s),
+            TypeKind::Enum(e) => Plain::Enum(ty, e),
+            other => panic!("{other:?} has no plain item"),
+        }
+    }
 
     fn field(name: String, wire: String, required: bool, nullable: bool) -> Field {
         Field { name, wire, ty: TypeRef::String, required, nullable, doc: None, deprecated: false }
@@ -787,7 +790,7 @@ mod tests {
         }
         let shown = api.clone();
         for ty in &shown.types[types.len()..] {
-            compare_in(&shown, &printer, Plain::Struct(ty), &ty.name, &mut answered, &mut asked);
+            compare_in(&shown, &printer, item_of(ty), &ty.name, &mut answered, &mut asked);
         }
         // The absolute spellings of std names make many lines too long to be sure of.
         assert!(answered * 2 > asked, "the printer wrote {answered} of {asked}");
@@ -800,7 +803,7 @@ mod tests {
                 &format!("S{}", "t".repeat(len - 13)),
                 TypeKind::Struct(Struct { fields: vec![one], consts: Vec::new(), extra: None, flatten: None }),
             );
-            compare_in(&shown, &printer, Plain::Struct(&ty), &ty.name, &mut near, &mut tried);
+            compare_in(&shown, &printer, item_of(&ty), &ty.name, &mut near, &mut tried);
         }
         assert!(near > 0 && near < tried, "{near} of {tried}");
         // A line that may not fit is left to the tokens, which break it where prettyplease does.
@@ -808,7 +811,7 @@ mod tests {
         long.ty = TypeRef::Vec(Box::new(TypeRef::Named(crate::ir::TypeId(2))));
         let long = def("Long", TypeKind::Struct(Struct { fields: vec![long], consts: Vec::new(), extra: None, flatten: None }));
         let (mut none, mut tried) = (0, 0);
-        compare_in(&shown, &printer, Plain::Struct(&long), "Long", &mut none, &mut tried);
+        compare_in(&shown, &printer, item_of(&long), "Long", &mut none, &mut tried);
         assert_eq!(none, 0);
         // A struct with a catch-all map derives serde's impls, whose attributes it leaves to the tokens.
         let extra = Struct {
@@ -818,7 +821,7 @@ mod tests {
             flatten: None,
         };
         let with_extra = def("Open", TypeKind::Struct(extra));
-        assert!(printer.text(&shown, Plain::Struct(&with_extra), Std::SHORT, "Open", None, "").is_none());
+        assert!(printer.text(&shown, item_of(&with_extra), Std::SHORT, "Open", None, "").is_none());
     }
 
     #[test]
@@ -875,7 +878,7 @@ mod tests {
             let mut ty = def(&format!("E{}", "e".repeat(round * 15)), TypeKind::Enum(e));
             ty.doc = (round % 3 == 0).then(|| "An enum.\n\nWith two paragraphs.".to_owned());
             ty.deprecated = round == 4;
-            compare_in(&api, &printer, Plain::Enum(&ty), &ty.name.clone(), &mut answered, &mut asked);
+            compare_in(&api, &printer, item_of(&ty), &ty.name.clone(), &mut answered, &mut asked);
         }
         assert!(answered * 2 >= asked, "the printer wrote {answered} of {asked}");
     }

@@ -10,8 +10,8 @@ mod unions;
 use enums::{enum_def, open_string_def};
 use forms::{multipart_impl, paginated_impl};
 use params::params_def;
-pub(crate) use structs::consts_doc;
 use structs::struct_def;
+pub(crate) use structs::{all_optional, consts_doc, derives_deserialize};
 use unions::union_def;
 
 use proc_macro2::TokenStream;
@@ -94,16 +94,17 @@ impl TypeItems<'_> {
     }
 }
 
-/// A struct's impl that the renderer writes as text where it can (`emit::plain`): the shape is fixed but for a
-/// line or so per field, and on a large spec these impls are about half of all there is to format.
+/// An item every struct or string enum has, which the renderer writes as text where it can (`emit::plain`): the shape
+/// is fixed but for a line or so per field or variant, and on a large spec these items are most of what there is to
+/// format.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Plain<'a> {
     /// The struct a [`TypeKind::Struct`] is.
-    Struct(&'a TypeDef),
+    Struct(&'a TypeDef, &'a Struct),
     /// A struct's `new`, taking the fields that are not `Option`s (and a flattened union).
     New(&'a Struct),
     /// The enum a [`TypeKind::Enum`] is, with `as_str` and the two `From` impls.
-    Enum(&'a TypeDef),
+    Enum(&'a TypeDef, &'a StringEnum),
     /// `Serialize`, writing the fixed-value properties and then the fields.
     Serialize(&'a Struct),
     /// The runtime's `Object`, which the struct's `Deserialize` goes through.
@@ -113,12 +114,9 @@ pub(crate) enum Plain<'a> {
 impl Plain<'_> {
     pub(crate) fn tokens(self, api: &Api, std: Std, name: &proc_macro2::Ident) -> TokenStream {
         match self {
-            Plain::Struct(def) => structs::struct_item(api, std, def),
+            Plain::Struct(def, s) => structs::struct_item(api, std, def, s),
             Plain::New(s) => structs::struct_new(api, std, name, s),
-            Plain::Enum(def) => match &def.kind {
-                TypeKind::Enum(e) => enum_def(std, name, def_attrs(def).0, e),
-                _ => TokenStream::new(),
-            },
+            Plain::Enum(def, e) => enum_def(std, name, def_attrs(def).0, e),
             Plain::Serialize(s) => structs::struct_serialize(std, name, s),
             Plain::Object(s) => structs::struct_object(std, name, s),
         }
@@ -202,8 +200,8 @@ fn type_def<'a>(api: &Api, std: Std, def: &'a TypeDef, parts: &mut Parts<'a>) {
     let (attrs, sep) = def_attrs(def);
     let tokens = match &def.kind {
         TypeKind::Struct(s) => return struct_def(api, std, def, &name, s, parts),
-        TypeKind::Enum(_) => {
-            parts.plain(Plain::Enum(def));
+        TypeKind::Enum(e) => {
+            parts.plain(Plain::Enum(def, e));
             for stock in [Stock::DisplayStr, Stock::WriteStr, Stock::ReadStr] {
                 parts.stock(stock);
             }

@@ -15,9 +15,7 @@ pub(super) fn struct_def<'a>(api: &Api, std: Std, def: &'a TypeDef, name: &proc_
     // buffering is what hands the other members their entries. Every other struct gets the short impls below: the derived ones
     // made up most of a large spec's compile time (see `crate::runtime::Object`). Properties with one value are not fields,
     // and the hand-written `Serialize` writes them too.
-    let derived = s.flatten.is_some() || s.extra.is_some();
-    let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
-    parts.plain(Plain::Struct(def));
+    parts.plain(Plain::Struct(def, s));
     let filter_fn = s.extra.as_ref().filter(|_| needs_extra_filter(s)).map(|CatchAll { name: field, value }| {
         let fname = ident(field);
         let map = ty(api, &TypeRef::Map(Box::new(value.clone())), From::Types(std));
@@ -37,31 +35,43 @@ pub(super) fn struct_def<'a>(api: &Api, std: Std, def: &'a TypeDef, name: &proc_
             }
         }
     });
-    if !(s.fields.iter().all(Field::optional) && s.flatten.is_none()) {
+    if !all_optional(s) {
         parts.plain(Plain::New(s));
     }
     parts.tokens(filter_fn.unwrap_or_default());
-    if !derives_serialize {
+    if !derives_serialize(s) {
         parts.plain(Plain::Serialize(s));
     }
-    if !derived {
+    if !derives_deserialize(s) {
         parts.plain(Plain::Object(s));
         parts.stock(Stock::ReadObject);
     }
 }
 
+/// Whether serde derives the struct's `Deserialize`: only for a flattened member (a catch-all map or a union).
+pub(crate) fn derives_deserialize(s: &Struct) -> bool {
+    s.flatten.is_some() || s.extra.is_some()
+}
+
+/// Whether serde derives the struct's `Serialize`: for a flattened union, unless there are fixed values to write too.
+pub(crate) fn derives_serialize(s: &Struct) -> bool {
+    s.flatten.is_some() && s.consts.is_empty()
+}
+
+/// Whether every field may start empty: the struct is then `Default` and has no `new`.
+pub(crate) fn all_optional(s: &Struct) -> bool {
+    s.fields.iter().all(Field::optional) && s.flatten.is_none()
+}
+
 /// The struct itself, with its docs and derives (see [`Plain::Struct`]).
-pub(super) fn struct_item(api: &Api, std: Std, def: &TypeDef) -> TokenStream {
-    let TypeKind::Struct(s) = &def.kind else { return TokenStream::new() };
+pub(super) fn struct_item(api: &Api, std: Std, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let (attrs, sep) = def_attrs(def);
     // Only the server makes values of a struct no request reaches: a field it adds later is then no breaking change.
     let non_exhaustive = (!def.input).then(|| quote!(#[non_exhaustive]));
-    let all_optional = s.fields.iter().all(Field::optional) && s.flatten.is_none();
-    let default = all_optional.then(|| quote!(Default,));
-    let derived = s.flatten.is_some() || s.extra.is_some();
-    let derives_serialize = s.flatten.is_some() && s.consts.is_empty();
-    let derive_serialize = derives_serialize.then(|| quote!(::serde::Serialize,));
+    let default = all_optional(s).then(|| quote!(Default,));
+    let derived = derives_deserialize(s);
+    let derive_serialize = derives_serialize(s).then(|| quote!(::serde::Serialize,));
     let derive_deserialize = derived.then(|| quote!(::serde::Deserialize));
     let is_none = std.option_is_none();
     let fields = s.fields.iter().map(|f| {
