@@ -262,7 +262,7 @@ mod tests {
     use super::*;
 
     /// The shortcut gives heck's answer for every name it takes: all strings of up to four characters from an alphabet
-    /// of lower-case letters, digits and separators, and the names of a real spec.
+    /// of lower-case letters, digits and separators, and a few names of the kinds specs hold.
     #[test]
     fn lower_words_is_what_heck_makes() {
         let alphabet = ['a', 'b', 'z', '0', '9', '_', '-', '.', ' ', '/', '{', '$'];
